@@ -1,0 +1,9 @@
+//! One module per subcommand; each owns its clap arguments and a `run` function.
+
+pub mod context;
+pub mod debug;
+pub mod explain;
+pub mod image;
+pub mod lint;
+pub mod rules;
+pub mod secrets;
