@@ -64,7 +64,11 @@ fn main() -> ExitCode {
         Err(err) => {
             let usage_error = err.use_stderr();
             let _ = err.print();
-            return if usage_error { ExitStatus::Error.into() } else { ExitStatus::Success.into() };
+            return if usage_error {
+                ExitStatus::Error.into()
+            } else {
+                ExitStatus::Success.into()
+            };
         }
     };
     let result = match cli.command {
@@ -89,6 +93,8 @@ fn main() -> ExitCode {
 /// `hullscan lint | head` must end quietly, not with an error.
 fn is_broken_pipe(err: &anyhow::Error) -> bool {
     err.chain().any(|cause| {
-        cause.downcast_ref::<std::io::Error>().is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+        cause
+            .downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
     })
 }

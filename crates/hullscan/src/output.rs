@@ -56,17 +56,26 @@ impl OutputArgs {
             ColorArg::Always => true,
             ColorArg::Never => false,
             ColorArg::Auto => {
-                std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && std::io::stdout().is_terminal()
+                std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                    && std::io::stdout().is_terminal()
             }
         };
-        RenderOptions { color, tool_version: env!("CARGO_PKG_VERSION").to_owned() }
+        RenderOptions {
+            color,
+            tool_version: env!("CARGO_PKG_VERSION").to_owned(),
+        }
     }
 
     /// Renders `reports` to stdout, block-buffered.
     pub fn print(&self, reports: &[FileReport]) -> anyhow::Result<()> {
         let stdout = std::io::stdout();
         let mut out = std::io::BufWriter::with_capacity(64 * 1024, stdout.lock());
-        hullscan_render::render(reports, self.format.into(), &self.render_options(), &mut out)?;
+        hullscan_render::render(
+            reports,
+            self.format.into(),
+            &self.render_options(),
+            &mut out,
+        )?;
         out.flush()?;
         Ok(())
     }

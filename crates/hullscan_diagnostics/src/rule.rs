@@ -58,3 +58,61 @@ pub struct RuleMeta {
     /// comment and printed by `hullscan explain`.
     pub docs: &'static str,
 }
+
+impl RuleMeta {
+    /// The docs with the one leading space each `///` line carries removed.
+    pub fn docs_text(&self) -> String {
+        let mut text = String::with_capacity(self.docs.len());
+        for line in self.docs.lines() {
+            text.push_str(line.strip_prefix(' ').unwrap_or(line));
+            text.push('\n');
+        }
+        text.trim().to_owned() + "\n"
+    }
+}
+
+/// Declares a rule's [`RuleMeta`] static, taking its docs from the doc comment above it.
+///
+/// ```
+/// hullscan_diagnostics::declare_rule! {
+///     /// ## What it does
+///     /// Finds base images without a tag.
+///     pub static UNTAGGED_BASE_IMAGE = {
+///         code: "HS101",
+///         name: "untagged-base-image",
+///         aliases: ["DL3006"],
+///         severity: Warning,
+///         category: BestPractice,
+///         fix: Sometimes,
+///         summary: "Base image has no tag",
+///     };
+/// }
+/// assert!(UNTAGGED_BASE_IMAGE.docs_text().starts_with("## What it does\nFinds"));
+/// ```
+#[macro_export]
+macro_rules! declare_rule {
+    (
+        $(#[doc = $doc:literal])*
+        $vis:vis static $ident:ident = {
+            code: $code:literal,
+            name: $name:literal,
+            aliases: [$($alias:literal),* $(,)?],
+            severity: $severity:ident,
+            category: $category:ident,
+            fix: $fix:ident,
+            summary: $summary:literal $(,)?
+        };
+    ) => {
+        $(#[doc = $doc])*
+        $vis static $ident: $crate::RuleMeta = $crate::RuleMeta {
+            code: $code,
+            name: $name,
+            aliases: &[$($alias),*],
+            severity: $crate::Severity::$severity,
+            category: $crate::Category::$category,
+            fix: $crate::FixAvailability::$fix,
+            summary: $summary,
+            docs: concat!($($doc, "\n"),*),
+        };
+    };
+}

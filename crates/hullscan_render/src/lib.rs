@@ -53,10 +53,16 @@ impl OutputFormat {
 impl std::str::FromStr for OutputFormat {
     type Err = String;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        OutputFormat::ALL.into_iter().find(|f| f.as_str() == s).ok_or_else(|| {
-            let names: Vec<_> = OutputFormat::ALL.iter().map(|f| f.as_str()).collect();
-            format!("unknown format `{s}` (expected one of: {})", names.join(", "))
-        })
+        OutputFormat::ALL
+            .into_iter()
+            .find(|f| f.as_str() == s)
+            .ok_or_else(|| {
+                let names: Vec<_> = OutputFormat::ALL.iter().map(|f| f.as_str()).collect();
+                format!(
+                    "unknown format `{s}` (expected one of: {})",
+                    names.join(", ")
+                )
+            })
     }
 }
 
@@ -73,7 +79,14 @@ pub struct RenderOptions {
 ///
 /// # Errors
 /// Only the writer's I/O errors.
-pub fn render(reports: &[FileReport], format: OutputFormat, options: &RenderOptions, out: &mut dyn io::Write) -> io::Result<()> {
+pub fn render(
+    reports: &[FileReport],
+    format: OutputFormat,
+    options: &RenderOptions,
+    out: &mut dyn io::Write,
+) -> io::Result<()> {
     let _ = (reports, format, options, out);
-    Err(io::Error::other("renderers are being written (hullscan_render)"))
+    Err(io::Error::other(
+        "renderers are being written (hullscan_render)",
+    ))
 }
