@@ -63,6 +63,7 @@ impl OutputArgs {
         RenderOptions {
             color,
             tool_version: env!("CARGO_PKG_VERSION").to_owned(),
+            ..RenderOptions::default()
         }
     }
 

@@ -1,26 +1,45 @@
 //! Output formats for hullscan findings. Renderers read [`FileReport`]s and write to any
 //! `io::Write`; they never touch files, so every format is testable on strings.
+//!
+//! One module per format. Positions shared by every format (1-based lines, character columns,
+//! exclusive end columns, image location labels) are computed once in [`position`], so the
+//! formats cannot drift apart on what "column 7" means.
+
+mod checkstyle;
+mod concise;
+mod github;
+mod gitlab;
+mod human;
+mod json;
+mod junit;
+mod position;
+mod sarif;
+mod xml;
 
 use std::io;
 
-use hullscan_diagnostics::FileReport;
+use hullscan_diagnostics::{FileReport, RuleMeta};
+
+pub use position::image_location_label;
 
 /// Every output format `--format` accepts.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum OutputFormat {
     /// rustc-style snippets with a help line (the default).
     Human,
-    /// One line per finding: `file:line:col: CODE message`.
+    /// One line per finding: `file:line:col: severity[CODE] message`.
     Concise,
-    /// The documented, stable JSON array for tools.
+    /// The documented, stable JSON array for tools (`docs/json-format.md`).
     Json,
     /// SARIF 2.1.0.
     Sarif,
+    /// Checkstyle 4.3 XML, as read by Jenkins and most CI dashboards.
     Checkstyle,
     /// GitLab code quality report.
     Gitlab,
     /// GitHub Actions workflow commands.
     Github,
+    /// JUnit XML: one test suite per file, one failing test case per finding.
     Junit,
 }
 
@@ -73,6 +92,18 @@ pub struct RenderOptions {
     pub color: bool,
     /// The tool version written into SARIF and similar headers.
     pub tool_version: String,
+    /// The project's home page, written as SARIF `tool.driver.informationUri` when set.
+    pub information_uri: Option<String>,
+    /// Rule metadata (from the linter's registry) for formats that describe rules, not just
+    /// findings: SARIF takes each rule's summary and default severity from here. Rules not
+    /// listed fall back to what their findings carry (name, severity).
+    pub rules: Vec<&'static RuleMeta>,
+}
+
+impl RenderOptions {
+    fn rule(&self, code: &str) -> Option<&'static RuleMeta> {
+        self.rules.iter().copied().find(|rule| rule.code == code)
+    }
 }
 
 /// Writes `reports` in `format`.
@@ -85,8 +116,14 @@ pub fn render(
     options: &RenderOptions,
     out: &mut dyn io::Write,
 ) -> io::Result<()> {
-    let _ = (reports, format, options, out);
-    Err(io::Error::other(
-        "renderers are being written (hullscan_render)",
-    ))
+    match format {
+        OutputFormat::Human => human::render(reports, options, out),
+        OutputFormat::Concise => concise::render(reports, out),
+        OutputFormat::Json => json::render(reports, out),
+        OutputFormat::Sarif => sarif::render(reports, options, out),
+        OutputFormat::Checkstyle => checkstyle::render(reports, out),
+        OutputFormat::Gitlab => gitlab::render(reports, out),
+        OutputFormat::Github => github::render(reports, out),
+        OutputFormat::Junit => junit::render(reports, out),
+    }
 }

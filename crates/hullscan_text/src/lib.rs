@@ -5,7 +5,7 @@
 //! on demand from a [`LineIndex`], because most positions are never shown to a user.
 
 use std::fmt;
-use std::ops::{Add, Range, Sub};
+use std::ops::{Add, AddAssign, Range, Sub, SubAssign};
 use std::sync::OnceLock;
 
 /// A byte offset into a source text.
@@ -66,6 +66,18 @@ impl Sub for TextSize {
     type Output = TextSize;
     fn sub(self, rhs: TextSize) -> TextSize {
         TextSize(self.0 - rhs.0)
+    }
+}
+
+impl AddAssign for TextSize {
+    fn add_assign(&mut self, rhs: TextSize) {
+        self.0 += rhs.0;
+    }
+}
+
+impl SubAssign for TextSize {
+    fn sub_assign(&mut self, rhs: TextSize) {
+        self.0 -= rhs.0;
     }
 }
 

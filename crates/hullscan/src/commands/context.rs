@@ -1,10 +1,482 @@
-use clap::Args;
+//! `hullscan context`: what `docker build` would send, and what each COPY costs the cache.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use anyhow::Context as _;
+use clap::{Args, ValueEnum};
+use hullscan_context::analysis::{
+    self, CacheBust, DirTotal, context_copies, copy_files, human_bytes, thousands,
+};
+use hullscan_context::rules::{ContextCheck, ContextFindings, ContextSettings, check_context};
+use hullscan_context::{BuildContext, EntryKind, IgnoreFileKind, WalkOptions, load_context_with};
+use hullscan_diagnostics::{Diagnostic, Location, Severity};
+use serde::Serialize;
 
 use crate::ExitStatus;
 
-#[derive(Debug, Args)]
-pub struct ContextArgs {}
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ContextFormat {
+    Human,
+    Json,
+}
 
-pub fn run(_args: ContextArgs) -> anyhow::Result<ExitStatus> {
-    anyhow::bail!("`hullscan context` is not built yet")
+#[derive(Debug, Args)]
+pub struct ContextArgs {
+    /// The build context directory.
+    #[arg(default_value = ".")]
+    pub dir: PathBuf,
+    /// The Dockerfile (default: `<DIR>/Dockerfile`); `<name>.dockerignore` beside it replaces
+    /// the context's `.dockerignore`, as in BuildKit.
+    #[arg(short = 'f', long = "file", value_name = "DOCKERFILE")]
+    pub file: Option<PathBuf>,
+    /// Output format; `json` lists every path that would be sent under `files`.
+    #[arg(long, value_enum, default_value = "human")]
+    pub format: ContextFormat,
+    /// How many of the largest directories and files to show.
+    #[arg(long, default_value_t = 10)]
+    pub top: usize,
+    /// Reproduce Docker Engine before 23, which never reads an excluded directory unless an
+    /// exception names a path inside it (even for exceptions with wildcards).
+    #[arg(long)]
+    pub legacy_walk: bool,
+    /// Report a context larger than this many MiB (large-build-context).
+    #[arg(long, default_value_t = 256, value_name = "MIB")]
+    pub max_size_mib: u64,
+}
+
+pub fn run(args: ContextArgs) -> anyhow::Result<ExitStatus> {
+    let default_dockerfile = args.dir.join("Dockerfile");
+    let dockerfile_path = args.file.clone().unwrap_or(default_dockerfile);
+    let options = WalkOptions {
+        legacy_exception_skip: args.legacy_walk,
+    };
+    let context = load_context_with(&args.dir, Some(&dockerfile_path), options)?;
+    let dockerfile_text = match std::fs::read(&dockerfile_path) {
+        Ok(bytes) => Some(String::from_utf8_lossy(&bytes).into_owned()),
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound && args.file.is_none() => None,
+        Err(err) => {
+            return Err(err).with_context(|| format!("cannot read {}", dockerfile_path.display()));
+        }
+    };
+    let parsed = dockerfile_text.as_deref().map(hullscan_dockerfile::parse);
+    let dockerfile = parsed.as_ref().map(|p| &p.dockerfile);
+    let settings = ContextSettings {
+        max_context_bytes: args.max_size_mib.saturating_mul(1024 * 1024),
+    };
+    let findings = check_context(
+        &ContextCheck {
+            context: &context,
+            dockerfile,
+            settings,
+        },
+        &|_| true,
+    );
+    let report = Report::build(
+        &context,
+        dockerfile.map(|d| (d, dockerfile_path.as_path())),
+        dockerfile_text.as_deref(),
+        &findings,
+        args.top,
+    );
+
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::with_capacity(64 * 1024, stdout.lock());
+    match args.format {
+        ContextFormat::Json => {
+            serde_json::to_writer_pretty(&mut out, &report.with_files(&context))?;
+            writeln!(out)?;
+        }
+        ContextFormat::Human => report.write_human(&mut out)?,
+    }
+    out.flush()?;
+
+    let failed = context.ignore_error.is_some()
+        || !context.problems.is_empty()
+        || report.findings.iter().any(|f| f.severity == "error");
+    Ok(if failed {
+        ExitStatus::Failure
+    } else {
+        ExitStatus::Success
+    })
+}
+
+#[derive(Serialize)]
+struct Totals {
+    bytes: u64,
+    files: usize,
+    dirs: usize,
+    symlinks: usize,
+    other: usize,
+}
+
+#[derive(Serialize)]
+struct PatternReport {
+    line: u32,
+    pattern: String,
+    exception: bool,
+    /// Matched (itself or through a parent) a path Docker looks at.
+    applied: bool,
+    /// Was the last matching pattern for at least one such path.
+    decided: bool,
+}
+
+#[derive(Serialize)]
+struct IgnoreReport {
+    path: String,
+    kind: IgnoreFileKind,
+    patterns: Vec<PatternReport>,
+}
+
+#[derive(Serialize)]
+struct IgnoreErrorReport {
+    line: u32,
+    message: String,
+}
+
+#[derive(Serialize)]
+struct ExcludedReport {
+    paths: usize,
+    /// Excluded directories Docker never reads.
+    skipped_dirs: Vec<String>,
+}
+
+#[derive(Serialize)]
+struct FileSize {
+    path: String,
+    bytes: u64,
+}
+
+#[derive(Serialize)]
+struct SecretReport {
+    path: String,
+    kind: analysis::SecretKind,
+    description: &'static str,
+}
+
+#[derive(Serialize)]
+struct CopyReport {
+    line: u32,
+    instruction: String,
+    sources: Vec<String>,
+    files: usize,
+    bytes: u64,
+}
+
+#[derive(Serialize)]
+struct CacheBustReport {
+    #[serde(flatten)]
+    bust: CacheBust,
+    message: String,
+}
+
+#[derive(Serialize)]
+struct FindingReport {
+    code: String,
+    name: String,
+    severity: &'static str,
+    message: String,
+    /// The file the finding is in (the ignore file, or the Dockerfile).
+    file: String,
+    /// 1-based line, for findings at a line.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    line: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    fix: Option<String>,
+}
+
+#[derive(Serialize)]
+struct Report {
+    context: String,
+    dockerfile: Option<String>,
+    ignore_file: Option<IgnoreReport>,
+    ignore_error: Option<IgnoreErrorReport>,
+    totals: Totals,
+    excluded: ExcludedReport,
+    largest_dirs: Vec<DirTotal>,
+    largest_files: Vec<FileSize>,
+    secrets: Vec<SecretReport>,
+    unwanted_dirs: Vec<analysis::UnwantedDir>,
+    copies: Vec<CopyReport>,
+    cache_busts: Vec<CacheBustReport>,
+    findings: Vec<FindingReport>,
+    problems: Vec<hullscan_context::WalkProblem>,
+}
+
+#[derive(Serialize)]
+struct ReportWithFiles<'a> {
+    #[serde(flatten)]
+    report: &'a Report,
+    files: &'a [hullscan_context::ContextEntry],
+}
+
+fn line_of(text: &str, diagnostic: &Diagnostic) -> Option<u32> {
+    match diagnostic.location {
+        Location::Text(range) => {
+            let offset = range.start().to_usize().min(text.len());
+            Some(text[..offset].matches('\n').count() as u32 + 1)
+        }
+        _ => None,
+    }
+}
+
+fn severity_name(severity: Severity) -> &'static str {
+    severity.as_str()
+}
+
+impl Report {
+    fn build(
+        context: &BuildContext,
+        dockerfile: Option<(&hullscan_dockerfile::Dockerfile, &Path)>,
+        dockerfile_text: Option<&str>,
+        findings: &ContextFindings,
+        top: usize,
+    ) -> Self {
+        let totals = Totals {
+            bytes: context.total_bytes(),
+            files: context.count(EntryKind::File),
+            dirs: context.count(EntryKind::Dir),
+            symlinks: context.count(EntryKind::Symlink),
+            other: context.count(EntryKind::Other),
+        };
+        let ignore_file = context.ignore_file.as_ref().map(|file| IgnoreReport {
+            path: file.display_path.clone(),
+            kind: file.kind,
+            patterns: file
+                .parsed
+                .entries
+                .iter()
+                .enumerate()
+                .map(|(i, e)| PatternReport {
+                    line: e.line,
+                    pattern: e.pattern.clone(),
+                    exception: e.is_exception(),
+                    applied: context.usage.applied.get(i).copied().unwrap_or(false),
+                    decided: context.usage.decided.get(i).copied().unwrap_or(false),
+                })
+                .collect(),
+        });
+        let secrets = analysis::secrets(context)
+            .iter()
+            .map(|&(index, kind)| SecretReport {
+                path: context.entries[index].path.clone(),
+                kind,
+                description: kind.describe(),
+            })
+            .collect();
+        let (copies, cache_busts) = match dockerfile {
+            Some((parsed, _)) => (
+                context_copies(parsed)
+                    .iter()
+                    .map(|copy| {
+                        let files = copy_files(context, copy);
+                        CopyReport {
+                            line: copy.instruction.start_line,
+                            instruction: copy.instruction.original.clone(),
+                            sources: copy.sources.iter().map(|(s, _)| s.clone()).collect(),
+                            files: files.len(),
+                            bytes: files.iter().map(|e| e.size).sum(),
+                        }
+                    })
+                    .collect(),
+                analysis::cache_busts(parsed, context)
+                    .into_iter()
+                    .map(|bust| CacheBustReport {
+                        message: bust.describe(),
+                        bust,
+                    })
+                    .collect(),
+            ),
+            None => (Vec::new(), Vec::new()),
+        };
+        let ignore_name = findings.ignore_source.name().to_owned();
+        let dockerfile_name = dockerfile.map(|(_, p)| p.display().to_string());
+        let mut finding_reports: Vec<FindingReport> = Vec::new();
+        for (diagnostics, file, text) in [
+            (
+                &findings.ignore_file,
+                ignore_name.clone(),
+                Some(findings.ignore_source.text()),
+            ),
+            (
+                &findings.dockerfile,
+                dockerfile_name.clone().unwrap_or_default(),
+                dockerfile_text,
+            ),
+        ] {
+            for d in diagnostics {
+                finding_reports.push(FindingReport {
+                    code: d.code.to_string(),
+                    name: d.name.to_string(),
+                    severity: severity_name(d.severity),
+                    message: d.message.clone(),
+                    file: file.clone(),
+                    line: text.and_then(|t| line_of(t, d)),
+                    fix: d.fix.as_ref().map(|f| f.title.clone()),
+                });
+            }
+        }
+        Report {
+            context: context.root_display.clone(),
+            dockerfile: dockerfile_name,
+            ignore_file,
+            ignore_error: context.ignore_error.as_ref().map(|e| IgnoreErrorReport {
+                line: e.line,
+                message: e.message.clone(),
+            }),
+            totals,
+            excluded: ExcludedReport {
+                paths: context.excluded.len(),
+                skipped_dirs: context
+                    .excluded
+                    .iter()
+                    .filter(|e| e.subtree_skipped)
+                    .map(|e| e.path.clone())
+                    .collect(),
+            },
+            largest_dirs: analysis::largest_dirs(context, top),
+            largest_files: analysis::largest_files(context, top)
+                .into_iter()
+                .map(|e| FileSize {
+                    path: e.path.clone(),
+                    bytes: e.size,
+                })
+                .collect(),
+            secrets,
+            unwanted_dirs: analysis::unwanted_dirs(context),
+            copies,
+            cache_busts,
+            findings: finding_reports,
+            problems: context.problems.clone(),
+        }
+    }
+
+    fn with_files<'a>(&'a self, context: &'a BuildContext) -> ReportWithFiles<'a> {
+        ReportWithFiles {
+            report: self,
+            files: &context.entries,
+        }
+    }
+
+    fn write_human(&self, out: &mut dyn Write) -> std::io::Result<()> {
+        writeln!(out, "Build context: {}", self.context)?;
+        if let Some(dockerfile) = &self.dockerfile {
+            writeln!(out, "Dockerfile:    {dockerfile}")?;
+        }
+        match &self.ignore_file {
+            Some(file) => {
+                let kind = match file.kind {
+                    IgnoreFileKind::DockerfileSpecific => {
+                        "Dockerfile-specific, replaces .dockerignore"
+                    }
+                    IgnoreFileKind::ContextRoot => "context root",
+                };
+                writeln!(
+                    out,
+                    "Ignore file:   {} ({kind}, {} patterns)",
+                    file.path,
+                    file.patterns.len()
+                )?;
+            }
+            None => writeln!(out, "Ignore file:   none (everything is sent)")?,
+        }
+        if let Some(err) = &self.ignore_error {
+            writeln!(
+                out,
+                "  error: Docker rejects the ignore file at line {}: {}",
+                err.line, err.message
+            )?;
+        }
+        let t = &self.totals;
+        writeln!(
+            out,
+            "Sent:          {} in {} files, {} directories, {} symlinks{}",
+            human_bytes(t.bytes),
+            thousands(t.files as u64),
+            thousands(t.dirs as u64),
+            thousands(t.symlinks as u64),
+            if t.other > 0 {
+                format!(", {} other", t.other)
+            } else {
+                String::new()
+            }
+        )?;
+        writeln!(
+            out,
+            "Excluded:      {} paths ({} directories never read)",
+            thousands(self.excluded.paths as u64),
+            self.excluded.skipped_dirs.len()
+        )?;
+        for problem in &self.problems {
+            writeln!(
+                out,
+                "  error: {}: {} (docker build fails)",
+                problem.path, problem.message
+            )?;
+        }
+
+        if !self.largest_dirs.is_empty() {
+            writeln!(out, "\nLargest directories:")?;
+            for d in &self.largest_dirs {
+                writeln!(
+                    out,
+                    "  {:>10}  {:>9} files  {}/",
+                    human_bytes(d.bytes),
+                    thousands(d.files),
+                    d.path
+                )?;
+            }
+        }
+        if !self.largest_files.is_empty() {
+            writeln!(out, "\nLargest files:")?;
+            for f in &self.largest_files {
+                writeln!(out, "  {:>10}  {}", human_bytes(f.bytes), f.path)?;
+            }
+        }
+        if !self.secrets.is_empty() {
+            writeln!(out, "\nSecrets that would be sent:")?;
+            for s in &self.secrets {
+                writeln!(out, "  {}  ({})", s.path, s.description)?;
+            }
+        }
+        if !self.copies.is_empty() {
+            writeln!(out, "\nCOPY/ADD from the context:")?;
+            writeln!(
+                out,
+                "  {:>5}  {:>9}  {:>10}  instruction",
+                "line", "files", "bytes"
+            )?;
+            for c in &self.copies {
+                writeln!(
+                    out,
+                    "  {:>5}  {:>9}  {:>10}  {}",
+                    c.line,
+                    thousands(c.files as u64),
+                    human_bytes(c.bytes),
+                    c.instruction
+                )?;
+            }
+        }
+        if !self.cache_busts.is_empty() {
+            writeln!(out, "\nCache cost:")?;
+            for b in &self.cache_busts {
+                writeln!(out, "  line {}: {}", b.bust.copy_line, b.message)?;
+            }
+        }
+        if !self.findings.is_empty() {
+            writeln!(out, "\nFindings:")?;
+            for f in &self.findings {
+                let at = match f.line {
+                    Some(line) => format!("{}:{line}", f.file),
+                    None => f.file.clone(),
+                };
+                writeln!(
+                    out,
+                    "  {} {}[{}] {at}: {}",
+                    f.severity, f.code, f.name, f.message
+                )?;
+            }
+        }
+        Ok(())
+    }
 }

@@ -1,10 +1,45 @@
+use std::io::Write;
+use std::path::PathBuf;
+
+use anyhow::Context;
 use clap::Subcommand;
 
 use crate::ExitStatus;
 
 #[derive(Debug, Subcommand)]
-pub enum DebugCommand {}
+pub enum DebugCommand {
+    /// Print a Dockerfile's parse tree in the text form of BuildKit's parser test `result`
+    /// files (`-` reads stdin). Exits 1 when BuildKit's parser would reject the file.
+    Parse {
+        /// The Dockerfile.
+        file: PathBuf,
+    },
+}
 
 pub fn run(command: DebugCommand) -> anyhow::Result<ExitStatus> {
-    match command {}
+    match command {
+        DebugCommand::Parse { file } => {
+            let bytes = if file.as_os_str() == "-" {
+                let mut bytes = Vec::new();
+                std::io::Read::read_to_end(&mut std::io::stdin(), &mut bytes)
+                    .context("cannot read stdin")?;
+                bytes
+            } else {
+                std::fs::read(&file).with_context(|| format!("cannot read {}", file.display()))?
+            };
+            let parse = hullscan_dockerfile::parse_bytes(&bytes);
+            let stdout = std::io::stdout();
+            let mut out = std::io::BufWriter::new(stdout.lock());
+            out.write_all(hullscan_dockerfile::to_buildkit_result(&parse).as_bytes())?;
+            out.flush()?;
+            if parse.is_ok() {
+                Ok(ExitStatus::Success)
+            } else {
+                for error in &parse.errors {
+                    eprintln!("{}: {}", file.display(), error.message);
+                }
+                Ok(ExitStatus::Failure)
+            }
+        }
+    }
 }

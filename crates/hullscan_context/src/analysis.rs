@@ -1,0 +1,795 @@
+//! Pure analyses over a [`BuildContext`] and a parsed Dockerfile: what each COPY brings in,
+//! the largest directories and files, sensitive and unwanted paths, and what an edit costs
+//! the build cache.
+
+use std::borrow::Cow;
+use std::collections::BTreeMap;
+
+use hullscan_dockerfile::{Arguments, Dockerfile, Instruction, Keyword};
+use hullscan_ignore::{go_clean, go_filepath_match};
+use hullscan_text::TextRange;
+use serde::Serialize;
+
+use crate::model::{BuildContext, ContextEntry, EntryKind};
+
+// ---------------------------------------------------------------------------------------------
+// Sizes
+
+/// A directory with the totals of everything sent below it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct DirTotal {
+    pub path: String,
+    pub bytes: u64,
+    pub files: u64,
+}
+
+/// The `limit` directories holding the most bytes (at any depth), biggest first.
+pub fn largest_dirs(context: &BuildContext, limit: usize) -> Vec<DirTotal> {
+    if limit == 0 {
+        return Vec::new();
+    }
+    // Everything under `d/` is one contiguous run of the sorted entries.
+    let mut dirs: Vec<DirTotal> = context
+        .entries
+        .iter()
+        .filter(|e| e.kind == EntryKind::Dir)
+        .map(|dir| {
+            let under = context.entries_under(&dir.path);
+            DirTotal {
+                path: dir.path.clone(),
+                bytes: under.iter().map(|e| e.size).sum(),
+                files: under.iter().filter(|e| e.kind != EntryKind::Dir).count() as u64,
+            }
+        })
+        .collect();
+    let order =
+        |a: &DirTotal, b: &DirTotal| b.bytes.cmp(&a.bytes).then_with(|| a.path.cmp(&b.path));
+    if dirs.len() > limit {
+        dirs.select_nth_unstable_by(limit - 1, order);
+        dirs.truncate(limit);
+    }
+    dirs.sort_by(order);
+    dirs
+}
+
+/// The `limit` largest files, biggest first.
+pub fn largest_files(context: &BuildContext, limit: usize) -> Vec<&ContextEntry> {
+    let order = |a: &&ContextEntry, b: &&ContextEntry| {
+        b.size.cmp(&a.size).then_with(|| a.path.cmp(&b.path))
+    };
+    let mut files: Vec<&ContextEntry> = context
+        .entries
+        .iter()
+        .filter(|e| e.kind == EntryKind::File)
+        .collect();
+    if limit == 0 {
+        return Vec::new();
+    }
+    if files.len() > limit {
+        files.select_nth_unstable_by(limit - 1, order);
+        files.truncate(limit);
+    }
+    files.sort_by(order);
+    files
+}
+
+/// `1204` → `1,204`.
+pub fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// `123456789` → `117.7 MiB`.
+pub fn human_bytes(bytes: u64) -> String {
+    const UNITS: [&str; 5] = ["B", "KiB", "MiB", "GiB", "TiB"];
+    let mut value = bytes as f64;
+    let mut unit = 0;
+    while value >= 1024.0 && unit + 1 < UNITS.len() {
+        value /= 1024.0;
+        unit += 1;
+    }
+    if unit == 0 {
+        format!("{bytes} B")
+    } else {
+        format!("{value:.1} {}", UNITS[unit])
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Sensitive and unwanted paths
+
+/// Why a path looks like it holds credentials.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum SecretKind {
+    DotEnv,
+    SshPrivateKey,
+    PrivateKeyOrCertificate,
+    PackageManagerToken,
+    CloudCredentials,
+    GitCredentials,
+    Kubeconfig,
+    DockerConfig,
+    TerraformState,
+}
+
+impl SecretKind {
+    pub fn describe(self) -> &'static str {
+        match self {
+            SecretKind::DotEnv => "an environment file",
+            SecretKind::SshPrivateKey => "an SSH private key",
+            SecretKind::PrivateKeyOrCertificate => "a private key or keystore",
+            SecretKind::PackageManagerToken => "a package-registry config with a token",
+            SecretKind::CloudCredentials => "cloud credentials",
+            SecretKind::GitCredentials => "stored Git or netrc credentials",
+            SecretKind::Kubeconfig => "a kubeconfig",
+            SecretKind::DockerConfig => "Docker registry credentials",
+            SecretKind::TerraformState => "Terraform state (holds resource secrets)",
+        }
+    }
+}
+
+/// Files whose content decides whether they hold a token (`.npmrc`, `.pypirc`): the loader
+/// reads these (small) files when they are sent.
+pub fn needs_content_check(path: &str) -> bool {
+    matches!(file_name(path), ".npmrc" | ".pypirc" | ".yarnrc.yml")
+}
+
+fn file_name(path: &str) -> &str {
+    path.rsplit('/').next().unwrap_or(path)
+}
+
+/// Whether `content` of a package-manager config holds a credential.
+pub fn registry_config_has_token(path: &str, content: &str) -> bool {
+    let lower = content.to_ascii_lowercase();
+    match file_name(path) {
+        ".npmrc" => ["_authtoken", "_auth", "_password"]
+            .iter()
+            .any(|key| lower.lines().any(|l| l.contains(key) && l.contains('='))),
+        ".yarnrc.yml" => lower.contains("npmauthtoken") || lower.contains("npmauthident"),
+        ".pypirc" => lower
+            .lines()
+            .any(|l| l.trim_start().starts_with("password") && l.contains(['=', ':'])),
+        _ => false,
+    }
+}
+
+/// Classifies a sent path by name (and, for registry configs, the content the loader read).
+pub fn secret_kind(path: &str, content: Option<&str>) -> Option<SecretKind> {
+    let name = file_name(path);
+    let lower: Cow<'_, str> = if name.bytes().any(|b| b.is_ascii_uppercase()) {
+        Cow::Owned(name.to_ascii_lowercase())
+    } else {
+        Cow::Borrowed(name)
+    };
+    let lower = lower.as_ref();
+    // `dir` is a directory on the path: `dir/...` or `.../dir/...` (cheap substring tests).
+    let in_dir = |dir: &str| {
+        path.strip_prefix(dir)
+            .is_some_and(|rest| rest.starts_with('/'))
+            || path.match_indices(dir).any(|(i, _)| {
+                i > 0
+                    && path.as_bytes()[i - 1] == b'/'
+                    && path.as_bytes().get(i + dir.len()) == Some(&b'/')
+            })
+    };
+    if lower == ".env" || (lower.starts_with(".env.") && !is_env_template(lower)) {
+        return Some(SecretKind::DotEnv);
+    }
+    if matches!(lower, "id_rsa" | "id_dsa" | "id_ecdsa" | "id_ed25519")
+        || (in_dir(".ssh") && !lower.ends_with(".pub") && lower != "known_hosts")
+    {
+        return Some(SecretKind::SshPrivateKey);
+    }
+    if [".pem", ".key", ".p12", ".pfx", ".jks", ".keystore"]
+        .iter()
+        .any(|ext| lower.ends_with(ext))
+    {
+        return Some(SecretKind::PrivateKeyOrCertificate);
+    }
+    if needs_content_check(path) {
+        return content
+            .filter(|c| registry_config_has_token(path, c))
+            .map(|_| SecretKind::PackageManagerToken);
+    }
+    if in_dir(".aws") || lower == "credentials.json" && in_dir(".gcloud") {
+        return Some(SecretKind::CloudCredentials);
+    }
+    if matches!(lower, ".git-credentials" | ".netrc" | "_netrc") {
+        return Some(SecretKind::GitCredentials);
+    }
+    if lower == "kubeconfig"
+        || lower.ends_with(".kubeconfig")
+        || (in_dir(".kube") && lower == "config")
+    {
+        return Some(SecretKind::Kubeconfig);
+    }
+    if in_dir(".docker") && lower == "config.json" {
+        return Some(SecretKind::DockerConfig);
+    }
+    if lower.ends_with(".tfstate") || lower.ends_with(".tfstate.backup") {
+        return Some(SecretKind::TerraformState);
+    }
+    None
+}
+
+fn is_env_template(lower_name: &str) -> bool {
+    [".example", ".sample", ".template", ".dist", ".defaults"]
+        .iter()
+        .any(|suffix| lower_name.ends_with(suffix))
+}
+
+/// The sent entries that look like credentials, as `(index into entries, kind)`; computed
+/// once per context.
+pub fn secrets(context: &BuildContext) -> &[(usize, SecretKind)] {
+    context.secrets_cache.get_or_init(|| {
+        context
+            .entries
+            .iter()
+            .enumerate()
+            .filter(|(_, e)| e.kind != EntryKind::Dir)
+            .filter_map(|(i, e)| {
+                secret_kind(&e.path, context.probed_content(&e.path)).map(|k| (i, k))
+            })
+            .collect()
+    })
+}
+
+/// What an unwanted directory is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum UnwantedKind {
+    VersionControl,
+    Dependencies,
+    Virtualenv,
+    Cache,
+    BuildOutput,
+}
+
+impl UnwantedKind {
+    pub fn describe(self) -> &'static str {
+        match self {
+            UnwantedKind::VersionControl => "version-control metadata",
+            UnwantedKind::Dependencies => "installed dependencies",
+            UnwantedKind::Virtualenv => "a Python virtualenv",
+            UnwantedKind::Cache => "a tool cache",
+            UnwantedKind::BuildOutput => "build output",
+        }
+    }
+}
+
+/// Classifies a sent directory by name (and, for build output, a sibling project manifest).
+pub fn unwanted_dir_kind(context: &BuildContext, dir: &str) -> Option<UnwantedKind> {
+    let name = file_name(dir);
+    let parent = dir.rfind('/').map_or("", |i| &dir[..i]);
+    let sibling = |file: &str| {
+        let path = if parent.is_empty() {
+            file.to_owned()
+        } else {
+            format!("{parent}/{file}")
+        };
+        context.contains(&path)
+    };
+    match name {
+        ".git" | ".hg" | ".svn" => Some(UnwantedKind::VersionControl),
+        "node_modules" | "bower_components" | ".pnpm-store" => Some(UnwantedKind::Dependencies),
+        ".venv" | "venv" => Some(UnwantedKind::Virtualenv),
+        "__pycache__" | ".pytest_cache" | ".mypy_cache" | ".ruff_cache" | ".tox" | ".nox"
+        | ".gradle" | ".next" | ".nuxt" | ".parcel-cache" | ".terraform" | ".cache" => {
+            Some(UnwantedKind::Cache)
+        }
+        "target" if sibling("Cargo.toml") || sibling("pom.xml") => Some(UnwantedKind::BuildOutput),
+        "dist" | "build"
+            if sibling("package.json") || sibling("pyproject.toml") || sibling("setup.py") =>
+        {
+            Some(UnwantedKind::BuildOutput)
+        }
+        _ => None,
+    }
+}
+
+/// A directory Docker sends that it should not, with how much it weighs.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct UnwantedDir {
+    pub path: String,
+    pub kind: UnwantedKind,
+    pub bytes: u64,
+    pub files: u64,
+}
+
+/// The outermost unwanted directories that are sent (not their unwanted subdirectories).
+pub fn unwanted_dirs(context: &BuildContext) -> Vec<UnwantedDir> {
+    let mut found: Vec<UnwantedDir> = Vec::new();
+    for entry in &context.entries {
+        if entry.kind != EntryKind::Dir {
+            continue;
+        }
+        let nested = found.iter().any(|d| {
+            entry.path.len() > d.path.len()
+                && entry.path.starts_with(&d.path)
+                && entry.path.as_bytes()[d.path.len()] == b'/'
+        });
+        if nested {
+            continue;
+        }
+        if let Some(kind) = unwanted_dir_kind(context, &entry.path) {
+            let under = context.entries_under(&entry.path);
+            found.push(UnwantedDir {
+                path: entry.path.clone(),
+                kind,
+                bytes: under.iter().map(|e| e.size).sum(),
+                files: under.iter().filter(|e| e.kind != EntryKind::Dir).count() as u64,
+            });
+        }
+    }
+    found
+}
+
+// ---------------------------------------------------------------------------------------------
+// COPY / ADD
+
+/// A COPY or ADD that reads from the build context.
+#[derive(Clone, Debug)]
+pub struct ContextCopy<'a> {
+    pub instruction: &'a Instruction,
+    /// Index of the instruction in the Dockerfile.
+    pub index: usize,
+    /// 0-based stage index.
+    pub stage: usize,
+    pub is_add: bool,
+    /// Source words as written (quotes kept for shell form), excluding heredocs.
+    pub sources: Vec<(String, TextRange)>,
+}
+
+fn words(instruction: &Instruction) -> Vec<(String, TextRange)> {
+    match &instruction.args {
+        Arguments::Words(words) => words.iter().map(|w| (w.value.clone(), w.range)).collect(),
+        Arguments::Exec(exec) => exec
+            .words
+            .iter()
+            .map(|w| (w.value.clone(), w.range))
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+fn is_remote(source: &str) -> bool {
+    source.contains("://") || source.starts_with("git@")
+}
+
+/// Every COPY/ADD without `--from` and its local sources (URLs, heredocs and sources with
+/// variables are left out: they do not name context paths literally).
+pub fn context_copies(dockerfile: &Dockerfile) -> Vec<ContextCopy<'_>> {
+    let mut stage = 0usize;
+    let mut seen_from = false;
+    let mut out = Vec::new();
+    for (index, instruction) in dockerfile.instructions.iter().enumerate() {
+        match instruction.keyword {
+            Keyword::From => {
+                if seen_from {
+                    stage += 1;
+                }
+                seen_from = true;
+            }
+            Keyword::Copy | Keyword::Add => {
+                if instruction.flag("from").is_some() {
+                    continue;
+                }
+                let mut all = words(instruction);
+                if all.len() < 2 {
+                    continue;
+                }
+                all.pop(); // the destination
+                let sources = all
+                    .into_iter()
+                    .filter(|(s, _)| !s.starts_with("<<") && !s.contains('$') && !is_remote(s))
+                    .map(|(s, r)| (unquote(&s), r))
+                    .collect();
+                out.push(ContextCopy {
+                    instruction,
+                    index,
+                    stage,
+                    is_add: instruction.keyword == Keyword::Add,
+                    sources,
+                });
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+fn unquote(word: &str) -> String {
+    for quote in ['"', '\''] {
+        if word.len() >= 2 && word.starts_with(quote) && word.ends_with(quote) {
+            return word[1..word.len() - 1].to_owned();
+        }
+    }
+    word.to_owned()
+}
+
+/// A COPY source cleaned the way BuildKit resolves it against the context root.
+pub fn clean_source(source: &str) -> String {
+    let cleaned = go_clean(source);
+    match cleaned.strip_prefix('/') {
+        Some("") => ".".to_owned(),
+        Some(rest) => rest.to_owned(),
+        None => cleaned,
+    }
+}
+
+fn has_wildcard(source: &str) -> bool {
+    source.contains(['*', '?', '['])
+}
+
+/// The sent entries one COPY source brings in: the entry it names (with everything below it
+/// for a directory), or, for a wildcard, every entry at that depth matching it (Go
+/// `filepath.Match`) with everything below those.
+pub fn resolve_source<'c>(context: &'c BuildContext, source: &str) -> Vec<&'c ContextEntry> {
+    let cleaned = clean_source(source);
+    if cleaned == "." {
+        return context.entries.iter().collect();
+    }
+    let mut out = Vec::new();
+    if !has_wildcard(&cleaned) {
+        if let Ok(i) = context
+            .entries
+            .binary_search_by(|e| e.path.as_str().cmp(&cleaned))
+        {
+            out.push(&context.entries[i]);
+            if context.entries[i].kind == EntryKind::Dir {
+                out.extend(context.entries_under(&cleaned));
+            }
+        }
+        return out;
+    }
+    let depth = cleaned.matches('/').count();
+    for (i, entry) in context.entries.iter().enumerate() {
+        if entry.path.matches('/').count() != depth {
+            continue;
+        }
+        if go_filepath_match(&cleaned, &entry.path) == Ok(true) {
+            out.push(&context.entries[i]);
+            if entry.kind == EntryKind::Dir {
+                out.extend(context.entries_under(&entry.path));
+            }
+        }
+    }
+    out
+}
+
+/// Everything one COPY brings in (files and links, not directories), deduplicated.
+pub fn copy_files<'c>(context: &'c BuildContext, copy: &ContextCopy<'_>) -> Vec<&'c ContextEntry> {
+    let mut files: Vec<&ContextEntry> = copy
+        .sources
+        .iter()
+        .flat_map(|(source, _)| resolve_source(context, source))
+        .filter(|e| e.kind != EntryKind::Dir)
+        .collect();
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    files.dedup_by(|a, b| a.path == b.path);
+    files
+}
+
+// ---------------------------------------------------------------------------------------------
+// Cache cost
+
+/// Whether a file name is a dependency manifest or lock file.
+pub fn is_dependency_manifest(path: &str) -> bool {
+    let name = file_name(path);
+    matches!(
+        name,
+        "package.json"
+            | "package-lock.json"
+            | "npm-shrinkwrap.json"
+            | "yarn.lock"
+            | "pnpm-lock.yaml"
+            | "pnpm-workspace.yaml"
+            | "bun.lockb"
+            | "bun.lock"
+            | ".npmrc"
+            | ".yarnrc.yml"
+            | "Pipfile"
+            | "Pipfile.lock"
+            | "pyproject.toml"
+            | "poetry.lock"
+            | "uv.lock"
+            | "setup.py"
+            | "setup.cfg"
+            | "go.mod"
+            | "go.sum"
+            | "Cargo.toml"
+            | "Cargo.lock"
+            | "Gemfile"
+            | "Gemfile.lock"
+            | "composer.json"
+            | "composer.lock"
+            | "pom.xml"
+            | "build.gradle"
+            | "build.gradle.kts"
+            | "settings.gradle"
+            | "settings.gradle.kts"
+            | "gradle.properties"
+            | "mix.exs"
+            | "mix.lock"
+            | "packages.lock.json"
+            | "NuGet.Config"
+            | "nuget.config"
+    ) || (name.starts_with("requirements") && name.ends_with(".txt"))
+        || name.ends_with(".csproj")
+        || name.ends_with(".fsproj")
+        || name.ends_with(".gemspec")
+}
+
+/// The dependency-install command in a RUN, as written (`npm ci`, `pip install -r ...`).
+pub fn dependency_install(instruction: &Instruction) -> Option<String> {
+    if instruction.keyword != Keyword::Run {
+        return None;
+    }
+    let script = match &instruction.args {
+        Arguments::Shell(text) => text.value.clone(),
+        Arguments::Exec(exec) => exec
+            .words
+            .iter()
+            .map(|w| w.value.as_str())
+            .collect::<Vec<_>>()
+            .join(" "),
+        _ => return None,
+    };
+    for command in script.split(['&', ';', '|', '\n']) {
+        let tokens: Vec<&str> = command.split_whitespace().collect();
+        if let Some(found) = install_in_tokens(&tokens) {
+            return Some(found);
+        }
+    }
+    None
+}
+
+fn install_in_tokens(tokens: &[&str]) -> Option<String> {
+    let position = |words: &[&str]| {
+        tokens
+            .windows(words.len())
+            .position(|window| window == words)
+    };
+    let render =
+        |start: usize, len: usize| tokens[start..(start + len).min(tokens.len())].join(" ");
+    const PATTERNS: &[&[&str]] = &[
+        &["npm", "ci"],
+        &["npm", "install"],
+        &["npm", "i"],
+        &["yarn", "install"],
+        &["pnpm", "install"],
+        &["pnpm", "i"],
+        &["bun", "install"],
+        &["poetry", "install"],
+        &["pipenv", "install"],
+        &["uv", "sync"],
+        &["go", "mod", "download"],
+        &["cargo", "fetch"],
+        &["bundle", "install"],
+        &["composer", "install"],
+        &["dotnet", "restore"],
+        &["mix", "deps.get"],
+        &["gradle", "dependencies"],
+    ];
+    for pattern in PATTERNS {
+        if let Some(start) = position(pattern) {
+            // `npm install <pkg>` / `-g` installs tools, not the manifest's dependencies.
+            let rest = &tokens[start + pattern.len()..];
+            if pattern[0] == "npm" && rest.iter().any(|t| !t.starts_with('-') || *t == "-g") {
+                continue;
+            }
+            return Some(render(start, pattern.len()));
+        }
+    }
+    // `yarn` alone installs.
+    if tokens.first() == Some(&"yarn") && tokens.iter().skip(1).all(|t| t.starts_with('-')) {
+        return Some(tokens.join(" "));
+    }
+    // pip install -r requirements.txt / pip install . / -e .
+    for (i, token) in tokens.iter().enumerate() {
+        if matches!(*token, "pip" | "pip3") && tokens.get(i + 1) == Some(&"install") {
+            let rest = &tokens[i + 2..];
+            if let Some(r) = rest
+                .iter()
+                .position(|t| *t == "-r" || *t == "--requirement")
+            {
+                return Some(render(i, 2 + r + 2));
+            }
+            if rest.iter().any(|t| *t == "." || *t == "-e") {
+                return Some(render(i, 2 + rest.len()));
+            }
+        }
+        if (*token == "mvn" || token.ends_with("/mvnw") || *token == "./mvnw")
+            && tokens[i + 1..].iter().any(|t| t.starts_with("dependency:"))
+        {
+            return Some(tokens[i..].join(" "));
+        }
+    }
+    None
+}
+
+/// The cache cost of one COPY that brings manifests and other files in before an install.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct CacheBust {
+    /// The COPY's instruction index.
+    pub copy_index: usize,
+    pub copy_line: u32,
+    pub manifests: Vec<String>,
+    /// Files the COPY brings in that are not manifests.
+    pub other_files: u64,
+    /// The top-level directory holding most of `other_files` (`""` for the context root).
+    pub main_dir: String,
+    /// How many of `other_files` are under `main_dir`.
+    pub main_dir_files: u64,
+    pub install_command: String,
+    pub install_line: u32,
+    /// Instructions after the install in the same stage (all re-run with it).
+    pub later_steps: usize,
+}
+
+impl CacheBust {
+    /// "editing any of 1,204 files under src/ re-runs `npm ci` (line 7) and 4 later steps".
+    pub fn describe(&self) -> String {
+        let what = if self.main_dir.is_empty() || self.main_dir_files == 0 {
+            format!("any of {} non-manifest files", thousands(self.other_files))
+        } else if self.main_dir_files == self.other_files {
+            format!(
+                "any of {} files under {}/",
+                thousands(self.other_files),
+                self.main_dir
+            )
+        } else {
+            format!(
+                "any of {} non-manifest files ({} under {}/)",
+                thousands(self.other_files),
+                thousands(self.main_dir_files),
+                self.main_dir
+            )
+        };
+        let steps = match self.later_steps {
+            0 => String::new(),
+            1 => " and 1 later step".to_owned(),
+            n => format!(" and {n} later steps"),
+        };
+        format!(
+            "editing {what} re-runs `{}` (line {}){steps}",
+            self.install_command, self.install_line
+        )
+    }
+}
+
+/// Each COPY that brings dependency manifests in together with other files before the
+/// stage's dependency install.
+pub fn cache_busts(dockerfile: &Dockerfile, context: &BuildContext) -> Vec<CacheBust> {
+    let copies = context_copies(dockerfile);
+    let instructions = &dockerfile.instructions;
+    let mut out = Vec::new();
+    for copy in &copies {
+        // The first install after this COPY, before the next FROM.
+        let mut install = None;
+        let mut stage_end = instructions.len();
+        for (i, instruction) in instructions.iter().enumerate().skip(copy.index + 1) {
+            if instruction.keyword == Keyword::From {
+                stage_end = i;
+                break;
+            }
+            if install.is_none()
+                && let Some(command) = dependency_install(instruction)
+            {
+                install = Some((i, command));
+            }
+        }
+        let Some((install_index, install_command)) = install else {
+            continue;
+        };
+        let files = copy_files(context, copy);
+        let manifests: Vec<String> = files
+            .iter()
+            .filter(|e| is_dependency_manifest(&e.path))
+            .map(|e| e.path.clone())
+            .collect();
+        let others: Vec<&ContextEntry> = files
+            .iter()
+            .copied()
+            .filter(|e| !is_dependency_manifest(&e.path))
+            .collect();
+        if manifests.is_empty() || others.is_empty() {
+            continue;
+        }
+        let mut per_dir: BTreeMap<&str, u64> = BTreeMap::new();
+        for entry in &others {
+            let top = entry.path.split_once('/').map_or("", |(top, _)| top);
+            *per_dir.entry(top).or_default() += 1;
+        }
+        let (main_dir, main_dir_files) = per_dir
+            .iter()
+            .filter(|(dir, _)| !dir.is_empty())
+            .max_by(|a, b| a.1.cmp(b.1).then_with(|| b.0.cmp(a.0)))
+            .map_or((String::new(), 0), |(d, n)| ((*d).to_owned(), *n));
+        out.push(CacheBust {
+            copy_index: copy.index,
+            copy_line: copy.instruction.start_line,
+            manifests,
+            other_files: others.len() as u64,
+            main_dir,
+            main_dir_files,
+            install_command,
+            install_line: instructions[install_index].start_line,
+            later_steps: stage_end - install_index - 1,
+        });
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn thousands_and_bytes() {
+        assert_eq!(thousands(0), "0");
+        assert_eq!(thousands(1204), "1,204");
+        assert_eq!(thousands(1_234_567), "1,234,567");
+        assert_eq!(human_bytes(512), "512 B");
+        assert_eq!(human_bytes(1536), "1.5 KiB");
+    }
+
+    #[test]
+    fn secret_names() {
+        assert_eq!(secret_kind(".env", None), Some(SecretKind::DotEnv));
+        assert_eq!(
+            secret_kind("app/.env.production", None),
+            Some(SecretKind::DotEnv)
+        );
+        assert_eq!(secret_kind(".env.example", None), None);
+        assert_eq!(
+            secret_kind("keys/id_rsa", None),
+            Some(SecretKind::SshPrivateKey)
+        );
+        assert_eq!(secret_kind("keys/id_rsa.pub", None), None);
+        assert_eq!(
+            secret_kind("tls/server.pem", None),
+            Some(SecretKind::PrivateKeyOrCertificate)
+        );
+        assert_eq!(
+            secret_kind(".aws/credentials", None),
+            Some(SecretKind::CloudCredentials)
+        );
+        assert_eq!(secret_kind(".npmrc", Some("registry=https://r\n")), None);
+        assert_eq!(
+            secret_kind(".npmrc", Some("//r/:_authToken=abc\n")),
+            Some(SecretKind::PackageManagerToken)
+        );
+        assert_eq!(
+            secret_kind("ops/kubeconfig", None),
+            Some(SecretKind::Kubeconfig)
+        );
+        assert_eq!(secret_kind("src/main.rs", None), None);
+    }
+
+    #[test]
+    fn install_commands() {
+        let check =
+            |script: &str| install_in_tokens(&script.split_whitespace().collect::<Vec<_>>());
+        assert_eq!(check("npm ci --omit=dev"), Some("npm ci".to_owned()));
+        assert_eq!(check("npm install -g pnpm"), None);
+        assert_eq!(
+            check("pip install --no-cache-dir -r requirements.txt"),
+            Some("pip install --no-cache-dir -r requirements.txt".to_owned())
+        );
+        assert_eq!(check("go mod download"), Some("go mod download".to_owned()));
+        assert_eq!(
+            check("yarn --frozen-lockfile"),
+            Some("yarn --frozen-lockfile".to_owned())
+        );
+        assert_eq!(check("echo hi"), None);
+    }
+}

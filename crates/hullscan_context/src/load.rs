@@ -1,0 +1,133 @@
+//! Loading a build context from disk: which ignore file applies, reading it, walking.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use hullscan_ignore::{IgnoreFile, dockerfile_specific_ignore_name};
+use hullscan_text::SourceFile;
+
+use crate::model::{AppliedIgnoreFile, BuildContext, EntryKind, IgnoreFileKind};
+
+/// Largest registry config whose content the loader reads to look for tokens.
+const PROBE_LIMIT: u64 = 64 * 1024;
+use crate::walk::{WalkOptions, walk_with};
+
+/// A context that cannot be loaded at all.
+#[derive(Debug, thiserror::Error)]
+pub enum LoadError {
+    #[error("{path}: not a directory")]
+    NotADirectory { path: String },
+    #[error("cannot read {path}: {source}")]
+    Io {
+        path: String,
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+/// The ignore file Docker (BuildKit) uses for a build of `context` with `dockerfile`:
+/// `<Dockerfile name>.dockerignore` beside the Dockerfile when it exists, otherwise
+/// `<context>/.dockerignore` when that exists.
+pub fn find_ignore_file(context: &Path, dockerfile: &Path) -> Option<(PathBuf, IgnoreFileKind)> {
+    if let (Some(name), Some(dir)) = (dockerfile.file_name(), dockerfile.parent()) {
+        let specific = dir.join(dockerfile_specific_ignore_name(&name.to_string_lossy()));
+        if specific.is_file() {
+            return Some((specific, IgnoreFileKind::DockerfileSpecific));
+        }
+    }
+    let root = context.join(".dockerignore");
+    root.is_file()
+        .then_some((root, IgnoreFileKind::ContextRoot))
+}
+
+/// Reads an ignore file's text; invalid UTF-8 is replaced (Docker compares bytes, so such
+/// patterns can only match names with the same replacement).
+fn read_text(path: &Path) -> Result<String, LoadError> {
+    let bytes = std::fs::read(path).map_err(|source| LoadError::Io {
+        path: path.display().to_string(),
+        source,
+    })?;
+    Ok(String::from_utf8(bytes)
+        .unwrap_or_else(|err| String::from_utf8_lossy(err.as_bytes()).into_owned()))
+}
+
+/// Loads the context rooted at `context` for a build of `dockerfile` (default:
+/// `<context>/Dockerfile`).
+pub fn load_context(context: &Path, dockerfile: Option<&Path>) -> Result<BuildContext, LoadError> {
+    load_context_with(context, dockerfile, WalkOptions::default())
+}
+
+/// [`load_context`] with walk options (e.g. to reproduce an older engine).
+pub fn load_context_with(
+    context: &Path,
+    dockerfile: Option<&Path>,
+    options: WalkOptions,
+) -> Result<BuildContext, LoadError> {
+    if !context.is_dir() {
+        return Err(LoadError::NotADirectory {
+            path: context.display().to_string(),
+        });
+    }
+    let default_dockerfile = context.join("Dockerfile");
+    let dockerfile = dockerfile.unwrap_or(&default_dockerfile);
+    let dockerfile_in_context = relative_inside(context, dockerfile);
+
+    let mut ignore_file = None;
+    let mut ignore_error = None;
+    let mut matcher = None;
+    if let Some((path, kind)) = find_ignore_file(context, dockerfile) {
+        let text = read_text(&path)?;
+        let parsed = IgnoreFile::parse(&text);
+        match parsed.compile() {
+            Ok(compiled) => matcher = Some(Arc::new(compiled)),
+            Err(err) => ignore_error = Some(err),
+        }
+        let display_path = path.display().to_string();
+        ignore_file = Some(AppliedIgnoreFile {
+            kind,
+            source: Arc::new(SourceFile::new(display_path.clone(), text)),
+            display_path,
+            parsed,
+        });
+    }
+    let output = walk_with(context, matcher.as_deref(), options);
+    let probed_contents = output
+        .entries
+        .iter()
+        .filter(|e| {
+            e.kind == EntryKind::File
+                && e.size <= PROBE_LIMIT
+                && crate::analysis::needs_content_check(&e.path)
+        })
+        .filter_map(|e| {
+            let text = std::fs::read(context.join(&e.path)).ok()?;
+            Some((e.path.clone(), String::from_utf8_lossy(&text).into_owned()))
+        })
+        .collect();
+    Ok(BuildContext {
+        root_display: context.display().to_string(),
+        dockerfile_in_context,
+        ignore_file,
+        matcher,
+        ignore_error,
+        entries: output.entries,
+        excluded: output.excluded,
+        usage: output.usage,
+        problems: output.problems,
+        probed_contents,
+        secrets_cache: std::sync::OnceLock::new(),
+    })
+}
+
+/// `path` relative to `root` with `/` separators, when it lies inside it.
+fn relative_inside(root: &Path, path: &Path) -> Option<String> {
+    let root = root.canonicalize().ok()?;
+    let path = path.canonicalize().ok()?;
+    let rel = path.strip_prefix(&root).ok()?;
+    Some(
+        rel.components()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned())
+            .collect::<Vec<_>>()
+            .join("/"),
+    )
+}

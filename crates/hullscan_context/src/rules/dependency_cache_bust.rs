@@ -1,0 +1,59 @@
+use hullscan_diagnostics::{Diagnostic, Location, declare_rule};
+use hullscan_dockerfile::Dockerfile;
+
+use super::ContextCheck;
+use crate::analysis::cache_busts;
+
+declare_rule! {
+    /// ## What it does
+    /// Finds a COPY that brings dependency manifests (`package.json`, `requirements.txt`,
+    /// `go.mod`, `Cargo.toml`, lock files, ...) into the image together with the rest of the
+    /// source tree *before* the stage installs dependencies (`npm ci`, `pip install -r`,
+    /// `go mod download`, ...). It counts, from the real build context, how many files that
+    /// COPY brings in, and says what an edit to any of them costs.
+    ///
+    /// ## Why is this bad?
+    /// Any change to any copied file invalidates the COPY layer, so the dependency install and
+    /// every later step re-run, even when no dependency changed.
+    ///
+    /// ## Example
+    /// ```dockerfile
+    /// COPY . .
+    /// RUN npm ci
+    /// ```
+    ///
+    /// Use instead:
+    /// ```dockerfile
+    /// COPY package.json package-lock.json ./
+    /// RUN npm ci
+    /// COPY . .
+    /// ```
+    pub static DEPENDENCY_CACHE_BUST = {
+        code: "HS510",
+        name: "dependency-cache-bust",
+        aliases: [],
+        severity: Warning,
+        category: Performance,
+        fix: None,
+        summary: "A COPY brings manifests and source together before the dependency install",
+    };
+}
+
+pub(super) fn check(input: &ContextCheck<'_>, dockerfile: &Dockerfile, out: &mut Vec<Diagnostic>) {
+    for bust in cache_busts(dockerfile, input.context) {
+        let instruction = &dockerfile.instructions[bust.copy_index];
+        let manifests: Vec<&str> = bust.manifests.iter().take(3).map(String::as_str).collect();
+        out.push(
+            Diagnostic::new(
+                &DEPENDENCY_CACHE_BUST,
+                bust.describe(),
+                Location::Text(instruction.range),
+            )
+            .with_help(format!(
+                "copy only the manifests ({}) before `{}`, and the rest after it",
+                manifests.join(", "),
+                bust.install_command
+            )),
+        );
+    }
+}

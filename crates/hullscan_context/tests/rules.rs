@@ -1,0 +1,381 @@
+//! Each context rule on small generated contexts: cases that fire and cases that stay silent.
+
+#![allow(clippy::print_stderr)] // tests report skips and table counts on stderr
+
+use std::path::Path;
+
+use hullscan_context::load_context;
+use hullscan_context::rules::{
+    ContextCheck, ContextFindings, ContextSettings, RULES, check_context,
+};
+use hullscan_diagnostics::apply_fixes;
+
+fn write_files(root: &Path, files: &[(&str, &str)]) {
+    for (path, content) in files {
+        let full = root.join(path);
+        std::fs::create_dir_all(full.parent().expect("parent")).expect("mkdir");
+        std::fs::write(full, content).expect("write");
+    }
+}
+
+fn run_with(files: &[(&str, &str)], settings: ContextSettings) -> ContextFindings {
+    let dir = tempfile::tempdir().expect("tempdir");
+    write_files(dir.path(), files);
+    let context = load_context(dir.path(), None).expect("load");
+    let dockerfile_text = files
+        .iter()
+        .find(|(p, _)| *p == "Dockerfile")
+        .map(|(_, t)| *t);
+    let parsed = dockerfile_text.map(hullscan_dockerfile::parse);
+    let input = ContextCheck {
+        context: &context,
+        dockerfile: parsed.as_ref().map(|p| &p.dockerfile),
+        settings,
+    };
+    check_context(&input, &|_| true)
+}
+
+fn run(files: &[(&str, &str)]) -> ContextFindings {
+    run_with(files, ContextSettings::default())
+}
+
+/// `(code, message)` of every finding.
+fn findings(findings: &ContextFindings) -> Vec<(String, String)> {
+    findings
+        .ignore_file
+        .iter()
+        .chain(&findings.dockerfile)
+        .map(|d| (d.code.to_string(), d.message.clone()))
+        .collect()
+}
+
+fn codes(f: &ContextFindings) -> Vec<String> {
+    let mut codes: Vec<String> = findings(f).into_iter().map(|(c, _)| c).collect();
+    codes.sort();
+    codes.dedup();
+    codes
+}
+
+const CLEAN_DOCKERFILE: &str = "FROM node:20\nCOPY package.json package-lock.json ./\nRUN npm ci\nCOPY src ./src\nCMD [\"node\", \"src/index.js\"]\n";
+
+#[test]
+fn clean_context_is_silent() {
+    let f = run(&[
+        (".dockerignore", ".git\nnode_modules\n"),
+        ("Dockerfile", CLEAN_DOCKERFILE),
+        ("package.json", "{}"),
+        ("package-lock.json", "{}"),
+        ("src/index.js", "x"),
+        (".git/HEAD", "ref"),
+    ]);
+    assert_eq!(findings(&f), Vec::<(String, String)>::new());
+}
+
+#[test]
+fn hs500_invalid_dockerignore() {
+    let f = run(&[(".dockerignore", "ok\n!\n")]);
+    assert_eq!(codes(&f), ["HS500"]);
+    let f = run(&[(".dockerignore", "[Local-Only]/\n"), ("x", "")]);
+    assert!(
+        codes(&f).contains(&"HS500".to_owned()),
+        "{:?}",
+        findings(&f)
+    );
+}
+
+#[test]
+fn hs501_missing_dockerignore_and_its_fix() {
+    let f = run(&[
+        ("Dockerfile", "FROM scratch\nCOPY . .\n"),
+        (".git/HEAD", "r"),
+        (".env", "A=1"),
+        ("app.py", ""),
+    ]);
+    let codes = codes(&f);
+    assert!(codes.contains(&"HS501".to_owned()), "{codes:?}");
+    assert!(!f.ignore_file_exists);
+    let missing = f
+        .ignore_file
+        .iter()
+        .find(|d| d.code == "HS501")
+        .expect("HS501");
+    let fix = missing.fix.as_ref().expect("fix");
+    let fixed = apply_fixes(
+        f.ignore_source.text(),
+        std::slice::from_ref(fix),
+        hullscan_diagnostics::Applicability::Unsafe,
+    );
+    assert!(
+        fixed.text.contains("\n.git\n") && fixed.text.contains("\n.env\n"),
+        "{}",
+        fixed.text
+    );
+    // Silent without anything unwanted.
+    let f = run(&[("Dockerfile", "FROM scratch\nCOPY . .\n"), ("app.py", "")]);
+    assert!(findings(&f).is_empty());
+}
+
+#[test]
+fn hs502_secret_files() {
+    let f = run(&[
+        (".dockerignore", "*.log\n"),
+        ("a.log", ""),
+        (".env.production", "X=1"),
+        ("deploy/id_ed25519", "k"),
+        ("certs/tls.key", "k"),
+        (".npmrc", "//registry.npmjs.org/:_authToken=npm_abc\n"),
+        ("ok/.npmrc", "registry=https://example.com\n"),
+        (".env.example", "X="),
+    ]);
+    let secrets: Vec<String> = findings(&f)
+        .into_iter()
+        .filter(|(c, _)| c == "HS502")
+        .map(|(_, m)| m)
+        .collect();
+    assert_eq!(secrets.len(), 4, "{secrets:?}");
+    assert!(secrets.iter().any(|m| m.contains("`.npmrc`")));
+    assert!(
+        !secrets
+            .iter()
+            .any(|m| m.contains("ok/.npmrc") || m.contains(".env.example"))
+    );
+    let with_fix = f
+        .ignore_file
+        .iter()
+        .find(|d| d.code == "HS502")
+        .expect("HS502");
+    let fixed = apply_fixes(
+        f.ignore_source.text(),
+        std::slice::from_ref(with_fix.fix.as_ref().expect("fix")),
+        hullscan_diagnostics::Applicability::Unsafe,
+    );
+    assert!(fixed.text.starts_with("*.log\n"));
+    // Excluded secrets are silent.
+    let f = run(&[
+        (".dockerignore", "**/.env*\n"),
+        (".env", ""),
+        ("a/.env.local", ""),
+    ]);
+    assert!(findings(&f).is_empty(), "{:?}", findings(&f));
+}
+
+#[test]
+fn hs503_unwanted_directories() {
+    let f = run(&[
+        (".dockerignore", "*.md\n"),
+        ("a.md", ""),
+        (".git/HEAD", ""),
+        ("web/node_modules/x/index.js", "abc"),
+        ("py/__pycache__/m.pyc", ""),
+        ("rust/Cargo.toml", ""),
+        ("rust/target/debug/app", ""),
+        (
+            "docs/target/notes.txt",
+            "not build output: no Cargo.toml beside it",
+        ),
+    ]);
+    let dirs: Vec<String> = findings(&f)
+        .into_iter()
+        .filter(|(c, _)| c == "HS503")
+        .map(|(_, m)| m)
+        .collect();
+    assert_eq!(dirs.len(), 4, "{dirs:?}");
+    assert!(
+        dirs.iter()
+            .any(|m| m.starts_with("`web/node_modules/` (installed dependencies)"))
+    );
+    assert!(!dirs.iter().any(|m| m.contains("docs/target")));
+    // A directory the Dockerfile copies on purpose is not reported.
+    let f = run(&[
+        (".dockerignore", "*.md\n"),
+        ("a.md", ""),
+        ("package.json", "{}"),
+        ("dist/app.js", ""),
+        (
+            "Dockerfile",
+            "FROM nginx\nCOPY dist /usr/share/nginx/html\n",
+        ),
+    ]);
+    assert!(
+        !codes(&f).contains(&"HS503".to_owned()),
+        "{:?}",
+        findings(&f)
+    );
+}
+
+#[test]
+fn hs504_large_context() {
+    let files = [
+        (".dockerignore", "x\n"),
+        ("x", ""),
+        ("data/blob.bin", "0123456789"),
+    ];
+    let small = ContextSettings {
+        max_context_bytes: 8,
+    };
+    let f = run_with(&files, small);
+    assert_eq!(codes(&f), ["HS504"]);
+    let f = run_with(
+        &files,
+        ContextSettings {
+            max_context_bytes: 1024,
+        },
+    );
+    assert!(findings(&f).is_empty());
+}
+
+#[test]
+fn hs505_and_hs506_pattern_usage() {
+    let f = run(&[
+        (
+            ".dockerignore",
+            "*.pyc\n!README.md\n*.md\nnode_modules\nnode_modules/fixtures\nbuild\n",
+        ),
+        ("pkg/mod.pyc", ""),
+        ("README.md", ""),
+        ("node_modules/a.js", ""),
+        ("build/out", ""),
+    ]);
+    let all = findings(&f);
+    let unused: Vec<&str> = all
+        .iter()
+        .filter(|(c, _)| c == "HS505")
+        .map(|(_, m)| m.as_str())
+        .collect();
+    let shadowed: Vec<&str> = all
+        .iter()
+        .filter(|(c, _)| c == "HS506")
+        .map(|(_, m)| m.as_str())
+        .collect();
+    assert_eq!(unused.len(), 2, "{all:?}");
+    assert!(unused[0].starts_with("`*.pyc` matches nothing") && unused[0].contains("`**/*.pyc`"));
+    assert!(unused[1].starts_with("`node_modules/fixtures`"));
+    assert_eq!(shadowed.len(), 1, "{all:?}");
+    assert!(shadowed[0].starts_with("`!README.md` has no effect"));
+    // Patterns that decide something are silent.
+    let f = run(&[
+        (".dockerignore", "*.md\n!README.md\n"),
+        ("a.md", ""),
+        ("README.md", ""),
+    ]);
+    assert!(findings(&f).is_empty(), "{:?}", findings(&f));
+}
+
+#[test]
+fn hs507_exception_reincludes_secret() {
+    let f = run(&[
+        (".dockerignore", "*\n!deploy\n"),
+        ("deploy/id_rsa", "k"),
+        ("deploy/run.sh", ""),
+        ("other", ""),
+    ]);
+    let all = findings(&f);
+    assert!(
+        all.iter().any(|(c, m)| c == "HS507"
+            && m == "`!deploy` re-includes `deploy/id_rsa`, which looks like an SSH private key"),
+        "{all:?}"
+    );
+    assert!(
+        !all.iter().any(|(c, _)| c == "HS502"),
+        "reported once, at the exception"
+    );
+    let f = run(&[
+        (".dockerignore", "*\n!deploy\ndeploy/id_rsa\n"),
+        ("deploy/id_rsa", "k"),
+        ("deploy/run.sh", ""),
+    ]);
+    assert!(findings(&f).is_empty(), "{:?}", findings(&f));
+}
+
+#[test]
+fn hs508_and_hs509_copy_sources() {
+    let f = run(&[
+        (".dockerignore", "docs\n"),
+        ("docs/a.md", ""),
+        ("app.py", ""),
+        (
+            "Dockerfile",
+            "FROM python\nCOPY app.py missing.txt /app/\nCOPY docs /docs\nADD *.nothing /x/\nCOPY --from=builder /out /out\n",
+        ),
+    ]);
+    let all = findings(&f);
+    assert!(all.contains(&("HS508".to_owned(), "`missing.txt` does not exist in the build context, so this COPY fails with \"not found\"".to_owned())), "{all:?}");
+    assert!(
+        all.iter()
+            .any(|(c, m)| c == "HS508" && m.starts_with("`docs` is excluded by")),
+        "{all:?}"
+    );
+    assert!(
+        all.contains(&(
+            "HS509".to_owned(),
+            "Attempting to Copy file \"docs\" that is excluded by .dockerignore".to_owned()
+        )),
+        "{all:?}"
+    );
+    assert_eq!(
+        all.iter()
+            .filter(|(c, _)| c == "HS508" || c == "HS509")
+            .count(),
+        3,
+        "{all:?}"
+    );
+    // With an exception BuildKit skips CopyIgnoredFile entirely.
+    let f = run(&[
+        (".dockerignore", "docs\n!docs/keep.md\n"),
+        ("docs/keep.md", ""),
+        ("Dockerfile", "FROM python\nCOPY docs /docs\n"),
+    ]);
+    assert!(findings(&f).is_empty(), "{:?}", findings(&f));
+}
+
+#[test]
+fn hs510_dependency_cache_bust() {
+    let mut files: Vec<(String, String)> = vec![
+        (".dockerignore".into(), "node_modules\n".into()),
+        ("package.json".into(), "{}".into()),
+        ("package-lock.json".into(), "{}".into()),
+        ("Dockerfile".into(), "FROM node:20\nWORKDIR /app\nCOPY . .\nRUN npm ci\nRUN npm run build\nEXPOSE 3000\nCMD [\"node\", \"dist/index.js\"]\n".into()),
+    ];
+    for i in 0..1204 {
+        files.push((format!("src/m{i}.js"), String::new()));
+    }
+    let borrowed: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(a, b)| (a.as_str(), b.as_str()))
+        .collect();
+    let f = run(&borrowed);
+    let busts: Vec<String> = findings(&f)
+        .into_iter()
+        .filter(|(c, _)| c == "HS510")
+        .map(|(_, m)| m)
+        .collect();
+    // The Dockerfile and .dockerignore are copied too (they are ordinary context files).
+    assert_eq!(
+        busts,
+        [
+            "editing any of 1,206 non-manifest files (1,204 under src/) re-runs `npm ci` (line 4) and 3 later steps"
+        ]
+    );
+    let f = run(&[
+        ("package.json", "{}"),
+        ("src/a.js", ""),
+        ("Dockerfile", CLEAN_DOCKERFILE),
+    ]);
+    assert!(!codes(&f).contains(&"HS510".to_owned()));
+}
+
+#[test]
+fn every_rule_is_documented() {
+    let mut seen = std::collections::HashSet::new();
+    for rule in RULES {
+        assert!(rule.code.starts_with("HS5"), "{}", rule.code);
+        assert!(seen.insert(rule.code), "duplicate {}", rule.code);
+        let docs = rule.docs_text();
+        assert!(docs.starts_with("## What it does"), "{}", rule.code);
+        assert!(docs.contains("## Why is this bad?"), "{}", rule.code);
+        assert!(docs.contains("## Example"), "{}", rule.code);
+        if rule.fix != hullscan_diagnostics::FixAvailability::None {
+            assert!(docs.contains("## Fix safety"), "{}", rule.code);
+        }
+    }
+}

@@ -1,0 +1,593 @@
+//! Streams one layer blob once: sniffs its compression, decompresses, walks the tar, and keeps
+//! a compact index of its entries (paths in one string arena). Both digests (of the blob as
+//! stored and of the uncompressed tar, the diff ID) are computed on the same pass. Nothing is
+//! ever written to disk.
+
+use std::io::{self, BufRead, BufReader, Read};
+
+use crate::digest::{Digest, HashingReader};
+use crate::error::{ImageError, Result};
+
+/// How a layer blob is compressed, from its first bytes (media types lie more often than magic
+/// numbers do).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Compression {
+    None,
+    Gzip,
+    Zstd,
+}
+
+impl Compression {
+    pub fn sniff(head: &[u8]) -> Compression {
+        if head.starts_with(&[0x1f, 0x8b]) {
+            Compression::Gzip
+        } else if head.starts_with(&[0x28, 0xb5, 0x2f, 0xfd]) {
+            Compression::Zstd
+        } else {
+            Compression::None
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Compression::None => "none",
+            Compression::Gzip => "gzip",
+            Compression::Zstd => "zstd",
+        }
+    }
+}
+
+/// What one tar entry is, after whiteout names are decoded.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum EntryKind {
+    File,
+    Dir,
+    Symlink,
+    HardLink,
+    /// `.wh.<name>`: `<name>` from lower layers is deleted. The entry's path is `<name>`'s.
+    Whiteout,
+    /// `.wh..wh..opq`: the directory's lower-layer contents are hidden. The entry's path is the
+    /// directory's.
+    Opaque,
+    /// Devices, FIFOs.
+    Other,
+}
+
+/// One entry of a layer, 32 bytes plus its path in the layer's arena.
+#[derive(Clone, Copy, Debug)]
+pub struct Entry {
+    path_start: u32,
+    path_len: u32,
+    link_start: u32,
+    link_len: u32,
+    pub size: u64,
+    pub mode: u32,
+    pub uid: u32,
+    pub gid: u32,
+    pub kind: EntryKind,
+}
+
+impl Entry {
+    pub fn is_setuid(&self) -> bool {
+        self.mode & 0o4000 != 0
+    }
+    pub fn is_setgid(&self) -> bool {
+        self.mode & 0o2000 != 0
+    }
+    pub fn is_executable(&self) -> bool {
+        self.mode & 0o111 != 0
+    }
+}
+
+/// Something odd about an entry that is worth a finding, not an error: the image still loads.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum AnomalyKind {
+    /// The name had `..` components that climb above the root.
+    PathTraversal,
+    /// The name was absolute.
+    AbsolutePath,
+    /// A hard link whose target climbs above the root.
+    LinkTraversal,
+    /// A name that is not UTF-8 (shown lossily).
+    NonUtf8Name,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Anomaly {
+    /// The name as it appears in the tar (lossy UTF-8).
+    pub raw_name: String,
+    pub kind: AnomalyKind,
+}
+
+/// Limits that keep time and memory bounded on hostile or absurd images.
+#[derive(Clone, Debug)]
+pub struct Limits {
+    /// Uncompressed bytes one layer may expand to (gzip/zstd bombs).
+    pub max_layer_bytes: u64,
+    /// Entries one layer may have (tar bombs of empty files).
+    pub max_layer_entries: u64,
+    /// Bytes a JSON document (manifest, config) may have.
+    pub max_json_bytes: u64,
+    /// Bytes of a file's content kept for inspection (`/etc/passwd`, ...).
+    pub max_captured_file_bytes: u64,
+    /// Scan every regular file's content with the secrets engine (None: file names only).
+    pub secret_scan: Option<hullscan_secrets::ScanLimits>,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_layer_bytes: 64 << 30,
+            max_layer_entries: 4_000_000,
+            max_json_bytes: 32 << 20,
+            max_captured_file_bytes: 4 << 20,
+            secret_scan: Some(hullscan_secrets::ScanLimits {
+                max_bytes: 4 << 20,
+                binary_sniff: 8 * 1024,
+            }),
+        }
+    }
+}
+
+/// The index of one layer.
+#[derive(Debug, Default)]
+pub struct LayerIndex {
+    arena: String,
+    pub entries: Vec<Entry>,
+    /// Contents of the files the caller asked for, by entry index.
+    pub captured: Vec<(u32, Vec<u8>)>,
+    /// Secrets the engine found in file contents, by entry index, with a note when only part
+    /// of the file was scanned.
+    pub secrets: Vec<(u32, hullscan_secrets::Finding, Option<String>)>,
+    pub anomalies: Vec<Anomaly>,
+    /// Digest and size of the blob as stored (compressed).
+    pub blob_digest: Option<Digest>,
+    pub blob_size: u64,
+    /// Digest and size of the uncompressed tar (the diff ID).
+    pub diff_id: Option<Digest>,
+    pub tar_size: u64,
+    pub compression: Option<Compression>,
+    /// Sum of regular file sizes: dive's layer size.
+    pub content_size: u64,
+}
+
+impl LayerIndex {
+    pub fn path(&self, entry: &Entry) -> &str {
+        &self.arena[entry.path_start as usize..(entry.path_start + entry.path_len) as usize]
+    }
+
+    pub fn link_target(&self, entry: &Entry) -> Option<&str> {
+        (entry.link_start != u32::MAX).then(|| {
+            &self.arena[entry.link_start as usize..(entry.link_start + entry.link_len) as usize]
+        })
+    }
+
+    pub fn captured(&self, entry_index: u32) -> Option<&[u8]> {
+        self.captured
+            .iter()
+            .find(|(index, _)| *index == entry_index)
+            .map(|(_, bytes)| bytes.as_slice())
+    }
+
+    fn push_str(&mut self, text: &str) -> Option<(u32, u32)> {
+        let start = u32::try_from(self.arena.len()).ok()?;
+        let len = u32::try_from(text.len()).ok()?;
+        start.checked_add(len)?;
+        self.arena.push_str(text);
+        Some((start, len))
+    }
+}
+
+/// Which files' contents to keep while streaming. Receives the normalised path (no leading
+/// `/`) and the size; returns whether to capture.
+pub type CapturePolicy<'a> = &'a (dyn Fn(&str, u64) -> bool + Sync);
+
+/// Normalises a tar name the way Docker does when it applies a layer: drop leading `/` and
+/// `./`, `.` components and empty components; resolve `..` lexically, never above the root.
+/// Returns the path (no leading `/`, empty for the root) and the anomalies seen.
+pub fn normalize_name(raw: &str) -> (String, Option<AnomalyKind>) {
+    let mut anomaly = None;
+    if raw.starts_with('/') {
+        anomaly = Some(AnomalyKind::AbsolutePath);
+    }
+    let mut parts: Vec<&str> = Vec::new();
+    for component in raw.split('/') {
+        match component {
+            "" | "." => {}
+            ".." => {
+                if parts.pop().is_none() {
+                    anomaly = Some(AnomalyKind::PathTraversal);
+                }
+            }
+            other => parts.push(other),
+        }
+    }
+    if raw.split('/').any(|c| c == "..") && anomaly.is_none() {
+        // `a/../b` stays inside the root but no honest builder writes it.
+        anomaly = Some(AnomalyKind::PathTraversal);
+    }
+    (parts.join("/"), anomaly)
+}
+
+/// Fails a read once more than `limit` bytes came through, so a decompression bomb stops
+/// early instead of running for minutes.
+struct LimitedReader<R> {
+    inner: R,
+    remaining: u64,
+}
+
+impl<R: Read> Read for LimitedReader<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        if n as u64 > self.remaining {
+            return Err(io::Error::other(LimitHit));
+        }
+        self.remaining -= n as u64;
+        Ok(n)
+    }
+}
+
+#[derive(Debug)]
+struct LimitHit;
+
+impl std::fmt::Display for LimitHit {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("uncompressed size limit reached")
+    }
+}
+
+impl std::error::Error for LimitHit {}
+
+fn is_limit_hit(err: &io::Error) -> bool {
+    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(err);
+    while let Some(current) = source {
+        if current.to_string() == "uncompressed size limit reached" {
+            return true;
+        }
+        if let Some(io_err) = current.downcast_ref::<io::Error>()
+            && io_err.get_ref().is_some_and(|inner| inner.is::<LimitHit>())
+        {
+            return true;
+        }
+        source = current.source();
+    }
+    false
+}
+
+/// Calls `progress` with the number of blob bytes read as they are read.
+struct ProgressReader<'a, R> {
+    inner: R,
+    progress: Option<&'a (dyn Fn(u64) + Sync)>,
+}
+
+impl<R: Read> Read for ProgressReader<'_, R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        if let Some(progress) = self.progress {
+            progress(n as u64);
+        }
+        Ok(n)
+    }
+}
+
+/// Streams one layer blob and indexes it. `what` names the layer in errors
+/// (`layer 3 (blobs/sha256/…)`).
+pub fn index_layer(
+    source_name: &str,
+    what: &str,
+    blob: impl Read,
+    limits: &Limits,
+    capture: CapturePolicy<'_>,
+    progress: Option<&(dyn Fn(u64) + Sync)>,
+) -> Result<LayerIndex> {
+    let layer_error = |message: String| ImageError::Layer {
+        source_name: source_name.to_owned(),
+        what: what.to_owned(),
+        message,
+    };
+    let io_error = |err: io::Error, stage: &str| {
+        if is_limit_hit(&err) {
+            ImageError::LimitExceeded {
+                source_name: source_name.to_owned(),
+                what: format!("{what} uncompressed"),
+                limit: limits.max_layer_bytes,
+                unit: "bytes",
+            }
+        } else {
+            layer_error(format!("{stage}: {err}"))
+        }
+    };
+
+    let mut stored = BufReader::with_capacity(
+        256 * 1024,
+        HashingReader::new(ProgressReader {
+            inner: blob,
+            progress,
+        }),
+    );
+    let head = stored.fill_buf().map_err(|e| io_error(e, "reading blob"))?;
+    let compression = Compression::sniff(head);
+    let decoder: Box<dyn Read + '_> = match compression {
+        Compression::Gzip => Box::new(flate2::bufread::MultiGzDecoder::new(&mut stored)),
+        Compression::Zstd => Box::new(
+            zstd::stream::read::Decoder::with_buffer(&mut stored)
+                .map_err(|e| io_error(e, "starting zstd"))?,
+        ),
+        Compression::None => Box::new(&mut stored),
+    };
+    let mut plain = HashingReader::new(LimitedReader {
+        inner: decoder,
+        remaining: limits.max_layer_bytes,
+    });
+    let mut index = LayerIndex {
+        compression: Some(compression),
+        ..LayerIndex::default()
+    };
+    walk_tar(&mut plain, &mut index, limits, capture, source_name, what).map_err(
+        |err| match err {
+            WalkError::Io(err) => io_error(err, "reading tar"),
+            WalkError::Image(err) => err,
+        },
+    )?;
+    let (diff_id, tar_size) = plain
+        .finish()
+        .map_err(|e| io_error(e, "reading past the end of the tar"))?;
+    // `finish` drained the decoder; dropping `plain` releases the borrow of `stored`.
+    io::copy(&mut stored, &mut io::sink()).map_err(|e| io_error(e, "reading blob"))?;
+    let (blob_digest, blob_size) = stored
+        .into_inner()
+        .finish()
+        .map_err(|e| io_error(e, "reading blob"))?;
+    index.diff_id = Some(diff_id);
+    index.tar_size = tar_size;
+    index.blob_digest = Some(blob_digest);
+    index.blob_size = blob_size;
+    Ok(index)
+}
+
+enum WalkError {
+    Io(io::Error),
+    Image(ImageError),
+}
+
+impl From<io::Error> for WalkError {
+    fn from(err: io::Error) -> Self {
+        WalkError::Io(err)
+    }
+}
+
+fn walk_tar(
+    plain: &mut dyn Read,
+    index: &mut LayerIndex,
+    limits: &Limits,
+    capture: CapturePolicy<'_>,
+    source_name: &str,
+    what: &str,
+) -> Result<(), WalkError> {
+    let mut archive = tar::Archive::new(plain);
+    // One buffer for every file's content, reused: small files are scanned whole.
+    let mut scratch: Vec<u8> = Vec::new();
+    for entry in archive.entries()? {
+        let mut entry = entry?;
+        if index.entries.len() as u64 >= limits.max_layer_entries {
+            return Err(WalkError::Image(ImageError::LimitExceeded {
+                source_name: source_name.to_owned(),
+                what: format!("{what} entry count"),
+                limit: limits.max_layer_entries,
+                unit: "entries",
+            }));
+        }
+        let header = entry.header();
+        let entry_type = header.entry_type();
+        let kind = match entry_type {
+            tar::EntryType::Regular | tar::EntryType::Continuous | tar::EntryType::GNUSparse => {
+                EntryKind::File
+            }
+            tar::EntryType::Directory => EntryKind::Dir,
+            tar::EntryType::Symlink => EntryKind::Symlink,
+            tar::EntryType::Link => EntryKind::HardLink,
+            tar::EntryType::XGlobalHeader
+            | tar::EntryType::XHeader
+            | tar::EntryType::GNULongName
+            | tar::EntryType::GNULongLink => continue,
+            _ => EntryKind::Other,
+        };
+        let mode = header.mode().unwrap_or(0);
+        let uid = header
+            .uid()
+            .ok()
+            .and_then(|v| u32::try_from(v).ok())
+            .unwrap_or(0);
+        let gid = header
+            .gid()
+            .ok()
+            .and_then(|v| u32::try_from(v).ok())
+            .unwrap_or(0);
+        let size = if kind == EntryKind::File {
+            entry.size()
+        } else {
+            0
+        };
+
+        let raw_bytes = entry.path_bytes();
+        let raw_name = String::from_utf8_lossy(&raw_bytes).into_owned();
+        let mut anomaly = None;
+        if std::str::from_utf8(&raw_bytes).is_err() {
+            anomaly = Some(AnomalyKind::NonUtf8Name);
+        }
+        let (mut path, name_anomaly) = normalize_name(&raw_name);
+        if let Some(found) = name_anomaly {
+            anomaly = Some(found);
+        }
+        if let Some(kind) = anomaly.take() {
+            index.anomalies.push(Anomaly {
+                raw_name: raw_name.clone(),
+                kind,
+            });
+        }
+        let mut kind = kind;
+        let (parent, base) = match path.rfind('/') {
+            Some(slash) => (&path[..slash], &path[slash + 1..]),
+            None => ("", path.as_str()),
+        };
+        if let Some(hidden) = base.strip_prefix(".wh.") {
+            if hidden == ".wh..opq" {
+                kind = EntryKind::Opaque;
+                path = parent.to_owned();
+            } else if hidden.starts_with(".wh.") {
+                // AUFS bookkeeping (`.wh..wh.plnk`, ...): not part of the filesystem.
+                continue;
+            } else {
+                kind = EntryKind::Whiteout;
+                path = if parent.is_empty() {
+                    hidden.to_owned()
+                } else {
+                    format!("{parent}/{hidden}")
+                };
+            }
+        }
+        if path.is_empty() && kind != EntryKind::Opaque {
+            continue; // the root directory itself
+        }
+
+        let link = match kind {
+            EntryKind::Symlink => entry
+                .link_name_bytes()
+                .map(|bytes| String::from_utf8_lossy(&bytes).into_owned()),
+            EntryKind::HardLink => entry.link_name_bytes().map(|bytes| {
+                let raw = String::from_utf8_lossy(&bytes).into_owned();
+                let (target, link_anomaly) = normalize_name(&raw);
+                if matches!(link_anomaly, Some(AnomalyKind::PathTraversal)) {
+                    index.anomalies.push(Anomaly {
+                        raw_name: format!("{raw_name} -> {raw}"),
+                        kind: AnomalyKind::LinkTraversal,
+                    });
+                }
+                target
+            }),
+            _ => None,
+        };
+
+        let overflow = || {
+            WalkError::Image(ImageError::LimitExceeded {
+                source_name: source_name.to_owned(),
+                what: format!("{what} path names"),
+                limit: u64::from(u32::MAX),
+                unit: "bytes",
+            })
+        };
+        let (path_start, path_len) = index.push_str(&path).ok_or_else(overflow)?;
+        let (link_start, link_len) = match &link {
+            Some(target) => index.push_str(target).ok_or_else(overflow)?,
+            None => (u32::MAX, 0),
+        };
+        let entry_index = index.entries.len() as u32;
+        index.entries.push(Entry {
+            path_start,
+            path_len,
+            link_start,
+            link_len,
+            size,
+            mode,
+            uid,
+            gid,
+            kind,
+        });
+        if kind == EntryKind::File {
+            index.content_size += size;
+            if capture(&path, size) {
+                let mut bytes = Vec::new();
+                (&mut entry)
+                    .take(limits.max_captured_file_bytes)
+                    .read_to_end(&mut bytes)?;
+                if let Some(scan_limits) = limits.secret_scan {
+                    let scan = hullscan_secrets::Scanner::global().scan_content(&bytes, scan_limits);
+                    record_secrets(index, entry_index, scan);
+                }
+                index.captured.push((entry_index, bytes));
+            } else if size > 0
+                && let Some(scan_limits) = limits.secret_scan
+            {
+                let scan = scan_entry(&mut entry, size, scan_limits, &mut scratch)?;
+                record_secrets(index, entry_index, scan);
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Files up to this size are read whole into the scratch buffer and scanned in one call.
+const WHOLE_FILE_SCAN: u64 = 1 << 20;
+
+fn scan_entry(
+    entry: &mut dyn Read,
+    size: u64,
+    limits: hullscan_secrets::ScanLimits,
+    scratch: &mut Vec<u8>,
+) -> io::Result<hullscan_secrets::FileScan> {
+    let scanner = hullscan_secrets::Scanner::global();
+    if size <= WHOLE_FILE_SCAN {
+        scratch.clear();
+        entry.take(WHOLE_FILE_SCAN).read_to_end(scratch)?;
+        return Ok(scanner.scan_content(scratch, limits));
+    }
+    let mut stream = scanner.stream(limits);
+    scratch.resize(256 * 1024, 0);
+    let mut seen = 0u64;
+    loop {
+        let n = entry.read(scratch)?;
+        if n == 0 {
+            break;
+        }
+        stream.feed(&scratch[..n]);
+        seen += n as u64;
+        // Past the scan window (or binary) the rest is left for the tar reader to skip.
+        if seen >= limits.max_bytes.saturating_add(limits.binary_sniff as u64) {
+            break;
+        }
+    }
+    Ok(stream.finish())
+}
+
+fn record_secrets(index: &mut LayerIndex, entry_index: u32, scan: hullscan_secrets::FileScan) {
+    if scan.findings.is_empty() {
+        return;
+    }
+    let note = scan.truncation_note();
+    for finding in scan.findings {
+        index.secrets.push((entry_index, finding, note.clone()));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn normalizes_like_docker() {
+        assert_eq!(normalize_name("./etc/passwd"), ("etc/passwd".into(), None));
+        assert_eq!(
+            normalize_name("/etc//passwd"),
+            ("etc/passwd".into(), Some(AnomalyKind::AbsolutePath))
+        );
+        assert_eq!(
+            normalize_name("../../etc/passwd"),
+            ("etc/passwd".into(), Some(AnomalyKind::PathTraversal))
+        );
+        assert_eq!(
+            normalize_name("a/../b"),
+            ("b".into(), Some(AnomalyKind::PathTraversal))
+        );
+        assert_eq!(normalize_name("./"), (String::new(), None));
+    }
+
+    #[test]
+    fn sniffs_compression() {
+        assert_eq!(Compression::sniff(&[0x1f, 0x8b, 8]), Compression::Gzip);
+        assert_eq!(
+            Compression::sniff(&[0x28, 0xb5, 0x2f, 0xfd]),
+            Compression::Zstd
+        );
+        assert_eq!(Compression::sniff(b"etc/"), Compression::None);
+    }
+}

@@ -1,0 +1,190 @@
+//! Container images for hullscan: readers for every local source (a `docker save` tar in
+//! either layout, an OCI layout directory, an OCI archive, the Docker daemon), a layer reader
+//! that streams each layer once and verifies every digest, the merged filesystem with
+//! whiteouts applied, size analyses (dive-compatible and corrected), and the HS6xx rules.
+
+pub mod analysis;
+pub mod daemon;
+pub mod digest;
+pub mod dockerfile;
+pub mod error;
+pub mod layer;
+pub mod merge;
+pub mod model;
+pub mod registry;
+pub mod resolve;
+pub mod rules;
+pub mod spec;
+pub mod store;
+
+use std::path::{Path, PathBuf};
+
+pub use error::{ImageError, Result};
+pub use model::{Image, ReadOptions, SourceKind};
+pub use resolve::Selection;
+pub use spec::Platform;
+
+/// What the user named, after looking at prefixes and the filesystem.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ImageRef {
+    /// A tar: `docker save` (either layout) or an OCI archive.
+    Archive(PathBuf),
+    /// An OCI layout directory, optionally with a tag (`oci:DIR:TAG`).
+    OciDir(PathBuf, Option<String>),
+    /// An image in the local daemon (`docker-daemon:NAME`).
+    Daemon(String),
+    /// An image in a registry (`docker://NAME`).
+    Registry(String),
+    /// A bare name: the daemon first, then a registry.
+    Name(String),
+}
+
+impl ImageRef {
+    pub fn parse(text: &str) -> ImageRef {
+        for prefix in ["docker-archive:", "oci-archive:", "archive:"] {
+            if let Some(path) = text.strip_prefix(prefix) {
+                return ImageRef::Archive(PathBuf::from(path));
+            }
+        }
+        if let Some(rest) = text.strip_prefix("oci:") {
+            // `oci:DIR:TAG` as skopeo writes it; a DIR that exists wins over splitting.
+            if Path::new(rest).is_dir() {
+                return ImageRef::OciDir(PathBuf::from(rest), None);
+            }
+            return match rest.rsplit_once(':') {
+                Some((dir, tag)) if !tag.contains('/') => {
+                    ImageRef::OciDir(PathBuf::from(dir), Some(tag.to_owned()))
+                }
+                _ => ImageRef::OciDir(PathBuf::from(rest), None),
+            };
+        }
+        for prefix in ["docker-daemon:", "daemon:"] {
+            if let Some(name) = text.strip_prefix(prefix) {
+                return ImageRef::Daemon(name.to_owned());
+            }
+        }
+        for prefix in ["docker://", "registry:"] {
+            if let Some(name) = text.strip_prefix(prefix) {
+                return ImageRef::Registry(name.to_owned());
+            }
+        }
+        let path = Path::new(text);
+        if path.is_dir() {
+            ImageRef::OciDir(path.to_owned(), None)
+        } else if path.is_file() {
+            ImageRef::Archive(path.to_owned())
+        } else {
+            ImageRef::Name(text.to_owned())
+        }
+    }
+}
+
+/// Opens a layout already on disk (directory or tar) and reads the image.
+pub fn read_path(
+    reference: &str,
+    path: &Path,
+    tag: Option<String>,
+    options: &ReadOptions<'_>,
+) -> Result<Image> {
+    let mut selection = options.selection.clone();
+    if tag.is_some() {
+        selection.tag = tag;
+    }
+    if path.is_dir() {
+        let store = store::DirStore::new(path);
+        let plan = resolve::plan(&store, &selection, options.limits.max_json_bytes)?;
+        model::load(&store, plan, reference, SourceKind::OciDirectory, options)
+    } else {
+        let store = store::TarStore::open(path)?;
+        let plan = resolve::plan(&store, &selection, options.limits.max_json_bytes)?;
+        model::load(&store, plan, reference, SourceKind::Archive, options)
+    }
+}
+
+/// Reads `docker save` of `name` straight from the daemon's export stream.
+pub fn read_daemon(name: &str, options: &ReadOptions<'_>) -> Result<Image> {
+    let body = daemon::export(name)?;
+    let store = store::StreamedStore::consume(
+        &format!("docker daemon ({name})"),
+        body,
+        &options.limits,
+        &model::wants_content,
+        options.progress,
+    )?;
+    let mut selection = options.selection.clone();
+    if selection.tag.is_none() && name.contains(':') && !name.starts_with("sha256:") {
+        selection.tag = Some(name.to_owned());
+    }
+    let plan = match resolve::plan(&store, &selection, options.limits.max_json_bytes) {
+        Ok(plan) => plan,
+        // The daemon may have normalised the name (`busybox` → `busybox:latest`).
+        Err(_) if selection.tag.is_some() => {
+            selection.tag = None;
+            resolve::plan(&store, &selection, options.limits.max_json_bytes)?
+        }
+        Err(err) => return Err(err),
+    };
+    model::load(&store, plan, name, SourceKind::Daemon, options)
+}
+
+/// Pulls `name` from its registry: manifests and config first, then every layer streamed
+/// (in parallel) into the layer reader.
+pub fn read_registry(name: &str, options: &ReadOptions<'_>) -> Result<Image> {
+    let image_ref = registry::RegistryRef::parse(name).ok_or_else(|| ImageError::Format {
+        source_name: name.to_owned(),
+        message: "not a valid image reference (expected [registry/]repository[:tag|@sha256:…])"
+            .to_owned(),
+    })?;
+    let store = registry::RegistryStore::open(image_ref, &options.registry)?;
+    let plan = resolve::plan(&store, &options.selection, options.limits.max_json_bytes)?;
+    model::load(&store, plan, name, SourceKind::Registry, options)
+}
+
+/// Reads whatever `reference` names. Returns the image and a note on which source was used.
+pub fn open(reference: &str, options: &ReadOptions<'_>) -> Result<(Image, String)> {
+    match ImageRef::parse(reference) {
+        ImageRef::Archive(path) => {
+            let image = read_path(reference, &path, None, options)?;
+            let note = format!(
+                "read {} from archive {}",
+                image.layout.as_str(),
+                path.display()
+            );
+            Ok((image, note))
+        }
+        ImageRef::OciDir(path, tag) => {
+            let image = read_path(reference, &path, tag, options)?;
+            let note = format!("read {} from {}", image.layout.as_str(), path.display());
+            Ok((image, note))
+        }
+        ImageRef::Daemon(name) => {
+            let image = read_daemon(&name, options)?;
+            Ok((image, format!("read {name} from the docker daemon")))
+        }
+        ImageRef::Registry(name) => {
+            let image = read_registry(&name, options)?;
+            Ok((image, format!("pulled {name} from its registry")))
+        }
+        ImageRef::Name(name) => {
+            let daemon = daemon::has_image(&name);
+            if let Ok(true) = daemon {
+                let image = read_daemon(&name, options)?;
+                return Ok((image, format!("read {name} from the docker daemon")));
+            }
+            let why = match daemon {
+                Ok(_) => "the docker daemon has no such image".to_owned(),
+                Err(err) => format!("the docker daemon is not reachable ({err})"),
+            };
+            if !options.allow_network {
+                return Err(ImageError::Format {
+                    source_name: name,
+                    message: format!(
+                        "not a file or directory, and {why}; pass --remote to pull it from its registry"
+                    ),
+                });
+            }
+            let image = read_registry(&name, options)?;
+            Ok((image, format!("{why}; pulled {name} from its registry")))
+        }
+    }
+}

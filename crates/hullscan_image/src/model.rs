@@ -1,0 +1,335 @@
+//! The image as hullscan sees it: config, history matched to layers, per-layer file indexes,
+//! the merged filesystem and the size analyses.
+
+use std::sync::Arc;
+
+use rayon::prelude::*;
+use rustc_hash::FxHashMap;
+
+use crate::analysis::Analysis;
+use crate::digest::Digest;
+use crate::error::{ImageError, Result};
+use crate::layer::{Compression, LayerIndex, Limits};
+use crate::merge::MergedView;
+use crate::resolve::{Layout, Plan, Selection};
+use crate::spec::{ContainerConfig, ImageConfigFile};
+use crate::store::BlobStore;
+
+/// Where the image came from, for messages ("read from the docker daemon").
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SourceKind {
+    Archive,
+    OciDirectory,
+    Daemon,
+    Registry,
+}
+
+impl SourceKind {
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            SourceKind::Archive => "archive",
+            SourceKind::OciDirectory => "OCI layout directory",
+            SourceKind::Daemon => "docker daemon",
+            SourceKind::Registry => "registry",
+        }
+    }
+}
+
+/// One history entry, with the layer it made (none for `empty_layer` entries).
+#[derive(Clone, Debug)]
+pub struct HistoryItem {
+    pub created_by: String,
+    pub created: Option<String>,
+    pub comment: Option<String>,
+    pub empty_layer: bool,
+    pub layer: Option<usize>,
+}
+
+#[derive(Debug)]
+pub struct Layer {
+    pub index: usize,
+    pub diff_id: Digest,
+    pub blob_digest: Option<Digest>,
+    pub blob_size: u64,
+    pub compression: Compression,
+    pub files: Arc<LayerIndex>,
+    /// The history entry that made this layer.
+    pub history: Option<usize>,
+}
+
+#[derive(Debug)]
+pub struct Image {
+    /// The reference or path the user gave.
+    pub reference: String,
+    pub source: SourceKind,
+    pub layout: Layout,
+    pub repo_tags: Vec<String>,
+    pub config_digest: Digest,
+    pub manifest_digest: Option<Digest>,
+    pub config: ImageConfigFile,
+    pub history: Vec<HistoryItem>,
+    pub layers: Vec<Layer>,
+    /// The first layer that is not part of the base image (see [`guess_base_layers`]).
+    pub base_layer_count: usize,
+    pub fs: MergedView,
+    pub analysis: Analysis,
+    /// Per history entry, the Dockerfile instruction that made it (with `--dockerfile`).
+    pub attribution: Vec<Option<crate::dockerfile::Attribution>>,
+}
+
+impl Image {
+    pub fn container_config(&self) -> ContainerConfig {
+        self.config.config.clone().unwrap_or_default()
+    }
+
+    /// `image@sha256:…` for locations.
+    pub fn layer_ref(&self, layer: usize) -> hullscan_diagnostics::LayerRef {
+        hullscan_diagnostics::LayerRef {
+            index: layer as u32,
+            digest: self.layers[layer].diff_id.to_string(),
+        }
+    }
+
+    /// The instruction that made `layer`, from history.
+    pub fn layer_instruction(&self, layer: usize) -> Option<&str> {
+        let history = self.layers.get(layer)?.history?;
+        Some(self.history[history].created_by.as_str())
+    }
+}
+
+/// How to read an image.
+#[derive(Default)]
+pub struct ReadOptions<'a> {
+    pub selection: Selection,
+    pub limits: Limits,
+    /// Called with blob bytes as they are read (for a progress bar).
+    pub progress: Option<&'a (dyn Fn(u64) + Sync)>,
+    /// Whether a bare name not found in the daemon may be pulled from its registry.
+    pub allow_network: bool,
+    pub registry: crate::registry::RegistryOptions,
+}
+
+
+/// Files whose contents the rules read.
+pub fn wants_content(path: &str, size: u64) -> bool {
+    (size <= 4 << 20
+        && matches!(
+            path,
+            "etc/passwd" | "etc/group" | "etc/shadow" | "etc/master.passwd" | "etc/os-release"
+        ))
+        || crate::rules::wants_key_content(path, size)
+}
+
+/// The total stored size of the layers `plan` will read (for a progress bar).
+pub fn planned_bytes(store: &dyn BlobStore, plan: &Plan) -> u64 {
+    plan.layers
+        .iter()
+        .filter_map(|layer| store.size_of(&layer.path))
+        .sum()
+}
+
+/// Reads the image from `store`: resolves the manifest, streams every layer once (in
+/// parallel), verifies every digest, merges the layers and runs the analyses.
+pub fn load(
+    store: &dyn BlobStore,
+    plan: Plan,
+    reference: &str,
+    source: SourceKind,
+    options: &ReadOptions<'_>,
+) -> Result<Image> {
+    let config: ImageConfigFile =
+        serde_json::from_slice(&plan.config_bytes).map_err(|err| ImageError::Json {
+            source_name: store.name().to_owned(),
+            what: "config".to_owned(),
+            message: err.to_string(),
+        })?;
+
+    // A layer listed twice (identical diff IDs) is read once and shared.
+    let mut distinct: Vec<&str> = Vec::new();
+    let mut position: FxHashMap<&str, usize> = FxHashMap::default();
+    for layer in &plan.layers {
+        position.entry(layer.path.as_str()).or_insert_with(|| {
+            distinct.push(layer.path.as_str());
+            distinct.len() - 1
+        });
+    }
+    let indexes: Vec<Result<Arc<LayerIndex>>> = distinct
+        .par_iter()
+        .map(|path| {
+            let number = plan
+                .layers
+                .iter()
+                .position(|l| l.path == *path)
+                .unwrap_or(0);
+            let what = format!("layer {number} ({path})");
+            store
+                .index_layer(
+                    path,
+                    &what,
+                    &options.limits,
+                    &wants_content,
+                    options.progress,
+                )
+                .map(Arc::new)
+        })
+        .collect();
+    let indexes: Vec<Arc<LayerIndex>> = indexes.into_iter().collect::<Result<_>>()?;
+
+    let mut layers = Vec::with_capacity(plan.layers.len());
+    for (number, planned) in plan.layers.iter().enumerate() {
+        let files = Arc::clone(&indexes[position[planned.path.as_str()]]);
+        let actual_blob = files
+            .blob_digest
+            .clone()
+            .unwrap_or_else(|| Digest::of_bytes(b""));
+        let actual_diff = files
+            .diff_id
+            .clone()
+            .unwrap_or_else(|| Digest::of_bytes(b""));
+        if let Some(expected) = &planned.blob_digest
+            && expected != &actual_blob
+        {
+            return Err(ImageError::DigestMismatch {
+                source_name: store.name().to_owned(),
+                what: format!("layer {number} blob ({})", planned.path),
+                expected: expected.to_string(),
+                actual: actual_blob.to_string(),
+            });
+        }
+        if let Some(expected) = &planned.diff_id
+            && expected != &actual_diff
+        {
+            return Err(ImageError::DigestMismatch {
+                source_name: store.name().to_owned(),
+                what: format!(
+                    "layer {number} uncompressed content (diff ID, {})",
+                    planned.path
+                ),
+                expected: expected.to_string(),
+                actual: actual_diff.to_string(),
+            });
+        }
+        layers.push(Layer {
+            index: number,
+            diff_id: actual_diff,
+            blob_digest: Some(actual_blob),
+            blob_size: files.blob_size,
+            compression: files.compression.unwrap_or(Compression::None),
+            files,
+            history: None,
+        });
+    }
+
+    let history = match_history(&config, &mut layers);
+    let base_layer_count = guess_base_layers(&history, &layers);
+    let fs = MergedView::build(&layers);
+    let analysis = Analysis::compute(&layers, &fs);
+    Ok(Image {
+        reference: reference.to_owned(),
+        source,
+        layout: plan.layout,
+        repo_tags: plan.repo_tags,
+        config_digest: plan.config_digest,
+        manifest_digest: plan.manifest_digest,
+        config,
+        history,
+        layers,
+        base_layer_count,
+        fs,
+        analysis,
+        attribution: Vec::new(),
+    })
+}
+
+/// Pairs history entries with layers: each entry without `empty_layer` made the next layer.
+fn match_history(config: &ImageConfigFile, layers: &mut [Layer]) -> Vec<HistoryItem> {
+    let mut next_layer = 0usize;
+    let mut items = Vec::with_capacity(config.history.len());
+    for (position, entry) in config.history.iter().enumerate() {
+        let layer = if entry.empty_layer || next_layer >= layers.len() {
+            None
+        } else {
+            next_layer += 1;
+            layers[next_layer - 1].history = Some(position);
+            Some(next_layer - 1)
+        };
+        items.push(HistoryItem {
+            created_by: entry.created_by.clone().unwrap_or_default(),
+            created: entry.created.clone(),
+            comment: entry.comment.clone(),
+            empty_layer: entry.empty_layer,
+            layer,
+        });
+    }
+    items
+}
+
+/// How many leading layers belong to the base image. A base image's history ends with its
+/// `CMD`/`ENTRYPOINT` (an empty layer); the last such entry that is followed by more
+/// layer-making entries marks the boundary. Without history, only layer 0 is the base
+/// (dive's definition).
+pub fn guess_base_layers(history: &[HistoryItem], layers: &[Layer]) -> usize {
+    let layer_count = layers.len();
+    let mut boundary = None;
+    for (position, item) in history.iter().enumerate() {
+        let instruction = item
+            .created_by
+            .trim_start_matches("/bin/sh -c #(nop) ")
+            .trim_start();
+        let is_final_meta = item.empty_layer
+            && (instruction.starts_with("CMD") || instruction.starts_with("ENTRYPOINT"));
+        if is_final_meta
+            && history[position + 1..]
+                .iter()
+                .any(|later| later.layer.is_some())
+        {
+            let layers_before = history[..position]
+                .iter()
+                .filter(|h| h.layer.is_some())
+                .count();
+            boundary = Some(layers_before);
+        }
+    }
+    boundary.unwrap_or(layer_count.min(1))
+}
+
+impl Image {
+    /// The captured content of `path` in the final filesystem (only the files
+    /// [`wants_content`] keeps), following symlinks and hard links.
+    pub fn final_file(&self, path: &str) -> Result<Option<&[u8]>, crate::merge::ResolveError> {
+        let Some(file) = self.fs.resolve(&self.layers, path)? else {
+            return Ok(None);
+        };
+        let files = &self.layers[file.layer as usize].files;
+        Ok(files.captured(file.entry))
+    }
+
+    /// Whether the configured user is root, and why: `Some(reason)` when it is.
+    pub fn root_user_reason(&self) -> Option<String> {
+        let user = self
+            .config
+            .config
+            .as_ref()
+            .and_then(|c| c.user.clone())
+            .unwrap_or_default();
+        let user = user.trim();
+        if user.is_empty() {
+            return Some("no USER is set, so it runs as root".to_owned());
+        }
+        let name = user.split(':').next().unwrap_or_default();
+        if name == "root" || name.trim_start_matches('0').is_empty() {
+            return Some(format!("USER is `{user}`"));
+        }
+        // A name that /etc/passwd maps to UID 0.
+        if let Ok(Some(passwd)) = self.final_file("/etc/passwd") {
+            let text = String::from_utf8_lossy(passwd);
+            for line in text.lines() {
+                let fields: Vec<&str> = line.split(':').collect();
+                if fields.len() >= 3 && fields[0] == name && fields[2] == "0" {
+                    return Some(format!("USER is `{user}`, which /etc/passwd gives UID 0"));
+                }
+            }
+        }
+        None
+    }
+}

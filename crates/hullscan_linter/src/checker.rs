@@ -1,0 +1,122 @@
+//! The Dockerfile checker: runs the enabled rules over one parsed file and applies suppressions
+//! and severity overrides. Pure: no I/O, same input, same output.
+
+use std::cell::RefCell;
+
+use hullscan_diagnostics::{Diagnostic, Location, RuleMeta};
+use hullscan_dockerfile::{Instruction, Keyword, Parse};
+use hullscan_semantic::SemanticModel;
+use hullscan_text::{SourceFile, TextRange};
+
+use crate::rules::dockerfile::{DOCKERFILE_RULES, RulePass};
+use crate::rules::tool::SYNTAX_ERROR;
+use crate::run_script::{self, RunScript, RunScripts};
+use crate::settings::LinterSettings;
+
+type InstructionRule = fn(&mut Checker, usize, &Instruction);
+use crate::suppression::Suppressions;
+
+/// What a rule sees: the file, its parse, its semantic model and the settings, plus the findings
+/// reported so far.
+pub struct Checker<'a> {
+    pub source: &'a SourceFile,
+    pub parse: &'a Parse,
+    pub model: &'a SemanticModel<'a>,
+    pub settings: &'a LinterSettings,
+    /// The shell script of each RUN / ONBUILD RUN, parsed once on first use.
+    run_scripts: RunScripts<'a>,
+    /// Behind a `RefCell` so a rule can report while it holds a script borrowed from the checker.
+    diagnostics: RefCell<Vec<Diagnostic>>,
+}
+
+impl<'a> Checker<'a> {
+    /// Reports a finding; its severity is settled later (overrides, `# check=error=true`).
+    pub fn report(&self, diagnostic: Diagnostic) {
+        self.diagnostics.borrow_mut().push(diagnostic);
+    }
+
+    /// Reports a finding of `rule` at `range` with an optional help line.
+    pub fn report_at(
+        &self,
+        rule: &RuleMeta,
+        message: impl Into<String>,
+        range: TextRange,
+        help: Option<&str>,
+    ) {
+        let mut diagnostic = Diagnostic::new(rule, message, Location::Text(range));
+        if let Some(help) = help {
+            diagnostic = diagnostic.with_help(help);
+        }
+        self.report(diagnostic);
+    }
+
+    /// The source text of `range`.
+    pub fn slice(&self, range: TextRange) -> &'a str {
+        self.source.text().get(range.to_range()).unwrap_or_default()
+    }
+
+    pub fn instructions(&self) -> &'a [Instruction] {
+        &self.parse.dockerfile.instructions
+    }
+
+    /// The parsed shell script of instruction `index` when it is a `RUN` or `ONBUILD RUN` (the
+    /// heredoc body for `RUN <<EOF`; exec form joined with spaces, as hadolint reads it). Parsed
+    /// once per file, shared by every rule.
+    pub fn run_script(&self, index: usize) -> Option<&RunScript<'a>> {
+        self.run_scripts.get(index)
+    }
+}
+
+/// Lints one parsed Dockerfile: every enabled rule, parse errors as `syntax-error`, then
+/// suppression comments, `# check=` directives and severity overrides.
+pub fn check_dockerfile(
+    source: &SourceFile,
+    parse: &Parse,
+    model: &SemanticModel<'_>,
+    settings: &LinterSettings,
+) -> Vec<Diagnostic> {
+    let joined_exec_runs = run_script::join_exec_runs(&parse.dockerfile.instructions);
+    let mut checker = Checker {
+        source,
+        parse,
+        model,
+        settings,
+        run_scripts: RunScripts::new(&parse.dockerfile.instructions, &joined_exec_runs),
+        diagnostics: RefCell::new(Vec::new()),
+    };
+
+    if settings.is_enabled(&SYNTAX_ERROR) {
+        for error in &parse.errors {
+            checker.report_at(&SYNTAX_ERROR, error.message.clone(), error.range, None);
+        }
+    }
+
+    // Read first: `# check=experimental=` turns on BuildKit's experimental checks.
+    let suppressions = Suppressions::from_file(source, &parse.dockerfile, settings);
+    let experimental = suppressions.enabled_experimental();
+
+    // One pass over the instructions for the per-instruction rules, each called only for the
+    // keywords it declares; whole-file rules run once.
+    let mut instruction_rules: Vec<(&[Keyword], InstructionRule)> = Vec::new();
+    for (rule, pass) in DOCKERFILE_RULES {
+        if !settings.is_enabled(rule) && !experimental.contains_rule(rule) {
+            continue;
+        }
+        match pass {
+            RulePass::File(run) => run(&mut checker),
+            RulePass::Instruction(keywords, run) => instruction_rules.push((keywords, *run)),
+        }
+    }
+    if !instruction_rules.is_empty() {
+        for (index, instruction) in parse.dockerfile.instructions.iter().enumerate() {
+            for (keywords, run) in &instruction_rules {
+                if keywords.contains(&instruction.keyword) {
+                    run(&mut checker, index, instruction);
+                }
+            }
+        }
+    }
+
+    let diagnostics = checker.diagnostics.take();
+    suppressions.apply(diagnostics, settings)
+}

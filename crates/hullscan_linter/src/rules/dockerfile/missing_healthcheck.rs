@@ -1,0 +1,82 @@
+//! HS272: a stage that ends up as an image without a HEALTHCHECK.
+
+use hullscan_diagnostics::declare_rule;
+use hullscan_dockerfile::Keyword;
+
+use super::stage_scan::{ScannedStage, scan_stages};
+use crate::checker::Checker;
+
+declare_rule! {
+    /// ## What it does
+    /// Finds stages that no later stage builds `FROM` (the images the file produces) and that
+    /// have no `HEALTHCHECK`, neither their own nor one from a stage they are built on. Off by
+    /// default, as in hadolint: many images (jobs, CLIs, bases) have nothing to check. See
+    /// also the service-aware health check rule.
+    ///
+    /// ## Why is this bad?
+    /// Without a health check, Docker (and Compose or Swarm) only knows whether the main
+    /// process is running, not whether it works. A server that is deadlocked or stuck at
+    /// start-up is reported as healthy and keeps receiving traffic.
+    /// `HEALTHCHECK NONE` states that no check is wanted and is accepted.
+    ///
+    /// ## Example
+    /// ```dockerfile
+    /// FROM nginx:1.27
+    /// COPY site /usr/share/nginx/html
+    /// ```
+    ///
+    /// Use instead:
+    /// ```dockerfile
+    /// FROM nginx:1.27
+    /// COPY site /usr/share/nginx/html
+    /// HEALTHCHECK CMD ["curl", "-fsS", "http://localhost/"]
+    /// ```
+    ///
+    /// ## References
+    /// - hadolint `DL3057`
+    pub static MISSING_HEALTHCHECK = {
+        code: "HS272",
+        name: "missing-healthcheck",
+        aliases: ["DL3057"],
+        severity: Info,
+        category: BestPractice,
+        fix: None,
+        summary: "Image stage without a `HEALTHCHECK`",
+    };
+}
+
+/// HS272
+pub(crate) fn missing_healthcheck(checker: &mut Checker) {
+    let instructions = checker.instructions();
+    let stages: Vec<ScannedStage> = scan_stages(instructions);
+    let has_healthcheck = |stage: &ScannedStage| {
+        instructions[stage.instructions.clone()]
+            .iter()
+            .any(|instruction| instruction.keyword == Keyword::Healthcheck)
+    };
+    for (index, stage) in stages.iter().enumerate() {
+        if !stage.has_from() || stages.iter().any(|later| later.parent == Some(index)) {
+            continue;
+        }
+        let mut current = Some(index);
+        let mut found = false;
+        for _ in 0..stages.len() {
+            let Some(at) = current else {
+                break;
+            };
+            if has_healthcheck(&stages[at]) {
+                found = true;
+                break;
+            }
+            current = stages[at].parent;
+        }
+        if !found {
+            checker.report_at(
+                &MISSING_HEALTHCHECK,
+                "this image has no `HEALTHCHECK`",
+                instructions[stage.instructions.start].range,
+                Some("Add `HEALTHCHECK CMD …` that probes the service, or `HEALTHCHECK NONE` to say none is wanted"),
+            );
+        }
+    }
+}

@@ -1,0 +1,414 @@
+//! Facts shared by the HS4xx practice rules: the final stage and the stages it is built on, the
+//! distribution of its base image, who it runs as, what its CMD/ENTRYPOINT runs, which packages
+//! its RUNs install, and container paths.
+
+use hullscan_dockerfile::{Arguments, Instruction, Keyword};
+use hullscan_semantic::{Base, Os, Stage};
+use hullscan_shell::tools;
+
+use crate::checker::Checker;
+use crate::rules::dockerfile::shell_facts::run_commands;
+
+/// The final stage followed by the stages it is built `FROM`, nearest first. Empty when the
+/// file has no stage or the final stage is a Windows stage (whose conventions differ).
+pub(crate) fn final_chain<'a>(checker: &Checker<'a>) -> Vec<&'a Stage<'a>> {
+    let model = checker.model;
+    let Some(last) = model.final_stage() else {
+        return Vec::new();
+    };
+    if last.os == Os::Windows {
+        return Vec::new();
+    }
+    chain_of(checker, last.index)
+}
+
+/// Stage `index` followed by the stages it is built `FROM`, nearest first.
+pub(crate) fn chain_of<'a>(checker: &Checker<'a>, index: usize) -> Vec<&'a Stage<'a>> {
+    let model = checker.model;
+    let mut chain = Vec::new();
+    let mut current = model.stage(index);
+    // FROM only names earlier stages, but bound the walk so a malformed model never loops.
+    while let Some(stage) = current {
+        if chain.len() > model.stages().len() {
+            break;
+        }
+        chain.push(stage);
+        current = stage.parent().and_then(|parent| model.stage(parent));
+    }
+    chain
+}
+
+/// The indices of the instructions of `chain` in build order (root stage first), FROMs
+/// excluded.
+pub(crate) fn chain_instructions(chain: &[&Stage<'_>]) -> Vec<usize> {
+    chain
+        .iter()
+        .rev()
+        .flat_map(|stage| stage.instructions.clone().skip(1))
+        .collect()
+}
+
+/// The base image the chain starts from, lower-cased: `(repository path, tag)`, e.g.
+/// `("library/python", Some("3.12-slim"))` or `("gcr.io/distroless/static", None)`.
+pub(crate) struct BaseImage {
+    /// `registry/repository` for images outside Docker Hub, `repository` (with `library/`
+    /// removed) on Docker Hub.
+    pub name: String,
+    pub tag: Option<String>,
+    pub scratch: bool,
+}
+
+impl BaseImage {
+    /// The last path segment of the repository (`python`, `static`, `node`).
+    pub fn short_name(&self) -> &str {
+        self.name.rsplit('/').next().unwrap_or(&self.name)
+    }
+
+    pub fn tag(&self) -> &str {
+        self.tag.as_deref().unwrap_or("")
+    }
+}
+
+/// The image at the root of `chain` (the last stage's base), when it resolved.
+pub(crate) fn base_image(chain: &[&Stage<'_>]) -> Option<BaseImage> {
+    let root = chain.last()?;
+    match root.base {
+        Base::Scratch => Some(BaseImage {
+            name: "scratch".to_owned(),
+            tag: None,
+            scratch: true,
+        }),
+        Base::Image => {
+            let image = root.image_ref()?.ok()?;
+            let repository = image.repository.to_ascii_lowercase();
+            let name = if image.registry == "docker.io" {
+                repository
+                    .strip_prefix("library/")
+                    .unwrap_or(&repository)
+                    .to_owned()
+            } else {
+                format!("{}/{repository}", image.registry.to_ascii_lowercase())
+            };
+            Some(BaseImage {
+                name,
+                tag: image.tag.map(str::to_ascii_lowercase),
+                scratch: false,
+            })
+        }
+        _ => None,
+    }
+}
+
+/// The family of a base image, as far as its name and tag tell.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Distro {
+    /// Alpine and busybox: busybox `adduser`/`addgroup`, busybox `wget`.
+    Alpine,
+    /// Debian, Ubuntu and the official language images built on them.
+    Debian,
+    /// RHEL, Fedora, CentOS, Rocky, Alma, Amazon Linux, Oracle Linux, UBI.
+    Rhel,
+    /// Distroless, Chainguard static images: no shell, no package manager.
+    Distroless,
+    /// `FROM scratch`.
+    Scratch,
+    Unknown,
+}
+
+/// Official Docker Hub images whose default tags are Debian-based.
+const DEBIAN_BASED: &[&str] = &[
+    "debian", "ubuntu", "python", "node", "golang", "ruby", "php", "perl", "rust", "openjdk",
+    "eclipse-temurin", "amazoncorretto", "maven", "gradle", "buildpack-deps", "nginx", "httpd",
+    "postgres", "mysql", "mariadb", "redis", "elixir", "erlang", "haskell", "julia", "r-base",
+    "swift", "gcc", "clojure", "bash", "tomcat", "jetty", "dotnet", "sdk", "aspnet", "runtime",
+    "mongo", "rabbitmq", "wordpress", "composer", "kong", "traefik",
+];
+
+const RHEL_BASED: &[&str] = &[
+    "centos", "fedora", "rockylinux", "almalinux", "amazonlinux", "oraclelinux", "ubi8",
+    "ubi9", "ubi", "ubi-minimal", "ubi8-minimal", "ubi9-minimal", "ubi-micro", "rhel",
+    "stream8", "stream9", "centos-stream",
+];
+
+pub(crate) fn distro(image: &BaseImage) -> Distro {
+    if image.scratch {
+        return Distro::Scratch;
+    }
+    let name = image.name.as_str();
+    let short = image.short_name();
+    let tag = image.tag();
+    if name.contains("distroless") || name.starts_with("cgr.dev/chainguard/static") {
+        return Distro::Distroless;
+    }
+    if short == "alpine" || short == "busybox" || tag.contains("alpine") || tag.contains("busybox") {
+        return Distro::Alpine;
+    }
+    if RHEL_BASED.contains(&short)
+        || name.contains("redhat")
+        || name.contains("/ubi")
+        || tag.contains("ubi")
+        || tag.contains("centos")
+        || tag.contains("rocky")
+        || tag.contains("oraclelinux")
+        || tag.contains("amazonlinux")
+    {
+        return Distro::Rhel;
+    }
+    let debian_tag = ["bookworm", "bullseye", "buster", "trixie", "jammy", "noble", "focal", "slim"]
+        .iter()
+        .any(|codename| tag.contains(codename));
+    if debian_tag || (!name.contains('/') && DEBIAN_BASED.contains(&short)) {
+        return Distro::Debian;
+    }
+    Distro::Unknown
+}
+
+/// How to create and switch to a non-root user on `distro`, for help lines.
+pub(crate) fn create_user_help(distro: Distro) -> &'static str {
+    match distro {
+        Distro::Alpine => {
+            "Create a user and switch to it: `RUN addgroup -S app && adduser -S -D -G app app` then `USER app`"
+        }
+        Distro::Debian | Distro::Rhel => {
+            "Create a system user and switch to it: `RUN groupadd -r app && useradd -r -g app --no-log-init app` then `USER app`"
+        }
+        Distro::Distroless => {
+            "Distroless images ship a non-root user: use `USER 65532` (or the `:nonroot` tag)"
+        }
+        Distro::Scratch => {
+            "`scratch` has no user database: use a numeric user, `USER 65532:65532`"
+        }
+        Distro::Unknown => {
+            "Create a non-root user (`adduser -S -D app` on Alpine, `useradd -r app` on Debian/RHEL) and add `USER app`; on distroless use `USER 65532`"
+        }
+    }
+}
+
+/// The distribution of the final image, when its base image resolves.
+pub(crate) fn final_distro(checker: &Checker) -> Distro {
+    base_image(&final_chain(checker)).map_or(Distro::Unknown, |image| distro(&image))
+}
+
+/// Who an instruction runs as.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum RunAs {
+    Root,
+    NonRoot,
+    /// No USER in the file (the base image's user) or a value hullscan cannot expand.
+    Unknown,
+}
+
+/// The user in effect at instruction `index` (set by a USER in its stage or a stage it is built
+/// on).
+pub(crate) fn run_as_at(checker: &Checker, index: usize) -> RunAs {
+    let model = checker.model;
+    let Some(setting) = model.user_at(index) else {
+        return RunAs::Unknown;
+    };
+    user_kind(checker, setting.instruction, &setting.word.value)
+}
+
+/// The user the final stage's container runs as.
+pub(crate) fn final_run_as(checker: &Checker) -> RunAs {
+    let model = checker.model;
+    let Some(last) = model.final_stage() else {
+        return RunAs::Unknown;
+    };
+    match model.stage_user(last.index) {
+        Some(setting) => user_kind(checker, setting.instruction, &setting.word.value),
+        None => {
+            let chain = final_chain(checker);
+            match base_image(&chain) {
+                Some(image) if image.name.contains("nonroot") || image.tag().contains("nonroot") => {
+                    RunAs::NonRoot
+                }
+                _ => RunAs::Unknown,
+            }
+        }
+    }
+}
+
+fn user_kind(checker: &Checker, instruction: usize, word: &str) -> RunAs {
+    let model = checker.model;
+    let env = model.env_at(instruction);
+    let Ok(expansion) = model.lexer().process_word(word, &env) else {
+        return RunAs::Unknown;
+    };
+    if !expansion.unmatched.is_empty() {
+        return RunAs::Unknown;
+    }
+    let name = expansion.value.trim().split(':').next().unwrap_or_default();
+    match name {
+        "" => RunAs::Unknown,
+        "root" | "0" => RunAs::Root,
+        _ => RunAs::NonRoot,
+    }
+}
+
+/// The program and arguments a CMD/ENTRYPOINT/RUN runs in exec form, as its JSON strings.
+pub(crate) fn exec_words(instruction: &Instruction) -> Option<Vec<&str>> {
+    match &instruction.args {
+        Arguments::Exec(exec) => Some(exec.words.iter().map(|w| w.value.as_str()).collect()),
+        _ => None,
+    }
+}
+
+/// The last instruction with `keyword` in `chain` (nearest stage first), with its index.
+pub(crate) fn last_in_chain<'a>(
+    checker: &Checker<'a>,
+    chain: &[&Stage<'_>],
+    keyword: Keyword,
+) -> Option<(usize, &'a Instruction)> {
+    let instructions = checker.instructions();
+    chain.iter().find_map(|stage| {
+        stage
+            .instructions
+            .clone()
+            .rev()
+            .find(|index| instructions[*index].keyword == keyword)
+            .map(|index| (index, &instructions[index]))
+    })
+}
+
+/// The text a CMD/ENTRYPOINT/HEALTHCHECK command runs: the shell-form text, or the exec words
+/// joined with spaces.
+pub(crate) fn command_text(instruction: &Instruction) -> String {
+    match &instruction.args {
+        Arguments::Shell(text) => text.value.clone(),
+        Arguments::Exec(exec) => exec
+            .words
+            .iter()
+            .map(|w| w.value.as_str())
+            .collect::<Vec<_>>()
+            .join(" "),
+        Arguments::Healthcheck(health) => match &health.command {
+            Some(hullscan_dockerfile::HealthcheckCommand::Shell(text)) => text.value.clone(),
+            Some(hullscan_dockerfile::HealthcheckCommand::Exec(exec)) => exec
+                .words
+                .iter()
+                .map(|w| w.value.as_str())
+                .collect::<Vec<_>>()
+                .join(" "),
+            None => String::new(),
+        },
+        _ => String::new(),
+    }
+}
+
+/// The names of the packages the RUN at `index` installs with any system package manager
+/// (apt, apk, dnf/yum/microdnf, zypper).
+pub(crate) fn installed_packages<'c>(checker: &'c Checker, index: usize) -> Vec<&'c str> {
+    let mut names = Vec::new();
+    for command in run_commands(checker, index) {
+        let invocation = &command.invocation;
+        if let Some(apt) = tools::apt(invocation) {
+            if apt.is("install") {
+                names.extend(apt.packages.iter().map(|p| p.name));
+            }
+        } else if let Some(apk) = tools::apk(invocation) {
+            if apk.is("add") {
+                names.extend(apk.packages.iter().map(|p| p.name));
+            }
+        } else if let Some(rpm) = tools::rpm(invocation) {
+            if rpm.is("install") || rpm.is("groupinstall") {
+                names.extend(rpm.packages.iter().map(|w| package_base(w.value())));
+            }
+        } else if let Some(zypper) = tools::zypper(invocation)
+            && zypper
+                .subcommand
+                .is_some_and(|w| matches!(w.value(), "install" | "in"))
+        {
+            names.extend(zypper.packages.iter().map(|w| package_base(w.value())));
+        }
+    }
+    names
+}
+
+/// `nginx` for `nginx-1.20.1`, `nginx>=1.2`; the name before a version suffix.
+fn package_base(text: &str) -> &str {
+    let end = text.find(['=', '<', '>']).unwrap_or(text.len());
+    &text[..end]
+}
+
+/// The RUN instructions (indices) among `indices`.
+pub(crate) fn runs(checker: &Checker, indices: &[usize]) -> Vec<usize> {
+    let instructions = checker.instructions();
+    indices
+        .iter()
+        .copied()
+        .filter(|index| instructions[*index].keyword == Keyword::Run)
+        .collect()
+}
+
+/// `path` made absolute against `workdir` (default `/`) and normalised: no `.` segments, no
+/// trailing slash, `..` resolved. `None` when it holds a variable or a glob.
+pub(crate) fn absolute_path(workdir: Option<&str>, path: &str) -> Option<String> {
+    if path.contains(['$', '*', '?', '[', '`', '~']) || path.is_empty() {
+        return None;
+    }
+    let joined = if path.starts_with('/') {
+        path.to_owned()
+    } else {
+        format!("{}/{path}", workdir.unwrap_or("/"))
+    };
+    let mut parts: Vec<&str> = Vec::new();
+    for part in joined.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop();
+            }
+            other => parts.push(other),
+        }
+    }
+    Some(format!("/{}", parts.join("/")))
+}
+
+/// Whether `path` is `dir` or inside it.
+pub(crate) fn is_within(path: &str, dir: &str) -> bool {
+    dir == "/"
+        || path == dir
+        || path
+            .strip_prefix(dir)
+            .is_some_and(|rest| rest.starts_with('/'))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn image(name: &str, tag: Option<&str>) -> BaseImage {
+        BaseImage {
+            name: name.to_owned(),
+            tag: tag.map(str::to_owned),
+            scratch: false,
+        }
+    }
+
+    #[test]
+    fn distros_from_names_and_tags() {
+        assert_eq!(distro(&image("alpine", Some("3.20"))), Distro::Alpine);
+        assert_eq!(distro(&image("node", Some("22-alpine"))), Distro::Alpine);
+        assert_eq!(distro(&image("python", Some("3.12-slim"))), Distro::Debian);
+        assert_eq!(distro(&image("ubuntu", Some("24.04"))), Distro::Debian);
+        assert_eq!(distro(&image("rockylinux", Some("9"))), Distro::Rhel);
+        assert_eq!(
+            distro(&image("registry.access.redhat.com/ubi9/ubi-minimal", None)),
+            Distro::Rhel
+        );
+        assert_eq!(distro(&image("gcr.io/distroless/static-debian12", None)), Distro::Distroless);
+        assert_eq!(distro(&image("example.com/team/app", Some("1"))), Distro::Unknown);
+    }
+
+    #[test]
+    fn paths() {
+        assert_eq!(absolute_path(Some("/app"), ".").as_deref(), Some("/app"));
+        assert_eq!(absolute_path(Some("/app/"), "./src/").as_deref(), Some("/app/src"));
+        assert_eq!(absolute_path(None, "x").as_deref(), Some("/x"));
+        assert_eq!(absolute_path(Some("/a/b"), "../c").as_deref(), Some("/a/c"));
+        assert_eq!(absolute_path(Some("/app"), "$HOME"), None);
+        assert!(is_within("/app/data", "/app"));
+        assert!(is_within("/app", "/app"));
+        assert!(!is_within("/application", "/app"));
+    }
+}

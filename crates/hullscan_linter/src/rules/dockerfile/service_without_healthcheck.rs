@@ -1,0 +1,116 @@
+//! HS407: a final image that looks like a network service and has no HEALTHCHECK.
+
+use hullscan_diagnostics::{Diagnostic, Location, declare_rule};
+use hullscan_dockerfile::{Arguments, HealthcheckArgs, Keyword};
+
+use crate::checker::Checker;
+use crate::rules::dockerfile::practice_facts;
+
+declare_rule! {
+    /// ## What it does
+    /// Finds a final stage that looks like a long-running service (it `EXPOSE`s a port, or its
+    /// `CMD`/`ENTRYPOINT` starts a known server such as nginx, gunicorn, uvicorn, puma,
+    /// php-fpm or `npm start`) and has no `HEALTHCHECK`, neither in the stage nor in a stage
+    /// it is built `FROM`. `HEALTHCHECK NONE` counts as a decision and silences it.
+    ///
+    /// Unlike hadolint's DL3057, which asks every image for a health check, this rule only
+    /// asks services, so it is on by default.
+    ///
+    /// ## Why is this bad?
+    /// A container can be running while the service in it is broken: deadlocked, out of
+    /// connections, stuck after a failed reload. Without a health check Docker and Swarm only
+    /// see that the process exists, so nothing restarts it or takes it out of rotation. A
+    /// `HEALTHCHECK` lets the engine mark it unhealthy. On Kubernetes, liveness and readiness
+    /// probes replace it; there, write `HEALTHCHECK NONE` to say so.
+    ///
+    /// ## Known problems
+    /// hullscan does not read the base image, which may define a health check already.
+    ///
+    /// ## Example
+    /// ```dockerfile
+    /// FROM python:3.12-slim
+    /// EXPOSE 8000
+    /// CMD ["gunicorn", "--bind", "0.0.0.0:8000", "app:app"]
+    /// ```
+    ///
+    /// Use instead:
+    /// ```dockerfile
+    /// FROM python:3.12-slim
+    /// EXPOSE 8000
+    /// HEALTHCHECK --interval=30s --timeout=3s CMD ["python", "-c", "import urllib.request; urllib.request.urlopen('http://localhost:8000/health')"]
+    /// CMD ["gunicorn", "--bind", "0.0.0.0:8000", "app:app"]
+    /// ```
+    ///
+    /// ## References
+    /// - [Dockerfile reference: HEALTHCHECK](https://docs.docker.com/reference/dockerfile/#healthcheck)
+    /// - hadolint `DL3057` (asks every image)
+    pub static SERVICE_WITHOUT_HEALTHCHECK = {
+        code: "HS407",
+        name: "service-without-healthcheck",
+        aliases: [],
+        severity: Info,
+        category: BestPractice,
+        fix: None,
+        summary: "A service image without a `HEALTHCHECK`",
+    };
+}
+
+/// Programs that run a network service.
+pub(crate) const SERVERS: &[&str] = &[
+    "nginx", "httpd", "apache2", "apache2-foreground", "apachectl", "gunicorn", "uvicorn",
+    "hypercorn", "daphne", "waitress-serve", "uwsgi", "puma", "unicorn", "thin", "php-fpm",
+    "caddy", "traefik", "haproxy", "envoy", "redis-server", "postgres", "mysqld", "mongod",
+    "memcached", "rabbitmq-server", "catalina.sh", "tomcat", "jetty", "http-server", "serve",
+    "lighttpd", "varnishd", "sshd", "vsftpd", "named", "dnsmasq", "coredns",
+];
+
+/// HS407
+pub(crate) fn service_without_healthcheck(checker: &mut Checker) {
+    let chain = practice_facts::final_chain(checker);
+    let Some(last) = chain.first() else {
+        return;
+    };
+    if practice_facts::last_in_chain(checker, &chain, Keyword::Healthcheck).is_some() {
+        return;
+    }
+    let exposes = practice_facts::last_in_chain(checker, &chain, Keyword::Expose).is_some();
+    let server = [Keyword::Entrypoint, Keyword::Cmd].into_iter().find_map(|keyword| {
+        let (_, instruction) = practice_facts::last_in_chain(checker, &chain, keyword)?;
+        server_in(&practice_facts::command_text(instruction))
+    });
+    let reason = match (server, exposes) {
+        (Some(server), _) => format!("runs `{server}`"),
+        (None, true) => "exposes a port".to_owned(),
+        (None, false) => return,
+    };
+    checker.report(
+        Diagnostic::new(
+            &SERVICE_WITHOUT_HEALTHCHECK,
+            format!("The final image {reason} but has no `HEALTHCHECK`"),
+            Location::Text(last.from.range),
+        )
+        .with_help("Add `HEALTHCHECK CMD <probe>` (or `HEALTHCHECK NONE` when an orchestrator probes it)"),
+    );
+}
+
+/// The first known server program among the words of `text`.
+pub(crate) fn server_in(text: &str) -> Option<String> {
+    let words: Vec<&str> = text.split_whitespace().collect();
+    for (i, word) in words.iter().enumerate() {
+        let name = word.trim_matches(['"', '\'', ';', '(', ')']).rsplit('/').next().unwrap_or_default();
+        if SERVERS.contains(&name) {
+            return Some(name.to_owned());
+        }
+        let next = words.get(i + 1).copied().unwrap_or_default();
+        let is_start = matches!((name, next), ("npm" | "yarn" | "pnpm", "start") | ("rails" | "flask", "server" | "run") | ("manage.py", "runserver"));
+        if is_start {
+            return Some(format!("{name} {next}"));
+        }
+    }
+    None
+}
+
+/// Whether `args` is `HEALTHCHECK NONE`.
+pub(crate) fn is_none(args: &Arguments) -> bool {
+    matches!(args, Arguments::Healthcheck(HealthcheckArgs { kind: Some(kind), .. }) if kind.value.eq_ignore_ascii_case("none"))
+}

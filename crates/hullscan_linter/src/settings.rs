@@ -1,0 +1,104 @@
+//! Fully resolved linter settings: what the checker needs, with every name already validated.
+
+use std::collections::BTreeMap;
+
+use hullscan_diagnostics::{RuleMeta, Severity};
+
+use crate::registry::{self, RuleSet, RULES};
+
+/// Settings for one file, as produced by `hullscan_workspace` from configuration and the command
+/// line. Cheap to share between threads; clone it only to narrow it for one path.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LinterSettings {
+    /// The rules that run.
+    pub rules: RuleSet,
+    /// Severity per registry index, where configuration overrides the rule's default.
+    severity_overrides: Vec<Option<Severity>>,
+    /// Registries whose images may be used (`[]` = no restriction); for the trusted-registry rule.
+    pub trusted_registries: Vec<String>,
+    /// Required labels and their value types (hadolint's `label-schema`).
+    pub label_schema: BTreeMap<String, String>,
+    /// Whether labels outside `label_schema` are findings (hadolint's `strict-labels`).
+    pub strict_labels: bool,
+    /// When set, suppression comments (`# hullscan ignore=`, `# hadolint ignore=`) are not
+    /// honoured (hadolint's `disable-ignore-pragma`); `# check=` directives still are, since they
+    /// configure BuildKit itself.
+    pub disable_ignore_pragma: bool,
+    /// The value of the `BUILDKIT_DOCKERFILE_CHECK` build arg, when given: like BuildKit, it
+    /// replaces the file's `# check=` directive entirely (same syntax, not merged).
+    pub buildkit_check_override: Option<String>,
+}
+
+impl Default for LinterSettings {
+    fn default() -> Self {
+        Self::with_rules(RuleSet::defaults())
+    }
+}
+
+impl LinterSettings {
+    /// Default settings running exactly `rules`.
+    pub fn with_rules(rules: RuleSet) -> Self {
+        Self {
+            rules,
+            severity_overrides: vec![None; RULES.len()],
+            trusted_registries: Vec::new(),
+            label_schema: BTreeMap::new(),
+            strict_labels: false,
+            disable_ignore_pragma: false,
+            buildkit_check_override: None,
+        }
+    }
+
+    /// Settings that run only `rule`: what rule tests use.
+    pub fn for_rule(rule: &RuleMeta) -> Self {
+        Self::with_rules(RuleSet::of(rule))
+    }
+
+    /// Settings that run every rule, including the ones off by default.
+    pub fn all_rules() -> Self {
+        Self::with_rules(RuleSet::all())
+    }
+
+    pub fn is_enabled(&self, rule: &RuleMeta) -> bool {
+        self.rules.contains_rule(rule)
+    }
+
+    /// Sets the severity of every rule in `rules`.
+    pub fn set_severity(&mut self, rules: &RuleSet, severity: Severity) {
+        for index in rules.indices() {
+            if let Some(slot) = self.severity_overrides.get_mut(index) {
+                *slot = Some(severity);
+            }
+        }
+    }
+
+    /// The severity a finding of the rule with registry index `index` gets, when overridden.
+    pub fn severity_override(&self, index: usize) -> Option<Severity> {
+        self.severity_overrides.get(index).copied().flatten()
+    }
+
+    /// The severity findings of `rule` get.
+    pub fn severity_of(&self, rule: &RuleMeta) -> Severity {
+        registry::index_of(rule)
+            .and_then(|index| self.severity_override(index))
+            .unwrap_or(rule.severity)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::tool::{SYNTAX_ERROR, UNUSED_SUPPRESSION};
+
+    #[test]
+    fn defaults_and_overrides() {
+        let mut settings = LinterSettings::default();
+        assert!(settings.is_enabled(&SYNTAX_ERROR));
+        assert!(!settings.is_enabled(&UNUSED_SUPPRESSION));
+        assert_eq!(settings.severity_of(&SYNTAX_ERROR), Severity::Error);
+        settings.set_severity(&RuleSet::of(&SYNTAX_ERROR), Severity::Style);
+        assert_eq!(settings.severity_of(&SYNTAX_ERROR), Severity::Style);
+        assert_eq!(settings.severity_of(&UNUSED_SUPPRESSION), Severity::Info);
+        assert!(LinterSettings::for_rule(&UNUSED_SUPPRESSION).is_enabled(&UNUSED_SUPPRESSION));
+    }
+}

