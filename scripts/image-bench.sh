@@ -53,10 +53,10 @@ for layer in range(layers):
             tar.addfile(info, io.BytesIO(b"".join(chunks)))
             written += size
         if layer == layers - 1:
-            # The last layer rewrites a slice of layer 0 (COPY then chown) and adds a whiteout.
+            # The last layer rewrites a slice of layer 0 (COPY then chown) and deletes a layer-1 file.
             for name, size in first_layer_files[: len(first_layer_files) // 10]:
                 add(name, size, uid=1000)
-            wh = tarfile.TarInfo("data/l0/d0/.wh.f0"); wh.size = 0
+            wh = tarfile.TarInfo("data/l1/d0/.wh.f0"); wh.size = 0
             tar.addfile(wh)
         while written < per_layer:
             r = rng.random()

@@ -16,13 +16,15 @@ fn limits() -> Limits {
         max_layer_entries: 10_000,
         max_json_bytes: 1 << 20,
         max_captured_file_bytes: 64 << 10,
+        ..Limits::default()
     }
 }
 
 fuzz_target!(|data: &[u8]| {
     let limits = limits();
     let _ = index_layer("fuzz", "layer", data, &limits, &|_, _| true, None);
-    let Ok(store) = StreamedStore::consume("fuzz", data, &limits, &model::wants_content, None) else {
+    let Ok(store) = StreamedStore::consume("fuzz", data, &limits, &model::wants_content, None)
+    else {
         return;
     };
     let Ok(plan) = resolve::plan(&store, &Selection::default(), limits.max_json_bytes) else {

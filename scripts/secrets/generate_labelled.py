@@ -410,7 +410,7 @@ def p_age():
 
 
 def p_generic():
-    name = rng.choice(["DB_PASSWORD", "password", "api_key", "SECRET_KEY", "client_secret", "APP_SECRET", "authToken", "REDIS_PASSWORD", "JWT_SECRET", "encryption_key"])
+    name = rng.choice(["DB_PASSWORD", "password", "api_key", "SECRET_KEY", "client_secret", "APP_SECRET", "authToken", "REDIS_PASSWORD", "JWT_SECRET", "signing_secret"])
     value = rng.choice([password(), rand(ALNUM, rng.randint(16, 40)), rand(HEX, 64)])
     form = rng.choice([f"{name}={value}\n", f'{name}: "{value}"\n', f'"{name}": "{value}",\n', f"ENV {name}={value}\n", f"{name} = '{value}'\n"])
     return "generic-secret-assignment", "config", form

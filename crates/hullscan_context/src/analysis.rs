@@ -467,6 +467,18 @@ pub fn resolve_source<'c>(context: &'c BuildContext, source: &str) -> Vec<&'c Co
 
 /// Everything one COPY brings in (files and links, not directories), deduplicated.
 pub fn copy_files<'c>(context: &'c BuildContext, copy: &ContextCopy<'_>) -> Vec<&'c ContextEntry> {
+    if copy
+        .sources
+        .iter()
+        .any(|(source, _)| clean_source(source) == ".")
+    {
+        // The whole context: already sorted and unique.
+        return context
+            .entries
+            .iter()
+            .filter(|e| e.kind != EntryKind::Dir)
+            .collect();
+    }
     let mut files: Vec<&ContextEntry> = copy
         .sources
         .iter()

@@ -2,6 +2,10 @@
 //!
 //! - Entries are classified from the directory entry's type; symlinks are sent as links and
 //!   never followed. Only files that are sent are `stat`ed (for their size).
+//! - I/O is one `open` + `getdents64` (64 KiB buffer, reused per thread) per directory and
+//!   one `statx` per sent file, relative to the directory's fd and asking only for the size,
+//!   so the kernel never walks a full path per file. Sibling directories are walked in
+//!   parallel (rayon work stealing); a directory's fd is closed before descending.
 //! - Each path is decided from its own pattern hits and its parent directory's per-pattern
 //!   results (`MatchesUsingParentResults`), which is where the walk can differ from
 //!   whole-path matching.
@@ -9,12 +13,17 @@
 //!   re-include something inside it. A re-included file inside an excluded directory brings
 //!   the directories on its path with it.
 
-use std::fs;
+use std::borrow::Cow;
+use std::cell::RefCell;
+use std::ffi::OsStr;
 use std::io;
+use std::os::fd::OwnedFd;
+use std::os::unix::ffi::OsStrExt;
 use std::path::Path;
 
 use hullscan_ignore::{MatchInfo, MatchScratch, PatternMatcher};
 use rayon::prelude::*;
+use rustix::fs::{AtFlags, FileType, Mode, OFlags, RawDir, StatxFlags, readlinkat, statx};
 
 use crate::model::{ContextEntry, EntryKind, ExcludedEntry, PatternUsage, WalkProblem};
 
@@ -26,7 +35,6 @@ pub struct WalkOutput {
     pub usage: PatternUsage,
     pub problems: Vec<WalkProblem>,
 }
-
 
 /// A directory's walk result before flattening: entries in path order, as a list of runs so
 /// results move up the tree without copying every entry at every level.
@@ -107,7 +115,121 @@ struct Item {
     /// The name, with `/` appended for directories.
     key: String,
     kind: EntryKind,
-    entry: fs::DirEntry,
+    /// The name's bytes, when they are not UTF-8 (`key` then holds a lossy copy, which
+    /// cannot be used to reach the file).
+    raw_name: Option<Vec<u8>>,
+}
+
+impl Item {
+    /// The name as the file system knows it.
+    fn name_bytes(&self) -> &[u8] {
+        match &self.raw_name {
+            Some(raw) => raw,
+            None => self.key.strip_suffix('/').unwrap_or(&self.key).as_bytes(),
+        }
+    }
+}
+
+/// Bytes of the `getdents64` buffer: large enough that a directory of a few hundred
+/// entries is read in one or two system calls.
+const DIRENT_BUFFER: usize = 64 * 1024;
+
+/// Opens a directory for reading its entries and `stat`ing them relative to it. The root
+/// may be reached through a symlink (as `docker build` does); subdirectories come from
+/// directory entries typed as directories.
+fn open_dir(abs: &Path) -> io::Result<OwnedFd> {
+    Ok(rustix::fs::open(
+        abs,
+        OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC,
+        Mode::empty(),
+    )?)
+}
+
+/// Reads every entry of `dir` (without `.` and `..`), classified from the directory entry's
+/// type, falling back to `statx` (never following links) on file systems that leave the
+/// type unknown.
+fn read_items(dir: &OwnedFd, rel: &str, output: &mut DirOutput) -> io::Result<Vec<Item>> {
+    thread_local! {
+        // One buffer per thread, reused for every directory: a fresh one per directory
+        // costs a page fault per 4 KiB the kernel writes.
+        static DIRENT_BUFFER_POOL: RefCell<Vec<u8>> = RefCell::new(Vec::with_capacity(DIRENT_BUFFER));
+    }
+    DIRENT_BUFFER_POOL.with_borrow_mut(|buffer| read_items_into(dir, rel, output, buffer))
+}
+
+fn read_items_into(
+    dir: &OwnedFd,
+    rel: &str,
+    output: &mut DirOutput,
+    buffer: &mut Vec<u8>,
+) -> io::Result<Vec<Item>> {
+    let mut raw = RawDir::new(dir, buffer.spare_capacity_mut());
+    let mut items = Vec::new();
+    while let Some(entry) = raw.next() {
+        let entry = entry?;
+        let name_bytes = entry.file_name().to_bytes();
+        if name_bytes == b"." || name_bytes == b".." {
+            continue;
+        }
+        let name = String::from_utf8_lossy(name_bytes);
+        let kind = match entry.file_type() {
+            FileType::Directory => EntryKind::Dir,
+            FileType::RegularFile => EntryKind::File,
+            FileType::Symlink => EntryKind::Symlink,
+            FileType::Unknown => match statx(
+                dir,
+                entry.file_name(),
+                AtFlags::SYMLINK_NOFOLLOW | AtFlags::STATX_DONT_SYNC,
+                StatxFlags::TYPE,
+            ) {
+                Ok(stat) => match FileType::from_raw_mode(u32::from(stat.stx_mode)) {
+                    FileType::Directory => EntryKind::Dir,
+                    FileType::RegularFile => EntryKind::File,
+                    FileType::Symlink => EntryKind::Symlink,
+                    _ => EntryKind::Other,
+                },
+                Err(err) => {
+                    output
+                        .problems
+                        .push(io_problem(&join(rel, &name), &err.into()));
+                    continue;
+                }
+            },
+            _ => EntryKind::Other,
+        };
+        let mut key = String::with_capacity(name.len() + 1);
+        key.push_str(&name);
+        if kind == EntryKind::Dir {
+            key.push('/');
+        }
+        let raw_name = matches!(name, Cow::Owned(_)).then(|| name_bytes.to_vec());
+        items.push(Item {
+            key,
+            kind,
+            raw_name,
+        });
+    }
+    Ok(items)
+}
+
+/// The size of the regular file `name` in `dir`: one `statx` relative to the directory's
+/// fd, asking only for the size (no path walk from the root, no sync on network file
+/// systems).
+fn file_size(dir: &OwnedFd, name: &[u8]) -> io::Result<u64> {
+    let stat = statx(
+        dir,
+        name,
+        AtFlags::SYMLINK_NOFOLLOW | AtFlags::STATX_DONT_SYNC,
+        StatxFlags::SIZE,
+    )?;
+    Ok(stat.stx_size)
+}
+
+/// The target of the symlink `name` in `dir`.
+fn link_target(dir: &OwnedFd, name: &[u8]) -> Option<String> {
+    readlinkat(dir, name, Vec::new())
+        .ok()
+        .map(|target| String::from_utf8_lossy(target.as_bytes()).into_owned())
 }
 
 /// What happened to one item, in sibling order.
@@ -136,47 +258,20 @@ fn walk_dir(
         usage: PatternUsage::new(patterns),
         ..DirOutput::default()
     };
-    let read = match fs::read_dir(abs) {
-        Ok(read) => read,
+    let dir_fd = match open_dir(abs) {
+        Ok(fd) => fd,
         Err(err) => {
             output.problems.push(io_problem(&dir.rel, &err));
             return (output, false);
         }
     };
-    let mut items: Vec<Item> = Vec::new();
-    for item in read {
-        let entry = match item {
-            Ok(entry) => entry,
-            Err(err) => {
-                output.problems.push(io_problem(&dir.rel, &err));
-                continue;
-            }
-        };
-        let file_type = match entry.file_type() {
-            Ok(t) => t,
-            Err(err) => {
-                let name = entry.file_name().to_string_lossy().into_owned();
-                output
-                    .problems
-                    .push(io_problem(&join(&dir.rel, &name), &err));
-                continue;
-            }
-        };
-        let kind = if file_type.is_symlink() {
-            EntryKind::Symlink
-        } else if file_type.is_dir() {
-            EntryKind::Dir
-        } else if file_type.is_file() {
-            EntryKind::File
-        } else {
-            EntryKind::Other
-        };
-        let mut key = entry.file_name().to_string_lossy().into_owned();
-        if kind == EntryKind::Dir {
-            key.push('/');
+    let mut items = match read_items(&dir_fd, &dir.rel, &mut output) {
+        Ok(items) => items,
+        Err(err) => {
+            output.problems.push(io_problem(&dir.rel, &err));
+            return (output, false);
         }
-        items.push(Item { key, kind, entry });
-    }
+    };
     items.sort_unstable_by(|a, b| a.key.cmp(&b.key));
 
     let mut scratch = MatchScratch::default();
@@ -251,7 +346,7 @@ fn walk_dir(
                     .map(|(hit, inherited)| *hit || *inherited)
                     .collect();
                 subdirs.push((
-                    item.entry.path(),
+                    abs.join(OsStr::from_bytes(item.name_bytes())),
                     DirState {
                         rel: rel.clone(),
                         info,
@@ -281,19 +376,14 @@ fn walk_dir(
             continue;
         }
         let (size, link_target) = match kind {
-            EntryKind::File => match item.entry.metadata() {
-                Ok(meta) => (meta.len(), None),
+            EntryKind::File => match file_size(&dir_fd, item.name_bytes()) {
+                Ok(size) => (size, None),
                 Err(err) => {
                     output.problems.push(io_problem(&rel, &err));
                     (0, None)
                 }
             },
-            EntryKind::Symlink => (
-                0,
-                fs::read_link(item.entry.path())
-                    .ok()
-                    .map(|t| t.to_string_lossy().into_owned()),
-            ),
+            EntryKind::Symlink => (0, link_target(&dir_fd, item.name_bytes())),
             _ => (0, None),
         };
         outcomes.push(Outcome::Sent(ContextEntry {
@@ -305,6 +395,9 @@ fn walk_dir(
         sent_any = true;
     }
 
+    // Close this directory before descending, so open descriptors stay bounded by the
+    // number of threads rather than the tree's depth.
+    drop(dir_fd);
     let mut children: Vec<Option<(DirOutput, bool)>> = subdirs
         .into_par_iter()
         .map(|(path, state, excluded)| {
@@ -390,5 +483,48 @@ fn join(parent: &str, name: &str) -> String {
         path.push('/');
         path.push_str(name);
         path
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::os::unix::ffi::OsStrExt;
+
+    use super::*;
+
+    /// Names that are not UTF-8 are reported lossily but still reached by their real bytes
+    /// (for the size, the link target and descending), and sizes come from the fd-relative
+    /// `statx`.
+    #[test]
+    fn non_utf8_names_are_stated_and_descended_by_their_bytes() {
+        let root = tempfile::tempdir().expect("temp dir");
+        let dir = root.path().join(OsStr::from_bytes(b"d\xff"));
+        fs_write(&dir.join(OsStr::from_bytes(b"caf\xe9.txt")), b"12345");
+        fs_write(&root.path().join("plain.txt"), b"abc");
+        std::os::unix::fs::symlink("plain.txt", root.path().join("link")).expect("symlink");
+
+        let output = walk(root.path(), None);
+        assert!(output.problems.is_empty(), "{:?}", output.problems);
+        let found: Vec<(&str, EntryKind, u64, Option<&str>)> = output
+            .entries
+            .iter()
+            .map(|e| (e.path.as_str(), e.kind, e.size, e.link_target.as_deref()))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                ("d\u{fffd}", EntryKind::Dir, 0, None),
+                ("d\u{fffd}/caf\u{fffd}.txt", EntryKind::File, 5, None),
+                ("link", EntryKind::Symlink, 0, Some("plain.txt")),
+                ("plain.txt", EntryKind::File, 3, None),
+            ]
+        );
+    }
+
+    fn fs_write(path: &Path, bytes: &[u8]) {
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).expect("create dir");
+        }
+        std::fs::write(path, bytes).expect("write file");
     }
 }

@@ -166,11 +166,19 @@ fn totals_largest_dirs_and_files() {
     let dir = tempfile::tempdir().expect("tempdir");
     write_files(
         dir.path(),
-        &[("a/b/big", "123456"), ("a/small", "1"), ("a.txt", "12"), ("c/d", "123")],
+        &[
+            ("a/b/big", "123456"),
+            ("a/small", "1"),
+            ("a.txt", "12"),
+            ("c/d", "123"),
+        ],
     );
     let context = load_context(dir.path(), None).expect("load");
     let paths: Vec<&str> = context.entries.iter().map(|e| e.path.as_str()).collect();
-    assert_eq!(paths, ["a", "a.txt", "a/b", "a/b/big", "a/small", "c", "c/d"]);
+    assert_eq!(
+        paths,
+        ["a", "a.txt", "a/b", "a/b/big", "a/small", "c", "c/d"]
+    );
     let dirs: Vec<(String, u64, u64)> = hullscan_context::analysis::largest_dirs(&context, 2)
         .into_iter()
         .map(|d| (d.path, d.bytes, d.files))

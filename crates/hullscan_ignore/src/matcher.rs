@@ -420,3 +420,55 @@ impl PatternMatcher {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn matcher(patterns: &[&str]) -> PatternMatcher {
+        PatternMatcher::new(patterns).expect("valid patterns")
+    }
+
+    #[test]
+    fn descent_into_excluded_directories_follows_fsutil() {
+        // No exceptions: never descend.
+        assert!(!matcher(&["node_modules"]).must_descend_into_excluded("node_modules"));
+        // A literal exception inside the directory (a trailing `/*` or `/**` is ignored).
+        let m = matcher(&["docs", "!docs/keep/**"]);
+        assert!(m.must_descend_into_excluded("docs"));
+        assert!(m.must_descend_into_excluded("docs/keep"));
+        assert!(!m.must_descend_into_excluded("other"));
+        // A wildcard exception anywhere: always descend (current engines) ...
+        let m = matcher(&["cache", "!**/keep.txt"]);
+        assert!(m.must_descend_into_excluded("cache"));
+        // ... but older engines only follow exceptions that name a path inside.
+        assert!(!m.exception_names_path_under("cache"));
+    }
+
+    #[test]
+    fn invalid_regex_fails_only_when_evaluated() {
+        let m = matcher(&["[Local-Only]"]);
+        assert_eq!(m.match_time_errors().len(), 1);
+        assert!(m.matches_or_parent_matches("x").is_err());
+        // An exception after a pattern that already excluded nothing is skipped, so its
+        // error does not surface (Go evaluates lazily too).
+        let m = matcher(&["a", "![Local-Only]"]);
+        assert_eq!(m.matches_or_parent_matches("b"), Ok(false));
+        assert!(m.matches_or_parent_matches("a").is_err());
+    }
+
+    #[test]
+    fn one_search_answers_every_regex_pattern() {
+        let m = matcher(&["*.md", "docs/**/*.png", "!README.md", "a?c", "exact"]);
+        assert_eq!(
+            m.direct_hits("README.md"),
+            [true, false, true, false, false]
+        );
+        assert_eq!(
+            m.direct_hits("docs/x/y.png"),
+            [false, true, false, false, false]
+        );
+        assert_eq!(m.matches_or_parent_matches("README.md"), Ok(false));
+        assert_eq!(m.matches_or_parent_matches("CHANGES.md"), Ok(true));
+    }
+}

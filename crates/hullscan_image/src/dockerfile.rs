@@ -21,7 +21,9 @@ pub struct Attribution {
 /// What kind of instruction a history entry records.
 fn history_keyword(created_by: &str) -> Option<Keyword> {
     let text = created_by.trim();
-    let text = text.strip_prefix("/bin/sh -c #(nop)").map_or(text, str::trim);
+    let text = text
+        .strip_prefix("/bin/sh -c #(nop)")
+        .map_or(text, str::trim);
     let first = text.split_whitespace().next()?;
     if first.starts_with('|') || text.starts_with("/bin/sh -c") || text.starts_with("cmd /S /C") {
         return Some(Keyword::Run); // a RUN (with its build args) in either builder
@@ -96,7 +98,10 @@ pub fn attribute(image: &mut Image, name: &str, text: &str, target: Option<&str>
         first_matched_entry = Some(position);
     }
     if let Some(first) = first_matched_entry {
-        let layers_before = image.history[..first].iter().filter(|h| h.layer.is_some()).count();
+        let layers_before = image.history[..first]
+            .iter()
+            .filter(|h| h.layer.is_some())
+            .count();
         image.base_layer_count = layers_before;
     }
     image.attribution = attribution;
@@ -117,12 +122,30 @@ mod tests {
 
     #[test]
     fn classifies_history_lines() {
-        assert_eq!(history_keyword("/bin/sh -c #(nop) COPY file:ab in /x "), Some(Keyword::Copy));
-        assert_eq!(history_keyword("|1 TOKEN=x /bin/sh -c make"), Some(Keyword::Run));
-        assert_eq!(history_keyword("/bin/sh -c apt-get update"), Some(Keyword::Run));
-        assert_eq!(history_keyword("RUN /bin/sh -c make # buildkit"), Some(Keyword::Run));
-        assert_eq!(history_keyword("COPY app /app # buildkit"), Some(Keyword::Copy));
-        assert_eq!(history_keyword("/bin/sh -c #(nop)  CMD [\"sh\"]"), Some(Keyword::Cmd));
+        assert_eq!(
+            history_keyword("/bin/sh -c #(nop) COPY file:ab in /x "),
+            Some(Keyword::Copy)
+        );
+        assert_eq!(
+            history_keyword("|1 TOKEN=x /bin/sh -c make"),
+            Some(Keyword::Run)
+        );
+        assert_eq!(
+            history_keyword("/bin/sh -c apt-get update"),
+            Some(Keyword::Run)
+        );
+        assert_eq!(
+            history_keyword("RUN /bin/sh -c make # buildkit"),
+            Some(Keyword::Run)
+        );
+        assert_eq!(
+            history_keyword("COPY app /app # buildkit"),
+            Some(Keyword::Copy)
+        );
+        assert_eq!(
+            history_keyword("/bin/sh -c #(nop)  CMD [\"sh\"]"),
+            Some(Keyword::Cmd)
+        );
         assert_eq!(history_keyword("umoci config"), None);
     }
 }

@@ -501,7 +501,8 @@ fn walk_tar(
                     .take(limits.max_captured_file_bytes)
                     .read_to_end(&mut bytes)?;
                 if let Some(scan_limits) = limits.secret_scan {
-                    let scan = hullscan_secrets::Scanner::global().scan_content(&bytes, scan_limits);
+                    let scan =
+                        hullscan_secrets::Scanner::global().scan_content(&bytes, scan_limits);
                     record_secrets(index, entry_index, scan);
                 }
                 index.captured.push((entry_index, bytes));

@@ -223,9 +223,14 @@ impl MergedView {
             for (i, r) in group.iter().enumerate() {
                 let layer = r.layer;
                 let by_ancestor = inherited.iter().copied().filter(|&h| h > layer).min();
+                // A whiteout deletes from lower layers only, never its own layer's entries.
                 let by_later = group[i + 1..]
                     .iter()
-                    .filter(|later| entry_of(later).kind != EntryKind::Opaque)
+                    .filter(|later| {
+                        let kind = entry_of(later).kind;
+                        kind != EntryKind::Opaque
+                            && !(kind == EntryKind::Whiteout && later.layer == layer)
+                    })
                     .map(|later| later.layer)
                     .min();
                 let hider = match (by_ancestor, by_later) {
@@ -239,12 +244,19 @@ impl MergedView {
                     hidden_by[r.layer as usize][r.entry as usize] = h;
                 }
             }
-            if let Some(last) = group
-                .iter()
-                .enumerate()
-                .rev()
-                .find(|(_, r)| entry_of(r).kind != EntryKind::Opaque)
-                && hiders[last.0].is_none()
+            let same_layer_content = |r: &FileRef| {
+                group.iter().any(|other| {
+                    other.layer == r.layer
+                        && !matches!(
+                            entry_of(other).kind,
+                            EntryKind::Whiteout | EntryKind::Opaque
+                        )
+                })
+            };
+            if let Some(last) = group.iter().enumerate().rev().find(|(_, r)| {
+                let kind = entry_of(r).kind;
+                kind != EntryKind::Opaque && !(kind == EntryKind::Whiteout && same_layer_content(r))
+            }) && hiders[last.0].is_none()
                 && entry_of(last.1).kind != EntryKind::Whiteout
             {
                 visible.push(*last.1);

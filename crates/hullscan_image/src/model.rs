@@ -109,7 +109,6 @@ pub struct ReadOptions<'a> {
     pub registry: crate::registry::RegistryOptions,
 }
 
-
 /// Files whose contents the rules read.
 pub fn wants_content(path: &str, size: u64) -> bool {
     (size <= 4 << 20

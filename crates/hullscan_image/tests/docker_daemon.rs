@@ -193,18 +193,27 @@ fn docker_built_images_from_save_and_from_the_engine() {
 
     // --dockerfile: layers tied to their instructions; the base is the imported layer only.
     let mut attributed = read(saved.to_str().unwrap());
-    let matched = hullscan_image::dockerfile::attribute(&mut attributed, "Dockerfile", PROBLEM, None);
+    let matched =
+        hullscan_image::dockerfile::attribute(&mut attributed, "Dockerfile", PROBLEM, None);
     assert!(matched >= 9, "{matched}");
     assert_eq!(attributed.base_layer_count, 1);
     let found = findings(&attributed);
     let secret = with_code(&found, "HS606");
     assert!(
-        secret[0].message.contains("Dockerfile:6 `COPY id_rsa /root/.ssh/id_rsa`")
-            && secret[0].message.contains("Dockerfile:7 `RUN rm /root/.ssh/id_rsa`"),
+        secret[0]
+            .message
+            .contains("Dockerfile:6 `COPY id_rsa /root/.ssh/id_rsa`")
+            && secret[0]
+                .message
+                .contains("Dockerfile:7 `RUN rm /root/.ssh/id_rsa`"),
         "{}",
         secret[0].message
     );
-    assert!(with_code(&found, "HS613")[0].message.contains("Dockerfile:9"));
+    assert!(
+        with_code(&found, "HS613")[0]
+            .message
+            .contains("Dockerfile:9")
+    );
 
     // The clean image: every rule quiet, from the engine and from a save.
     let clean = read("docker-daemon:hullscan-test-clean:1.0");

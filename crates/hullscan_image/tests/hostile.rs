@@ -329,3 +329,30 @@ fn not_an_image_is_a_clear_error() {
     assert!(err.to_string().contains("neither manifest.json"), "{err}");
     let _ = codes(&[]);
 }
+
+#[test]
+fn a_whiteout_never_deletes_its_own_layer() {
+    let work = tempfile::tempdir().unwrap();
+    let lower = RawTar::new()
+        .file("a/x", b"lower")
+        .file("a/y", b"lower")
+        .finish();
+    // The upper layer rewrites x and also carries a whiteout for x (invalid, but seen in the
+    // wild) and a real one for y.
+    let upper = RawTar::new()
+        .file("a/x", b"upper!")
+        .file("a/.wh.x", b"")
+        .file("a/.wh.y", b"")
+        .finish();
+    layout(work.path(), &[gz_layer(lower), gz_layer(upper)]);
+    let image = open_dir(work.path(), Limits::default()).unwrap();
+    let x = image
+        .fs
+        .resolve(&image.layers, "/a/x")
+        .unwrap()
+        .expect("x stays");
+    assert_eq!(x.layer, 1);
+    assert!(image.fs.resolve(&image.layers, "/a/y").unwrap().is_none());
+    assert_eq!(image.analysis.layers[1].hidden_bytes, 0);
+    assert_eq!(image.analysis.wasted_bytes, 10);
+}

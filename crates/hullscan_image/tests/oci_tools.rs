@@ -133,7 +133,12 @@ fn assert_problem_findings(image: &hullscan_image::Image) {
     // The secrets engine reads file contents in every layer, deleted files included.
     let content: Vec<_> = found.iter().filter(|d| d.code.starts_with("HS7")).collect();
     assert_eq!(content.len(), 1, "{content:#?}");
-    assert!(content[0].message.contains("/srv/deploy.ini:2") && content[0].message.contains("only hidden by layer 1"), "{}", content[0].message);
+    assert!(
+        content[0].message.contains("/srv/deploy.ini:2")
+            && content[0].message.contains("only hidden by layer 1"),
+        "{}",
+        content[0].message
+    );
     assert_eq!(content[0].related.len(), 1);
     assert!(!content[0].message.contains("Xy7Qm2Lp9Rt4Vb8Nw3Zk"));
     // Both secret-looking config values, never their text.

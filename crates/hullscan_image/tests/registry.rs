@@ -274,3 +274,125 @@ fn manifest_list_with_platform() {
         assert!(text.is_some());
     }
 }
+
+/// A registry that wants a bearer token, served from an OCI layout by a tiny HTTP server in
+/// this test (the distribution registry's token auth needs a signing PKI): checks the
+/// challenge → token → retry flow, with basic credentials sent to the token endpoint.
+#[test]
+fn bearer_token_flow() {
+    use std::io::{BufRead, BufReader, Write};
+    if !require(&["umoci"]) || busybox().is_none() {
+        return;
+    }
+    let image = small_image("3.0", "amd64", "bearer");
+    let layout = image.layout();
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let token_requests = std::sync::Arc::new(std::sync::Mutex::new(Vec::<String>::new()));
+    let seen = std::sync::Arc::clone(&token_requests);
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { continue };
+            let mut reader = BufReader::new(stream.try_clone().unwrap());
+            let mut request_line = String::new();
+            if reader.read_line(&mut request_line).is_err() {
+                continue;
+            }
+            let path = request_line
+                .split_whitespace()
+                .nth(1)
+                .unwrap_or("")
+                .to_owned();
+            let mut authorization = String::new();
+            loop {
+                let mut line = String::new();
+                if reader.read_line(&mut line).unwrap_or(0) == 0 || line == "\r\n" {
+                    break;
+                }
+                if let Some(value) = line
+                    .strip_prefix("Authorization: ")
+                    .or_else(|| line.strip_prefix("authorization: "))
+                {
+                    authorization = value.trim().to_owned();
+                }
+            }
+            let respond = |stream: &mut std::net::TcpStream,
+                           status: &str,
+                           headers: &str,
+                           body: &[u8]| {
+                let _ = write!(
+                    stream,
+                    "HTTP/1.1 {status}\r\nContent-Length: {}\r\nConnection: close\r\n{headers}\r\n",
+                    body.len()
+                );
+                let _ = stream.write_all(body);
+            };
+            if path.starts_with("/token") {
+                seen.lock().unwrap().push(format!("{path} {authorization}"));
+                respond(
+                    &mut stream,
+                    "200 OK",
+                    "Content-Type: application/json\r\n",
+                    br#"{"token":"t0k3n"}"#,
+                );
+                continue;
+            }
+            if authorization != "Bearer t0k3n" {
+                let challenge = format!(
+                    "WWW-Authenticate: Bearer realm=\"http://127.0.0.1:{port}/token\",service=\"fake\",scope=\"repository:team/app:pull\"\r\n"
+                );
+                respond(&mut stream, "401 Unauthorized", &challenge, b"{}");
+                continue;
+            }
+            let blob = |digest: &str| {
+                std::fs::read(
+                    layout
+                        .join("blobs/sha256")
+                        .join(digest.trim_start_matches("sha256:")),
+                )
+            };
+            let (status, content_type, body) = if path == "/v2/team/app/manifests/3.0" {
+                let index: serde_json::Value =
+                    serde_json::from_slice(&std::fs::read(layout.join("index.json")).unwrap())
+                        .unwrap();
+                let digest = index["manifests"][0]["digest"].as_str().unwrap().to_owned();
+                (
+                    "200 OK",
+                    "application/vnd.oci.image.manifest.v1+json",
+                    blob(&digest).unwrap(),
+                )
+            } else if let Some(digest) = path.strip_prefix("/v2/team/app/blobs/") {
+                match blob(digest) {
+                    Ok(bytes) => ("200 OK", "application/octet-stream", bytes),
+                    Err(_) => ("404 Not Found", "application/json", b"{}".to_vec()),
+                }
+            } else {
+                ("404 Not Found", "application/json", b"{}".to_vec())
+            };
+            respond(
+                &mut stream,
+                status,
+                &format!("Content-Type: {content_type}\r\n"),
+                &body,
+            );
+        }
+    });
+    let options = ReadOptions {
+        registry: hullscan_image::registry::RegistryOptions {
+            credentials: Some(("robot".to_owned(), "pw".to_owned())),
+            ..Default::default()
+        },
+        ..ReadOptions::default()
+    };
+    let (pulled, _) =
+        hullscan_image::open(&format!("docker://127.0.0.1:{port}/team/app:3.0"), &options).unwrap();
+    assert!(marker(&pulled));
+    let requests = token_requests.lock().unwrap();
+    assert!(!requests.is_empty());
+    assert!(
+        requests[0].contains("service=fake")
+            && requests[0].contains("scope=repository%3Ateam%2Fapp%3Apull"),
+        "{requests:?}"
+    );
+    assert!(requests[0].ends_with("Basic cm9ib3Q6cHc="), "{requests:?}");
+}

@@ -10,26 +10,30 @@ use hullscan_text::{SourceFile, TextRange};
 
 use crate::rules::dockerfile::{DOCKERFILE_RULES, RulePass};
 use crate::rules::tool::SYNTAX_ERROR;
-use crate::run_script::{self, RunScript, RunScripts};
+use crate::run_script::{self, RunCommand, RunCommands, RunScript, RunScripts};
 use crate::settings::LinterSettings;
+use crate::shellcheck::ShellcheckFn;
+use hullscan_shell::shellcheck::ShellcheckError;
 
 type InstructionRule = fn(&mut Checker, usize, &Instruction);
 use crate::suppression::Suppressions;
 
 /// What a rule sees: the file, its parse, its semantic model and the settings, plus the findings
-/// reported so far.
-pub struct Checker<'a> {
+/// reported so far. `'a` is the file's data, `'s` the per-file RUN script storage it borrows.
+pub struct Checker<'a, 's> {
     pub source: &'a SourceFile,
     pub parse: &'a Parse,
     pub model: &'a SemanticModel<'a>,
     pub settings: &'a LinterSettings,
-    /// The shell script of each RUN / ONBUILD RUN, parsed once on first use.
-    run_scripts: RunScripts<'a>,
+    /// The shell script of each RUN / ONBUILD RUN, parsed once per file.
+    run_scripts: &'s RunScripts<'a>,
+    /// The commands of each RUN script, resolved once per file.
+    run_commands: &'s RunCommands<'s, 'a>,
     /// Behind a `RefCell` so a rule can report while it holds a script borrowed from the checker.
     diagnostics: RefCell<Vec<Diagnostic>>,
 }
 
-impl<'a> Checker<'a> {
+impl<'a, 's> Checker<'a, 's> {
     /// Reports a finding; its severity is settled later (overrides, `# check=error=true`).
     pub fn report(&self, diagnostic: Diagnostic) {
         self.diagnostics.borrow_mut().push(diagnostic);
@@ -62,8 +66,13 @@ impl<'a> Checker<'a> {
     /// The parsed shell script of instruction `index` when it is a `RUN` or `ONBUILD RUN` (the
     /// heredoc body for `RUN <<EOF`; exec form joined with spaces, as hadolint reads it). Parsed
     /// once per file, shared by every rule.
-    pub fn run_script(&self, index: usize) -> Option<&RunScript<'a>> {
+    pub fn run_script(&self, index: usize) -> Option<&'s RunScript<'a>> {
         self.run_scripts.get(index)
+    }
+
+    /// The commands of the RUN at `index`, wrappers stripped; built once per file.
+    pub(crate) fn run_commands(&self, index: usize) -> &'s [RunCommand<'s, 'a>] {
+        self.run_commands.get(index)
     }
 }
 
@@ -75,13 +84,37 @@ pub fn check_dockerfile(
     model: &SemanticModel<'_>,
     settings: &LinterSettings,
 ) -> Vec<Diagnostic> {
+    // Without a ShellCheck runner nothing can fail.
+    check_dockerfile_with_shellcheck(source, parse, model, settings, None).unwrap_or_default()
+}
+
+/// [`check_dockerfile`], plus ShellCheck over the RUN scripts when `shellcheck` is given; its
+/// findings (`SC2086`, ...) go through the same suppression comments as every other finding.
+pub fn check_dockerfile_with_shellcheck(
+    source: &SourceFile,
+    parse: &Parse,
+    model: &SemanticModel<'_>,
+    settings: &LinterSettings,
+    shellcheck: Option<&ShellcheckFn<'_>>,
+) -> Result<Vec<Diagnostic>, ShellcheckError> {
     let joined_exec_runs = run_script::join_exec_runs(&parse.dockerfile.instructions);
+    // Outlive the checker so it can hand out commands borrowed from the scripts.
+    let run_scripts = RunScripts::new(&parse.dockerfile.instructions, &joined_exec_runs);
+    // Before the checker borrows the scripts for its whole life.
+    let shellcheck_diagnostics = match shellcheck {
+        Some(run) => {
+            crate::shellcheck::check_runs(&parse.dockerfile.instructions, model, &run_scripts, run)?
+        }
+        None => Vec::new(),
+    };
+    let run_commands = RunCommands::new(&run_scripts);
     let mut checker = Checker {
         source,
         parse,
         model,
         settings,
-        run_scripts: RunScripts::new(&parse.dockerfile.instructions, &joined_exec_runs),
+        run_scripts: &run_scripts,
+        run_commands: &run_commands,
         diagnostics: RefCell::new(Vec::new()),
     };
 
@@ -117,6 +150,7 @@ pub fn check_dockerfile(
         }
     }
 
-    let diagnostics = checker.diagnostics.take();
-    suppressions.apply(diagnostics, settings)
+    let mut diagnostics = checker.diagnostics.take();
+    diagnostics.extend(shellcheck_diagnostics);
+    Ok(suppressions.apply(diagnostics, settings))
 }

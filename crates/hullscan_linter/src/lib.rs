@@ -14,10 +14,11 @@ pub mod registry;
 pub mod rules;
 pub mod run_script;
 pub mod settings;
+pub mod shellcheck;
 mod suppression;
 pub mod upstream;
 
-pub use checker::{Checker, check_dockerfile};
+pub use checker::{Checker, check_dockerfile, check_dockerfile_with_shellcheck};
 pub use settings::LinterSettings;
 
 #[cfg(test)]

@@ -113,7 +113,60 @@ pub static RULES: &[&RuleMeta] = &[
     &rules::dockerfile::chown_after_copy::CHOWN_AFTER_COPY,
     &rules::dockerfile::root_owned_workdir_for_non_root::ROOT_OWNED_WORKDIR_FOR_NON_ROOT,
     &rules::dockerfile::source_copied_before_dependency_install::SOURCE_COPIED_BEFORE_DEPENDENCY_INSTALL,
-    // catD end
+    &rules::dockerfile::toolchain_in_final_image::TOOLCHAIN_IN_FINAL_IMAGE,
+    &rules::dockerfile::heavy_base_image::HEAVY_BASE_IMAGE,
+    &rules::dockerfile::package_install_bloat::PACKAGE_INSTALL_BLOAT,
+    &rules::dockerfile::service_without_healthcheck::SERVICE_WITHOUT_HEALTHCHECK,
+    &rules::dockerfile::healthcheck_tool_missing::HEALTHCHECK_TOOL_MISSING,
+    &rules::dockerfile::shell_wrapper_without_exec::SHELL_WRAPPER_WITHOUT_EXEC,
+    &rules::dockerfile::multiple_processes::MULTIPLE_PROCESSES,
+    &rules::dockerfile::ssh_server_in_image::SSH_SERVER_IN_IMAGE,
+    &rules::dockerfile::log_to_file::LOG_TO_FILE,
+    &rules::dockerfile::credential_in_dockerfile::CREDENTIAL_IN_DOCKERFILE,
+    &rules::dockerfile::secret_file_copied::SECRET_FILE_COPIED,
+    &rules::dockerfile::secret_removed_in_later_layer::SECRET_REMOVED_IN_LATER_LAYER,
+    &rules::dockerfile::credential_in_run::CREDENTIAL_IN_RUN,
+    // catD end    // HS5xx: build-context rules (run by `hullscan lint` and `hullscan context`; kept in the
+    // same order as `hullscan_context::rules::RULES`, which a test checks).
+    &hullscan_context::rules::INVALID_DOCKERIGNORE,
+    &hullscan_context::rules::MISSING_DOCKERIGNORE,
+    &hullscan_context::rules::SECRET_FILE_IN_CONTEXT,
+    &hullscan_context::rules::UNWANTED_DIRECTORY_IN_CONTEXT,
+    &hullscan_context::rules::LARGE_BUILD_CONTEXT,
+    &hullscan_context::rules::UNUSED_DOCKERIGNORE_PATTERN,
+    &hullscan_context::rules::SHADOWED_DOCKERIGNORE_PATTERN,
+    &hullscan_context::rules::EXCEPTION_REINCLUDES_SECRET,
+    &hullscan_context::rules::COPY_SOURCE_NOT_IN_CONTEXT,
+    &hullscan_context::rules::COPY_IGNORED_FILE,
+    &hullscan_context::rules::DEPENDENCY_CACHE_BUST,
+    // HS6xx: image rules (`hullscan image`; order of `hullscan_image::rules::ALL`).
+    &hullscan_image::rules::RUNS_AS_ROOT,
+    &hullscan_image::rules::MISSING_HEALTHCHECK,
+    &hullscan_image::rules::SHELL_FORM_COMMAND,
+    &hullscan_image::rules::SECRET_IN_CONFIG,
+    &hullscan_image::rules::SECRET_IN_HISTORY,
+    &hullscan_image::rules::SECRET_FILE_IN_LAYER,
+    &hullscan_image::rules::UNEXPECTED_SETUID,
+    &hullscan_image::rules::ATTACK_SURFACE_TOOLS,
+    &hullscan_image::rules::PRIVILEGED_PORT_NON_ROOT,
+    &hullscan_image::rules::EMPTY_PASSWORD,
+    &hullscan_image::rules::DUPLICATE_UID_GID,
+    &hullscan_image::rules::LATEST_OR_UNTAGGED_REFERENCE,
+    &hullscan_image::rules::DUPLICATED_FILES_ACROSS_LAYERS,
+    &hullscan_image::rules::PACKAGE_CACHE_LEFT,
+    &hullscan_image::rules::SUSPICIOUS_LAYER_ENTRY,
+    &hullscan_image::rules::IMAGE_BUDGET_EXCEEDED,
+    // HS7xx: secret rules (`hullscan secrets` and the content scans; order of
+    // `hullscan_secrets::rules::RULES`).
+    &hullscan_secrets::rules::PRIVATE_KEY,
+    &hullscan_secrets::rules::CLOUD_CREDENTIAL,
+    &hullscan_secrets::rules::SOURCE_HOST_TOKEN,
+    &hullscan_secrets::rules::PACKAGE_REGISTRY_TOKEN,
+    &hullscan_secrets::rules::SAAS_TOKEN,
+    &hullscan_secrets::rules::URL_CREDENTIAL,
+    &hullscan_secrets::rules::JSON_WEB_TOKEN,
+    &hullscan_secrets::rules::PASSWORD_HASH,
+    &hullscan_secrets::rules::GENERIC_SECRET,
 ];
 
 /// Rules that only run when selected explicitly (by code, name, alias or a config override).
@@ -267,7 +320,9 @@ static INDEX_BY_CODE_NUMBER: LazyLock<[u16; 1000]> = LazyLock::new(|| {
 
 /// `HS` followed by exactly three digits, as a number.
 fn code_number(code: &str) -> Option<usize> {
-    let digits = code.strip_prefix("HS").or_else(|| code.strip_prefix("hs"))?;
+    let digits = code
+        .strip_prefix("HS")
+        .or_else(|| code.strip_prefix("hs"))?;
     if digits.len() != 3 || !digits.bytes().all(|b| b.is_ascii_digit()) {
         return None;
     }
@@ -296,7 +351,9 @@ pub fn by_code(code: &str) -> Option<&'static RuleMeta> {
 static EXACT: LazyLock<FxHashMap<String, RuleSet>> = LazyLock::new(|| {
     let mut map: FxHashMap<String, RuleSet> = FxHashMap::default();
     for (index, rule) in RULES.iter().enumerate() {
-        let names = [rule.code, rule.name].into_iter().chain(rule.aliases.iter().copied());
+        let names = [rule.code, rule.name]
+            .into_iter()
+            .chain(rule.aliases.iter().copied());
         for name in names {
             map.entry(name.to_ascii_lowercase())
                 .or_default()
@@ -382,7 +439,10 @@ pub fn lookup_selector(selector: &str) -> Result<Selection, UnknownRule> {
                 .copied()
                 .filter(|alias| is_code_prefix_shaped(alias)),
         );
-        if codes.into_iter().any(|code| starts_with_ignore_case(code, selector)) {
+        if codes
+            .into_iter()
+            .any(|code| starts_with_ignore_case(code, selector))
+        {
             set.insert(index);
         }
     }
@@ -430,7 +490,9 @@ fn closest_name(name: &str) -> Option<&'static str> {
     let lower = name.to_ascii_lowercase();
     let mut best: Option<(usize, &'static str)> = None;
     for rule in RULES {
-        let names = [rule.code, rule.name].into_iter().chain(rule.aliases.iter().copied());
+        let names = [rule.code, rule.name]
+            .into_iter()
+            .chain(rule.aliases.iter().copied());
         for candidate in names {
             let distance = edit_distance(&lower, &candidate.to_ascii_lowercase());
             let limit = if candidate.len() > 8 { 3 } else { 1 };
@@ -486,19 +548,34 @@ mod tests {
         for rule in RULES {
             assert!(codes.insert(rule.code), "duplicate code {}", rule.code);
             assert!(names.insert(rule.name), "duplicate name {}", rule.name);
-            assert!(code_number(rule.code).is_some() && rule.code.starts_with("HS"), "code {} is not HS + 3 digits", rule.code);
+            assert!(
+                code_number(rule.code).is_some() && rule.code.starts_with("HS"),
+                "code {} is not HS + 3 digits",
+                rule.code
+            );
             let kebab = !rule.name.is_empty()
-                && rule.name.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+                && rule
+                    .name
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
                 && !rule.name.starts_with('-')
                 && !rule.name.ends_with('-')
                 && !rule.name.contains("--");
             assert!(kebab, "name {} is not kebab-case", rule.name);
-            assert!(!rule.summary.is_empty() && !rule.summary.ends_with('.'), "{}: summary must be one line without a full stop", rule.code);
+            assert!(
+                !rule.summary.is_empty() && !rule.summary.ends_with('.'),
+                "{}: summary must be one line without a full stop",
+                rule.code
+            );
         }
         // No alias may be the code or name of another rule.
         for rule in RULES {
             for alias in rule.aliases {
-                assert!(!codes.contains(alias) && !names.contains(alias), "{}: alias {alias} shadows a rule", rule.code);
+                assert!(
+                    !codes.contains(alias) && !names.contains(alias),
+                    "{}: alias {alias} shadows a rule",
+                    rule.code
+                );
             }
         }
     }
@@ -508,13 +585,60 @@ mod tests {
         for rule in RULES {
             let docs = rule.docs_text();
             for section in REQUIRED_SECTIONS {
-                assert!(docs.contains(section), "{} ({}) docs lack `{section}`", rule.code, rule.name);
+                assert!(
+                    docs.contains(section),
+                    "{} ({}) docs lack `{section}`",
+                    rule.code,
+                    rule.name
+                );
             }
-            assert!(docs.contains("Use instead:"), "{} docs lack `Use instead:`", rule.code);
+            assert!(
+                docs.contains("Use instead:"),
+                "{} docs lack `Use instead:`",
+                rule.code
+            );
             if rule.fix != hullscan_diagnostics::FixAvailability::None {
-                assert!(docs.contains("## Fix safety"), "{} has a fix but no `## Fix safety`", rule.code);
+                assert!(
+                    docs.contains("## Fix safety"),
+                    "{} has a fix but no `## Fix safety`",
+                    rule.code
+                );
             }
         }
+    }
+
+    #[test]
+    fn every_domain_rule_is_registered_in_code_order() {
+        // The context, image and secrets crates own their rule lists; each must appear here
+        // in full, so `hullscan rules`, `explain` and selector validation know them.
+        for domain in [
+            hullscan_context::rules::RULES,
+            hullscan_image::rules::ALL,
+            hullscan_secrets::rules::RULES,
+        ] {
+            let indices: Vec<usize> = domain
+                .iter()
+                .map(|rule| {
+                    index_of(rule).unwrap_or_else(|| panic!("{} is not registered", rule.code))
+                })
+                .collect();
+            assert!(indices.windows(2).all(|pair| pair[0] < pair[1]));
+        }
+        let codes: Vec<&str> = RULES.iter().map(|rule| rule.code).collect();
+        let mut sorted = codes.clone();
+        sorted.sort_unstable();
+        let tail_start = codes
+            .iter()
+            .position(|code| code.starts_with("HS5"))
+            .unwrap();
+        assert_eq!(
+            codes[tail_start..],
+            sorted[tail_start..],
+            "HS5xx-HS7xx in code order"
+        );
+        let hs6 = lookup_selector("HS6").unwrap().rules();
+        assert_eq!(hs6.len(), hullscan_image::rules::ALL.len());
+        assert!(lookup_exact("unused-dockerignore-pattern").is_ok());
     }
 
     #[test]
@@ -531,17 +655,28 @@ mod tests {
     #[test]
     fn lookups_by_code_name_alias_and_prefix() {
         let untagged = RuleSet::of(&rules::dockerfile::untagged_base_image::UNTAGGED_BASE_IMAGE);
-        for name in ["HS101", "hs101", "untagged-base-image", "Untagged-Base-Image", "DL3006", "dl3006"] {
+        for name in [
+            "HS101",
+            "hs101",
+            "untagged-base-image",
+            "Untagged-Base-Image",
+            "DL3006",
+            "dl3006",
+        ] {
             assert_eq!(lookup_exact(name), Ok(Selection::Exact(untagged)), "{name}");
         }
         let shell_form = RuleSet::of(&rules::dockerfile::shell_form_command::SHELL_FORM_COMMAND);
-        assert_eq!(lookup_exact("jsonargsrecommended"), Ok(Selection::Exact(shell_form)));
+        // An alias can name several rules (the image rule of the same check shares it).
+        let by_alias = lookup_exact("jsonargsrecommended").unwrap().rules();
+        assert_eq!(by_alias.intersection(&shell_form), shell_form);
 
         let hs1 = lookup_selector("HS1").unwrap().rules();
         assert!(hs1.contains_rule(&rules::dockerfile::untagged_base_image::UNTAGGED_BASE_IMAGE));
         assert!(!hs1.contains_rule(&rules::tool::SYNTAX_ERROR));
         let dl3 = lookup_selector("DL3").unwrap().rules();
-        assert!(dl3.contains_rule(&rules::dockerfile::latest_base_image_tag::LATEST_BASE_IMAGE_TAG));
+        assert!(
+            dl3.contains_rule(&rules::dockerfile::latest_base_image_tag::LATEST_BASE_IMAGE_TAG)
+        );
         assert!(!dl3.contains_rule(&rules::dockerfile::missing_user::MISSING_USER));
         assert_eq!(lookup_selector("all").unwrap().rules(), RuleSet::all());
 
@@ -550,7 +685,10 @@ mod tests {
         // Upstream names we do not implement are valid and select nothing.
         assert_eq!(lookup_exact("DL3017"), Ok(Selection::Upstream));
         assert_eq!(lookup_exact("SC2086"), Ok(Selection::Upstream));
-        assert_eq!(lookup_exact("CopyIgnoredFile"), Ok(Selection::Upstream));
+        assert_eq!(
+            lookup_exact("InvalidBaseImagePlatform"),
+            Ok(Selection::Upstream)
+        );
         assert_eq!(lookup_selector("SC20"), Ok(Selection::Upstream));
     }
 
@@ -563,12 +701,18 @@ mod tests {
         ];
         let expected: RuleSet = multiple.into_iter().collect();
         assert_eq!(expected.len(), 3);
-        for name in ["MultipleInstructionsDisallowed", "multipleinstructionsdisallowed"] {
+        for name in [
+            "MultipleInstructionsDisallowed",
+            "multipleinstructionsdisallowed",
+        ] {
             assert_eq!(lookup_exact(name), Ok(Selection::Exact(expected)), "{name}");
             assert_eq!(lookup_selector(name).unwrap().rules(), expected, "{name}");
         }
         // Each rule's own DL code still selects only that rule.
-        assert_eq!(lookup_exact("DL4003"), Ok(Selection::Exact(RuleSet::of(multiple[0]))));
+        assert_eq!(
+            lookup_exact("DL4003"),
+            Ok(Selection::Exact(RuleSet::of(multiple[0])))
+        );
     }
 
     #[test]

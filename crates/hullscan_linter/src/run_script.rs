@@ -1,10 +1,8 @@
 //! The shell script of each `RUN` (and `ONBUILD RUN`), parsed once per file and shared by every
 //! rule that looks at commands.
 
-use std::cell::OnceCell;
-
 use hullscan_dockerfile::{Arguments, Instruction, Keyword, OffsetMap};
-use hullscan_shell::Script;
+use hullscan_shell::{Invocation, Script, SimpleCommand};
 use hullscan_text::{TextRange, TextSize};
 
 /// A parsed RUN script with the map from script offsets back to the Dockerfile.
@@ -78,30 +76,33 @@ pub fn join_exec_runs(instructions: &[Instruction]) -> Vec<Option<(String, Offse
         .collect()
 }
 
-/// Lazily parsed scripts, one slot per instruction.
+/// The parsed scripts, one slot per instruction (`None` for anything but a RUN / ONBUILD RUN).
+/// Built eagerly, before the checker, so the checker can cache each RUN's command list borrowed
+/// from it: nearly every file has rules that read every RUN, so nothing is parsed needlessly.
 pub struct RunScripts<'a> {
-    instructions: &'a [Instruction],
-    joined: &'a [Option<(String, OffsetMap)>],
-    slots: Vec<OnceCell<Option<RunScript<'a>>>>,
+    slots: Vec<Option<RunScript<'a>>>,
 }
 
 impl<'a> RunScripts<'a> {
     pub fn new(instructions: &'a [Instruction], joined: &'a [Option<(String, OffsetMap)>]) -> Self {
         Self {
-            instructions,
-            joined,
-            slots: (0..instructions.len()).map(|_| OnceCell::new()).collect(),
+            slots: (0..instructions.len())
+                .map(|index| Self::build(instructions, joined, index))
+                .collect(),
         }
     }
 
-    /// The script of instruction `index` (a RUN or ONBUILD RUN), parsed on first use.
+    /// The script of instruction `index` (a RUN or ONBUILD RUN).
     pub fn get(&self, index: usize) -> Option<&RunScript<'a>> {
-        let slot = self.slots.get(index)?;
-        slot.get_or_init(|| self.build(index)).as_ref()
+        self.slots.get(index)?.as_ref()
     }
 
-    fn build(&self, index: usize) -> Option<RunScript<'a>> {
-        let run = run_of(self.instructions.get(index)?)?;
+    fn build(
+        instructions: &'a [Instruction],
+        joined: &'a [Option<(String, OffsetMap)>],
+        index: usize,
+    ) -> Option<RunScript<'a>> {
+        let run = run_of(instructions.get(index)?)?;
         match &run.args {
             Arguments::Shell(text) => {
                 // `RUN <<EOF` runs the heredoc body as the script.
@@ -119,7 +120,7 @@ impl<'a> RunScripts<'a> {
                 })
             }
             Arguments::Exec(_) => {
-                let (text, map) = self.joined.get(index)?.as_ref()?;
+                let (text, map) = joined.get(index)?.as_ref()?;
                 Some(RunScript {
                     script: hullscan_shell::parse(text),
                     map: ScriptMap::Joined(map),
@@ -127,5 +128,58 @@ impl<'a> RunScripts<'a> {
             }
             _ => None,
         }
+    }
+}
+
+/// One command of a RUN script, seen through wrappers such as `sudo`.
+pub(crate) struct RunCommand<'c, 'a> {
+    pub invocation: Invocation<'c, 'a>,
+    pub script: &'c RunScript<'a>,
+}
+
+impl<'c> RunCommand<'c, '_> {
+    /// The Dockerfile range of the whole command.
+    pub fn range(&self) -> TextRange {
+        self.script.file_range(self.invocation.command.range)
+    }
+
+    /// The operand words (no flags) as written, in order.
+    pub fn arg_values(&self) -> impl Iterator<Item = &'c str> + 'c {
+        self.invocation.args.iter().map(|word| &*word.value)
+    }
+}
+
+/// The commands of every RUN script, one list per instruction, built once per file: about forty
+/// rules read them, and walking the script and resolving wrappers per rule dominated lint time.
+pub(crate) struct RunCommands<'c, 'a> {
+    lists: Vec<Vec<RunCommand<'c, 'a>>>,
+}
+
+impl<'c, 'a> RunCommands<'c, 'a> {
+    /// Commands inside `$(…)` are included, as hadolint's parse also sees them.
+    pub fn new(scripts: &'c RunScripts<'a>) -> Self {
+        let lists = scripts
+            .slots
+            .iter()
+            .map(|slot| {
+                let Some(script) = slot else {
+                    return Vec::new();
+                };
+                script
+                    .script
+                    .simple_commands()
+                    .into_iter()
+                    .filter_map(|command: &'c SimpleCommand<'a>| {
+                        Invocation::new(command).map(|invocation| RunCommand { invocation, script })
+                    })
+                    .collect()
+            })
+            .collect();
+        Self { lists }
+    }
+
+    /// The commands of instruction `index`, in source order; empty for anything but a RUN.
+    pub fn get(&self, index: usize) -> &[RunCommand<'c, 'a>] {
+        self.lists.get(index).map_or(&[], Vec::as_slice)
     }
 }

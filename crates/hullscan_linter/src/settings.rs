@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 
 use hullscan_diagnostics::{RuleMeta, Severity};
 
-use crate::registry::{self, RuleSet, RULES};
+use crate::registry::{self, RULES, RuleSet};
 
 /// Settings for one file, as produced by `hullscan_workspace` from configuration and the command
 /// line. Cheap to share between threads; clone it only to narrow it for one path.
@@ -27,6 +27,11 @@ pub struct LinterSettings {
     /// The value of the `BUILDKIT_DOCKERFILE_CHECK` build arg, when given: like BuildKit, it
     /// replaces the file's `# check=` directive entirely (same syntax, not merged).
     pub buildkit_check_override: Option<String>,
+    /// ShellCheck codes or prefixes (`SC2086`, `SC`) that `ignore` names: findings of the
+    /// `--shellcheck` pass are not registry rules, so they are matched by code.
+    pub shellcheck_ignore: Vec<String>,
+    /// Severity overrides for ShellCheck codes or prefixes, in configuration order (last wins).
+    pub shellcheck_severity: Vec<(String, Severity)>,
 }
 
 impl Default for LinterSettings {
@@ -46,6 +51,8 @@ impl LinterSettings {
             strict_labels: false,
             disable_ignore_pragma: false,
             buildkit_check_override: None,
+            shellcheck_ignore: Vec::new(),
+            shellcheck_severity: Vec::new(),
         }
     }
 
@@ -77,12 +84,44 @@ impl LinterSettings {
         self.severity_overrides.get(index).copied().flatten()
     }
 
+    /// Whether `selector` (`SC`, `SC20`, `SC2086`, ASCII case ignored) names ShellCheck codes.
+    pub fn is_shellcheck_selector(selector: &str) -> bool {
+        let selector = selector.trim();
+        selector
+            .get(..2)
+            .is_some_and(|head| head.eq_ignore_ascii_case("sc"))
+            && selector.len() <= 6
+            && selector[2..].bytes().all(|b| b.is_ascii_digit())
+    }
+
+    /// Whether the ShellCheck finding `code` (`SC2086`) is ignored by configuration.
+    pub fn ignores_shellcheck(&self, code: &str) -> bool {
+        self.shellcheck_ignore
+            .iter()
+            .any(|selector| starts_with_ignore_case(code, selector))
+    }
+
+    /// The configured severity of the ShellCheck finding `code`, when overridden.
+    pub fn shellcheck_severity_of(&self, code: &str) -> Option<Severity> {
+        self.shellcheck_severity
+            .iter()
+            .rev()
+            .find(|(selector, _)| starts_with_ignore_case(code, selector))
+            .map(|(_, severity)| *severity)
+    }
+
     /// The severity findings of `rule` get.
     pub fn severity_of(&self, rule: &RuleMeta) -> Severity {
         registry::index_of(rule)
             .and_then(|index| self.severity_override(index))
             .unwrap_or(rule.severity)
     }
+}
+
+fn starts_with_ignore_case(text: &str, prefix: &str) -> bool {
+    let prefix = prefix.trim();
+    text.get(..prefix.len())
+        .is_some_and(|head| head.eq_ignore_ascii_case(prefix))
 }
 
 #[cfg(test)]

@@ -22,7 +22,9 @@ use hullscan_dockerfile::{Comment, Dockerfile, Instruction};
 use hullscan_text::{SourceFile, TextRange, TextSize};
 
 use crate::registry::{self, RuleSet};
-use crate::rules::tool::{INVALID_CHECK_DIRECTIVE, UNKNOWN_RULE_IN_SUPPRESSION, UNUSED_SUPPRESSION};
+use crate::rules::tool::{
+    INVALID_CHECK_DIRECTIVE, UNKNOWN_RULE_IN_SUPPRESSION, UNUSED_SUPPRESSION,
+};
 use crate::settings::LinterSettings;
 use crate::upstream;
 
@@ -267,6 +269,19 @@ impl Suppressions {
         let mut kept = Vec::with_capacity(diagnostics.len());
         for diagnostic in diagnostics {
             let Some(index) = registry::index_of_code(&diagnostic.code) else {
+                if upstream::is_shellcheck_code(&diagnostic.code) {
+                    if settings.ignores_shellcheck(&diagnostic.code)
+                        || self.suppress_upstream(&diagnostic, settings)
+                    {
+                        continue;
+                    }
+                    let mut diagnostic = diagnostic;
+                    if let Some(severity) = settings.shellcheck_severity_of(&diagnostic.code) {
+                        diagnostic.severity = severity;
+                    }
+                    kept.push(diagnostic);
+                    continue;
+                }
                 kept.push(diagnostic);
                 continue;
             };
@@ -301,11 +316,9 @@ impl Suppressions {
                 }
             }
         }
-        kept.extend(
-            self.problems
-                .drain(..)
-                .filter(|problem| registry::by_code(&problem.code).is_some_and(|rule| settings.is_enabled(rule))),
-        );
+        kept.extend(self.problems.drain(..).filter(|problem| {
+            registry::by_code(&problem.code).is_some_and(|rule| settings.is_enabled(rule))
+        }));
         // Configured severities first; then `# check=error=true`, because the build itself fails
         // on those findings whatever hullscan's configuration says.
         for diagnostic in &mut kept {
@@ -320,6 +333,38 @@ impl Suppressions {
             }
         }
         kept
+    }
+
+    /// Whether a finding of an upstream check hullscan does not implement itself (ShellCheck's
+    /// `SC2086` from `--shellcheck`) is suppressed by a pragma naming its code, marking the name
+    /// that did it.
+    fn suppress_upstream(&mut self, diagnostic: &Diagnostic, settings: &LinterSettings) -> bool {
+        if !upstream::is_shellcheck_code(&diagnostic.code) || settings.disable_ignore_pragma {
+            return false;
+        }
+        let range = diagnostic.range();
+        for entry in &mut self.entries {
+            if !entry.origin.is_pragma() {
+                continue;
+            }
+            let applies = match entry.scope {
+                Scope::File => true,
+                Scope::Range(scope) => range.is_some_and(|r| scope.contains(r.start())),
+                Scope::Nothing => false,
+            };
+            if !applies {
+                continue;
+            }
+            if let Some(name) = entry
+                .names
+                .iter_mut()
+                .find(|name| name.name.trim().eq_ignore_ascii_case(&diagnostic.code))
+            {
+                name.used = true;
+                return true;
+            }
+        }
+        false
     }
 
     /// Whether `diagnostic` (of the rule with registry index `index`) is suppressed, marking
@@ -374,7 +419,11 @@ impl Suppressions {
             if !applies {
                 continue;
             }
-            if let Some(name) = entry.names.iter_mut().find(|name| name.rules.contains(index)) {
+            if let Some(name) = entry
+                .names
+                .iter_mut()
+                .find(|name| name.rules.contains(index))
+            {
                 name.used = true;
                 return true;
             }
@@ -507,7 +556,11 @@ fn next_instruction(dockerfile: &Dockerfile, comment: TextRange) -> Scope {
 }
 
 /// The instruction a hadolint pragma applies to: one that starts on the very next line.
-fn next_line_instruction(source: &SourceFile, dockerfile: &Dockerfile, comment: TextRange) -> Scope {
+fn next_line_instruction(
+    source: &SourceFile,
+    dockerfile: &Dockerfile,
+    comment: TextRange,
+) -> Scope {
     let comment_line = source.line_index().line_of(comment.start()) + 1; // 1-based
     let instructions = &dockerfile.instructions;
     let after = instructions.partition_point(|i| i.range.start() <= comment.start());
@@ -654,17 +707,29 @@ mod tests {
 
     #[test]
     fn parses_check_options_like_buildkit() {
-        let parsed = parse_check_options("skip=JSONArgsRecommended, StageNameCasing;error=true", TextSize::new(10)).unwrap();
+        let parsed = parse_check_options(
+            "skip=JSONArgsRecommended, StageNameCasing;error=true",
+            TextSize::new(10),
+        )
+        .unwrap();
         assert!(parsed.error && !parsed.skip_all);
         assert_eq!(parsed.skip.len(), 2);
         assert_eq!(parsed.skip[1].0, "StageNameCasing");
         assert_eq!(parsed.skip[0].1.start(), TextSize::new(15));
         assert_eq!(parsed.skip[1].1.start(), TextSize::new(10 + 26));
-        assert!(parse_check_options("skip=all", TextSize::new(0)).unwrap().skip_all);
+        assert!(
+            parse_check_options("skip=all", TextSize::new(0))
+                .unwrap()
+                .skip_all
+        );
         assert!(parse_check_options("skip=A;", TextSize::new(0)).is_err());
         assert!(parse_check_options("error=yes", TextSize::new(0)).is_err());
         assert!(parse_check_options("fail=true", TextSize::new(0)).is_err());
         assert!(parse_check_options("skip", TextSize::new(0)).is_err());
-        assert!(!parse_check_options("error=False", TextSize::new(0)).unwrap().error);
+        assert!(
+            !parse_check_options("error=False", TextSize::new(0))
+                .unwrap()
+                .error
+        );
     }
 }

@@ -33,19 +33,31 @@ fn lint(text: &str, settings: &LinterSettings) -> (SourceFile, Vec<Diagnostic>) 
 /// `label-schema=name:type,name:type`, `strict-labels`.
 fn with_test_settings(text: &str, mut settings: LinterSettings) -> LinterSettings {
     for line in text.lines() {
-        let Some(directive) = line.split_once("hullscan-test:").map(|(_, rest)| rest.trim()) else {
+        let Some(directive) = line
+            .split_once("hullscan-test:")
+            .map(|(_, rest)| rest.trim())
+        else {
             continue;
         };
         // In rule docs the directive sits in an HTML comment.
         let directive = directive.trim_end_matches("-->").trim_end();
         let (key, value) = directive.split_once('=').unwrap_or((directive, ""));
-        let items = || value.split(',').map(str::trim).filter(|item| !item.is_empty());
+        let items = || {
+            value
+                .split(',')
+                .map(str::trim)
+                .filter(|item| !item.is_empty())
+        };
         match key.trim() {
-            "trusted-registries" => settings.trusted_registries = items().map(str::to_owned).collect(),
+            "trusted-registries" => {
+                settings.trusted_registries = items().map(str::to_owned).collect()
+            }
             "label-schema" => {
                 for item in items() {
                     let (name, kind) = item.split_once(':').unwrap_or((item, "text"));
-                    settings.label_schema.insert(name.to_owned(), kind.to_owned());
+                    settings
+                        .label_schema
+                        .insert(name.to_owned(), kind.to_owned());
                 }
             }
             "strict-labels" => settings.strict_labels = true,
@@ -98,7 +110,8 @@ fn expected_lines(text: &str, code: &str) -> Vec<u32> {
             continue;
         }
         let target = (i + 1..lines.len()).find(|j| !is_marker(lines[*j]));
-        let target = target.unwrap_or_else(|| panic!("marker on line {} points past the end", i + 1));
+        let target =
+            target.unwrap_or_else(|| panic!("marker on line {} points past the end", i + 1));
         expected.push(u32::try_from(target + 1).unwrap());
     }
     expected.sort_unstable();
@@ -108,19 +121,29 @@ fn expected_lines(text: &str, code: &str) -> Vec<u32> {
 /// Lints `text` with every rule on and asserts that `rule` fires exactly on `lines` (1-based).
 pub(crate) fn assert_fires(rule: &hullscan_diagnostics::RuleMeta, text: &str, lines: &[u32]) {
     let (source, diagnostics) = lint(text, &LinterSettings::all_rules());
-    assert_eq!(lines_of(&source, &diagnostics, rule.code), lines, "{}: lines with findings in:\n{text}", rule.code);
+    assert_eq!(
+        lines_of(&source, &diagnostics, rule.code),
+        lines,
+        "{}: lines with findings in:\n{text}",
+        rule.code
+    );
 }
 
 /// Lints `text` with every rule on and asserts that `rule` does not fire.
 pub(crate) fn assert_silent(rule: &hullscan_diagnostics::RuleMeta, text: &str) {
     let (_, diagnostics) = lint(text, &LinterSettings::all_rules());
     let found: Vec<&Diagnostic> = diagnostics.iter().filter(|d| d.code == rule.code).collect();
-    assert!(found.is_empty(), "{}: unexpected findings in:\n{text}\n{found:#?}", rule.code);
+    assert!(
+        found.is_empty(),
+        "{}: unexpected findings in:\n{text}\n{found:#?}",
+        rule.code
+    );
 }
 
 /// The rules whose fixture directories must exist (the engine's own); other rules may add one.
-const RULES_WITH_REQUIRED_FIXTURES: &[&str] =
-    &["HS001", "HS002", "HS003", "HS004", "HS101", "HS102", "HS103", "HS104", "HS105"];
+const RULES_WITH_REQUIRED_FIXTURES: &[&str] = &[
+    "HS001", "HS002", "HS003", "HS004", "HS101", "HS102", "HS103", "HS104", "HS105",
+];
 
 #[test]
 fn fixtures_fire_exactly_where_marked_and_stay_silent() {
@@ -128,7 +151,12 @@ fn fixtures_fire_exactly_where_marked_and_stay_silent() {
     for rule in RULES {
         let dir = fixtures_dir().join(rule.code);
         if !dir.is_dir() {
-            assert!(!RULES_WITH_REQUIRED_FIXTURES.contains(&rule.code), "{}: no fixtures at {}", rule.code, dir.display());
+            assert!(
+                !RULES_WITH_REQUIRED_FIXTURES.contains(&rule.code),
+                "{}: no fixtures at {}",
+                rule.code,
+                dir.display()
+            );
             continue;
         }
         let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
@@ -140,21 +168,40 @@ fn fixtures_fire_exactly_where_marked_and_stay_silent() {
         for file in files {
             let name = file.file_name().unwrap().to_string_lossy().into_owned();
             let text = std::fs::read_to_string(&file).unwrap();
-            let (source, diagnostics) = lint(&text, &with_test_settings(&text, LinterSettings::all_rules()));
+            let (source, diagnostics) = lint(
+                &text,
+                &with_test_settings(&text, LinterSettings::all_rules()),
+            );
             let found = lines_of(&source, &diagnostics, rule.code);
             if name.starts_with("fires") {
                 fires += 1;
                 let expected = expected_lines(&text, rule.code);
-                assert!(!expected.is_empty(), "{name}: a `fires` fixture needs `# expect: {}` markers", rule.code);
+                assert!(
+                    !expected.is_empty(),
+                    "{name}: a `fires` fixture needs `# expect: {}` markers",
+                    rule.code
+                );
                 assert_eq!(found, expected, "{}/{name}: lines with findings", rule.code);
             } else if name.starts_with("silent") {
                 silent += 1;
-                assert!(found.is_empty(), "{}/{name}: unexpected findings {:#?}", rule.code, diagnostics);
+                assert!(
+                    found.is_empty(),
+                    "{}/{name}: unexpected findings {:#?}",
+                    rule.code,
+                    diagnostics
+                );
             } else {
-                panic!("{}/{name}: fixture names start with `fires` or `silent`", rule.code);
+                panic!(
+                    "{}/{name}: fixture names start with `fires` or `silent`",
+                    rule.code
+                );
             }
         }
-        assert!(fires > 0 && silent > 0, "{}: needs a `fires` and a `silent` fixture", rule.code);
+        assert!(
+            fires > 0 && silent > 0,
+            "{}: needs a `fires` and a `silent` fixture",
+            rule.code
+        );
         checked += 1;
     }
     assert!(checked >= RULES_WITH_REQUIRED_FIXTURES.len());
@@ -165,11 +212,20 @@ fn every_dockerfile_rule_is_wired_into_the_checker_once() {
     let mut wired = BTreeMap::new();
     for (rule, _) in DOCKERFILE_RULES {
         *wired.entry(rule.code).or_insert(0) += 1;
-        assert!(registry::index_of(rule).is_some(), "{} runs but is not registered", rule.code);
+        assert!(
+            registry::index_of(rule).is_some(),
+            "{} runs but is not registered",
+            rule.code
+        );
     }
     for rule in RULES {
         if matches!(rule.code.as_bytes().get(2), Some(b'1'..=b'4')) {
-            assert_eq!(wired.get(rule.code), Some(&1), "{} is registered but not run exactly once", rule.code);
+            assert_eq!(
+                wired.get(rule.code),
+                Some(&1),
+                "{} is registered but not run exactly once",
+                rule.code
+            );
         }
     }
 }
@@ -190,13 +246,23 @@ fn documented_examples_fire_and_their_fixes_stay_silent() {
             continue;
         }
         let docs = rule.docs_text();
-        let example = block_after(&docs, "## Example").unwrap_or_else(|| panic!("{}: no example", rule.code));
-        let fixed = block_after(&docs, "Use instead:").unwrap_or_else(|| panic!("{}: no `Use instead`", rule.code));
+        let example =
+            block_after(&docs, "## Example").unwrap_or_else(|| panic!("{}: no example", rule.code));
+        let fixed = block_after(&docs, "Use instead:")
+            .unwrap_or_else(|| panic!("{}: no `Use instead`", rule.code));
         let settings = with_test_settings(&docs, LinterSettings::all_rules());
         let (_, found) = lint(&example, &settings);
-        assert!(codes(&found).contains(&rule.code), "{}: example does not fire:\n{example}\n{found:#?}", rule.code);
+        assert!(
+            codes(&found).contains(&rule.code),
+            "{}: example does not fire:\n{example}\n{found:#?}",
+            rule.code
+        );
         let (_, found) = lint(&fixed, &settings);
-        assert!(!codes(&found).contains(&rule.code), "{}: `Use instead` fires:\n{fixed}\n{found:#?}", rule.code);
+        assert!(
+            !codes(&found).contains(&rule.code),
+            "{}: `Use instead` fires:\n{fixed}\n{found:#?}",
+            rule.code
+        );
     }
 }
 
@@ -214,7 +280,11 @@ fn fixes_produce_text_that_no_longer_fires_and_still_parses() {
             let (_, found) = lint(&text, &settings);
             for diagnostic in &found {
                 if let Some(fix) = &diagnostic.fix {
-                    assert!(diagnostic.help.is_some(), "{}: fixable finding without help", rule.code);
+                    assert!(
+                        diagnostic.help.is_some(),
+                        "{}: fixable finding without help",
+                        rule.code
+                    );
                     assert!(
                         rule.fix != hullscan_diagnostics::FixAvailability::None,
                         "{} emits a fix but declares none",
@@ -223,13 +293,22 @@ fn fixes_produce_text_that_no_longer_fires_and_still_parses() {
                     assert!(!fix.edits().is_empty());
                 }
             }
-            let outcome = apply_fixes(&text, found.iter().filter_map(|d| d.fix.as_ref()), Applicability::Unsafe);
+            let outcome = apply_fixes(
+                &text,
+                found.iter().filter_map(|d| d.fix.as_ref()),
+                Applicability::Unsafe,
+            );
             if outcome.applied == 0 {
                 continue;
             }
             let before = hullscan_dockerfile::parse(&text).errors.len();
             let after_parse = hullscan_dockerfile::parse(&outcome.text);
-            assert!(after_parse.errors.len() <= before, "{}: fix broke parsing of {}", rule.code, path.display());
+            assert!(
+                after_parse.errors.len() <= before,
+                "{}: fix broke parsing of {}",
+                rule.code,
+                path.display()
+            );
             let (_, again) = lint(&outcome.text, &settings);
             let fixable_again = again.iter().filter(|d| d.fix.is_some()).count();
             assert!(
@@ -256,7 +335,8 @@ fn parse_errors_become_syntax_errors_and_other_rules_still_run() {
 #[test]
 fn only_enabled_rules_run() {
     let text = "FROM node\nCMD node server.js\n";
-    let settings = LinterSettings::for_rule(&crate::rules::dockerfile::shell_form_command::SHELL_FORM_COMMAND);
+    let settings =
+        LinterSettings::for_rule(&crate::rules::dockerfile::shell_form_command::SHELL_FORM_COMMAND);
     let (_, found) = lint(text, &settings);
     assert_eq!(codes(&found), ["HS105"]);
     let (_, found) = lint(text, &LinterSettings::with_rules(RuleSet::EMPTY));
@@ -269,9 +349,13 @@ fn hullscan_pragmas_suppress_the_next_instruction_or_the_file() {
     let (_, found) = lint(text, &LinterSettings::default());
     assert_eq!(codes(&found).iter().filter(|c| **c == "HS101").count(), 1);
 
-    let text = "FROM node\n# hullscan global ignore=untagged-base-image, DL3025\nFROM python\nCMD run\n";
+    let text =
+        "FROM node\n# hullscan global ignore=untagged-base-image, DL3025\nFROM python\nCMD run\n";
     let (_, found) = lint(text, &LinterSettings::default());
-    assert!(!codes(&found).contains(&"HS101") && !codes(&found).contains(&"HS105"), "{found:?}");
+    assert!(
+        !codes(&found).contains(&"HS101") && !codes(&found).contains(&"HS105"),
+        "{found:?}"
+    );
 
     // Blank lines and other comments between the pragma and the instruction are fine.
     let text = "# hullscan: ignore=untagged-base-image\n\n# the base\nFROM node\n";
@@ -287,7 +371,10 @@ fn hadolint_pragmas_apply_to_the_very_next_line_only() {
 
     let text = "# hadolint ignore=DL3006\n\nFROM node\n";
     let (_, found) = lint(text, &LinterSettings::default());
-    assert!(codes(&found).contains(&"HS101"), "a blank line breaks a hadolint pragma");
+    assert!(
+        codes(&found).contains(&"HS101"),
+        "a blank line breaks a hadolint pragma"
+    );
 
     let text = "FROM node:20\n# hadolint global ignore=DL3002,SC2086\nUSER root\n";
     let (_, found) = lint(text, &LinterSettings::default());
@@ -311,7 +398,8 @@ fn buildkit_check_directive_skips_and_escalates() {
     assert_eq!(shell_form.severity, Severity::Error);
 
     // The per-instruction comment form.
-    let text = "FROM node:20\n# check=skip=JSONArgsRecommended\nCMD node a.js\nENTRYPOINT node b.js\n";
+    let text =
+        "FROM node:20\n# check=skip=JSONArgsRecommended\nCMD node a.js\nENTRYPOINT node b.js\n";
     let (source, found) = lint(text, &LinterSettings::default());
     assert_eq!(lines_of(&source, &found, "HS105"), [4]);
 }
@@ -323,8 +411,17 @@ fn unknown_names_in_suppressions_are_reported_with_a_suggestion() {
     let unknown: Vec<&Diagnostic> = found.iter().filter(|d| d.code == "HS002").collect();
     assert_eq!(unknown.len(), 1, "{found:#?}");
     assert!(unknown[0].message.contains("`untaged-base-image`"));
-    assert_eq!(source.slice(unknown[0].range().unwrap()), "untaged-base-image");
-    assert!(unknown[0].help.as_deref().unwrap().contains("untagged-base-image"));
+    assert_eq!(
+        source.slice(unknown[0].range().unwrap()),
+        "untaged-base-image"
+    );
+    assert!(
+        unknown[0]
+            .help
+            .as_deref()
+            .unwrap()
+            .contains("untagged-base-image")
+    );
 }
 
 #[test]
@@ -332,7 +429,9 @@ fn unused_suppressions_are_reported_when_enabled() {
     let text = "# hullscan ignore=HS101,HS105\nFROM node\n# hadolint ignore=DL3017\nRUN true\n";
     let (source, found) = lint(text, &LinterSettings::default());
     assert!(!codes(&found).contains(&"HS003"), "off by default");
-    let settings = LinterSettings::with_rules(RuleSet::defaults().union(&RuleSet::of(&crate::rules::tool::UNUSED_SUPPRESSION)));
+    let settings = LinterSettings::with_rules(
+        RuleSet::defaults().union(&RuleSet::of(&crate::rules::tool::UNUSED_SUPPRESSION)),
+    );
     let (_, found) = lint(text, &settings);
     let unused: Vec<&str> = found
         .iter()
@@ -346,9 +445,15 @@ fn unused_suppressions_are_reported_when_enabled() {
 #[test]
 fn severity_overrides_apply_and_disable_ignore_pragma_works() {
     let mut settings = LinterSettings::default();
-    settings.set_severity(&RuleSet::of(&crate::rules::dockerfile::untagged_base_image::UNTAGGED_BASE_IMAGE), Severity::Error);
+    settings.set_severity(
+        &RuleSet::of(&crate::rules::dockerfile::untagged_base_image::UNTAGGED_BASE_IMAGE),
+        Severity::Error,
+    );
     let (_, found) = lint("FROM node\n", &settings);
-    assert_eq!(found.iter().find(|d| d.code == "HS101").unwrap().severity, Severity::Error);
+    assert_eq!(
+        found.iter().find(|d| d.code == "HS101").unwrap().severity,
+        Severity::Error
+    );
 
     settings.disable_ignore_pragma = true;
     let (_, found) = lint("# hullscan ignore=HS101\nFROM node\n", &settings);

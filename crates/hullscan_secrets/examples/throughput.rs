@@ -49,7 +49,10 @@ fn main() -> std::io::Result<()> {
         let cpu_start = thread_cpu_seconds().unwrap_or_default();
         let hits: usize = buffers.iter().map(|b| scanner.prefilter_hits(b)).sum();
         let secs = thread_cpu_seconds().unwrap_or_default() - cpu_start;
-        println!("prefilter only: {hits} hits, {:.2} GB/s by CPU time", total as f64 / secs / 1e9);
+        println!(
+            "prefilter only: {hits} hits, {:.2} GB/s by CPU time",
+            total as f64 / secs / 1e9
+        );
     }
     let mut best = f64::MAX;
     let mut best_cpu = f64::MAX;
@@ -88,7 +91,11 @@ fn main() -> std::io::Result<()> {
         }
     }
     let mib = total as f64 / (1024.0 * 1024.0);
-    println!("scanned: {total} bytes ({:.2} GiB) in {} files, best of {rounds} round(s)", mib / 1024.0, buffers.len());
+    println!(
+        "scanned: {total} bytes ({:.2} GiB) in {} files, best of {rounds} round(s)",
+        mib / 1024.0,
+        buffers.len()
+    );
     println!("time: {best:.3} s wall, {best_cpu:.2} s CPU, on 1 thread");
     println!(
         "throughput per core: {:.2} GB/s by CPU time ({:.2} GB/s by wall time; load average {})",

@@ -36,7 +36,11 @@ impl Allowlist {
     ///
     /// # Errors
     /// A path pattern that is not a valid glob.
-    pub fn from_lists<F, P, D>(fingerprints: F, paths: P, detectors: D) -> Result<Self, AllowlistError>
+    pub fn from_lists<F, P, D>(
+        fingerprints: F,
+        paths: P,
+        detectors: D,
+    ) -> Result<Self, AllowlistError>
     where
         F: IntoIterator,
         F::Item: AsRef<str>,

@@ -35,15 +35,93 @@ pub fn name_is_sensitive(name: &str) -> bool {
 
 /// Words that make a secret-looking name something else (a path, an id, a length, ...).
 const NAME_ALLOW_WORDS: &[&str] = &[
-    "public", "pub", "file", "files", "path", "dir", "directory", "version", "id", "ids", "name",
-    "names", "type", "length", "len", "size", "count", "min", "max", "timeout", "ttl", "expiry",
-    "expires", "expiration", "lifetime", "header", "prefix", "suffix", "endpoint", "url", "uri",
-    "username", "policy", "hint", "field", "param", "env",
-    "var", "format", "mode", "enabled", "enable", "required", "gpg", "pgp", "fingerprint",
-    "checksum", "sha", "sha1", "sha256", "sha512", "md5", "hash", "algorithm", "alg", "method",
-    "cache", "limit", "regex", "pattern", "label", "location", "manager", "provider", "source",
-    "kind", "class", "len", "reset", "forgot", "confirm", "confirmation", "policy", "strength",
-    "validation", "input", "label", "placeholder", "index", "keys", "fn", "func", "callback", "ptr", "ref", "node", "kind",
+    "public",
+    "pub",
+    "file",
+    "files",
+    "path",
+    "dir",
+    "directory",
+    "version",
+    "id",
+    "ids",
+    "name",
+    "names",
+    "type",
+    "length",
+    "len",
+    "size",
+    "count",
+    "min",
+    "max",
+    "timeout",
+    "ttl",
+    "expiry",
+    "expires",
+    "expiration",
+    "lifetime",
+    "header",
+    "prefix",
+    "suffix",
+    "endpoint",
+    "url",
+    "uri",
+    "username",
+    "policy",
+    "hint",
+    "field",
+    "param",
+    "env",
+    "var",
+    "format",
+    "mode",
+    "enabled",
+    "enable",
+    "required",
+    "gpg",
+    "pgp",
+    "fingerprint",
+    "checksum",
+    "sha",
+    "sha1",
+    "sha256",
+    "sha512",
+    "md5",
+    "hash",
+    "algorithm",
+    "alg",
+    "method",
+    "cache",
+    "limit",
+    "regex",
+    "pattern",
+    "label",
+    "location",
+    "manager",
+    "provider",
+    "source",
+    "kind",
+    "class",
+    "len",
+    "reset",
+    "forgot",
+    "confirm",
+    "confirmation",
+    "policy",
+    "strength",
+    "validation",
+    "input",
+    "label",
+    "placeholder",
+    "index",
+    "keys",
+    "fn",
+    "func",
+    "callback",
+    "ptr",
+    "ref",
+    "node",
+    "kind",
 ];
 
 /// Words that make a name secret on their own.
@@ -109,21 +187,70 @@ pub(crate) fn generic_name_is_secret(name: &[u8]) -> bool {
     if words.iter().any(|w| NAME_ALLOW_WORDS.contains(&w.as_str())) {
         return false;
     }
-    let secret_word = words.iter().any(|w| NAME_SECRET_WORDS.contains(&w.as_str()));
-    let qualified_key = words.windows(2).any(|pair| {
-        pair[1] == "key" && KEY_QUALIFIERS.contains(&pair[0].as_str())
-    });
+    let secret_word = words
+        .iter()
+        .any(|w| NAME_SECRET_WORDS.contains(&w.as_str()));
+    let qualified_key = words
+        .windows(2)
+        .any(|pair| pair[1] == "key" && KEY_QUALIFIERS.contains(&pair[0].as_str()));
     secret_word || qualified_key
 }
 
 /// Weak, well-known values that are defaults or examples, not secrets worth a finding.
 const COMMON_WORDS: &[&str] = &[
-    "password", "passwd", "pass", "secret", "admin", "root", "test", "guest", "letmein", "qwerty",
-    "welcome", "default", "changeme", "changeit", "postgres", "mysql", "redis", "docker", "user",
-    "token", "example", "demo", "sample", "foobar", "foo", "bar", "none", "null", "true", "false",
-    "undefined", "empty", "mypassword", "mysecret", "secretpassword", "supersecret", "testing",
-    "development", "production", "rabbitmq", "minio", "minioadmin", "jenkins", "oracle", "sa",
-    "administrator", "master", "public", "private", "required", "optional", "string", "value",
+    "password",
+    "passwd",
+    "pass",
+    "secret",
+    "admin",
+    "root",
+    "test",
+    "guest",
+    "letmein",
+    "qwerty",
+    "welcome",
+    "default",
+    "changeme",
+    "changeit",
+    "postgres",
+    "mysql",
+    "redis",
+    "docker",
+    "user",
+    "token",
+    "example",
+    "demo",
+    "sample",
+    "foobar",
+    "foo",
+    "bar",
+    "none",
+    "null",
+    "true",
+    "false",
+    "undefined",
+    "empty",
+    "mypassword",
+    "mysecret",
+    "secretpassword",
+    "supersecret",
+    "testing",
+    "development",
+    "production",
+    "rabbitmq",
+    "minio",
+    "minioadmin",
+    "jenkins",
+    "oracle",
+    "sa",
+    "administrator",
+    "master",
+    "public",
+    "private",
+    "required",
+    "optional",
+    "string",
+    "value",
 ];
 
 /// Normalises leetspeak so `P@ssw0rd1` compares equal to `password`.
@@ -144,8 +271,26 @@ fn unleet(value: &[u8]) -> String {
 }
 
 const FILE_SUFFIXES: &[&str] = &[
-    ".txt", ".pem", ".key", ".json", ".yaml", ".yml", ".env", ".conf", ".cfg", ".ini", ".crt",
-    ".p12", ".pfx", ".jks", ".toml", ".xml", ".properties", ".secret", ".gpg", ".asc",
+    ".txt",
+    ".pem",
+    ".key",
+    ".json",
+    ".yaml",
+    ".yml",
+    ".env",
+    ".conf",
+    ".cfg",
+    ".ini",
+    ".crt",
+    ".p12",
+    ".pfx",
+    ".jks",
+    ".toml",
+    ".xml",
+    ".properties",
+    ".secret",
+    ".gpg",
+    ".asc",
 ];
 
 /// Whether a value assigned to a secret-named key looks like a real secret rather than a
@@ -157,7 +302,9 @@ pub(crate) fn value_looks_secret(value: &[u8]) -> bool {
     if validate::is_placeholder(value) {
         return false;
     }
-    if value.contains(&b'$') || value.starts_with(b"/") || value.starts_with(b"./")
+    if value.contains(&b'$')
+        || value.starts_with(b"/")
+        || value.starts_with(b"./")
         || value.starts_with(b"~/")
         || memchr::memmem::find(value, b"://").is_some()
     {
@@ -169,19 +316,21 @@ pub(crate) fn value_looks_secret(value: &[u8]) -> bool {
     }
     // Numeric literals with a type suffix (`131072u32`) or in hex (`0x7fff_ffff`).
     if value.first().is_some_and(u8::is_ascii_digit)
-        && [&b"u8"[..], b"u16", b"u32", b"u64", b"i32", b"i64", b"usize"].iter().any(|s| value.ends_with(s))
+        && [&b"u8"[..], b"u16", b"u32", b"u64", b"i32", b"i64", b"usize"]
+            .iter()
+            .any(|s| value.ends_with(s))
         || value.starts_with(b"0x")
     {
         return false;
     }
     // Versions and numbers: 1.2.3, 20240101.
-    if value.iter().all(|b| b.is_ascii_digit() || *b == b'.' || *b == b'-') {
+    if value
+        .iter()
+        .all(|b| b.is_ascii_digit() || *b == b'.' || *b == b'-')
+    {
         return false;
     }
-    let stem = value
-        .strip_suffix(b"!")
-        .unwrap_or(value)
-        .trim_ascii_end();
+    let stem = value.strip_suffix(b"!").unwrap_or(value).trim_ascii_end();
     let stem_end = stem.len() - stem.iter().rev().take_while(|b| b.is_ascii_digit()).count();
     let unleeted = unleet(&stem[..stem_end]);
     if COMMON_WORDS.contains(&unleeted.as_str()) {
@@ -190,17 +339,11 @@ pub(crate) fn value_looks_secret(value: &[u8]) -> bool {
     if value.windows(2).any(|w| w == b"::") || is_wordlike_identifier(value) {
         return false;
     }
-    let classes = CharClasses::of(value);
-    // Identifiers and words: letters with `_.-` only. Random letter-only keys are long and
-    // mixed-case; words and SNAKE_CASE names are not.
-    if !classes.digit {
-        let identifier_like = value
-            .iter()
-            .all(|b| b.is_ascii_alphabetic() || matches!(b, b'_' | b'.' | b'-'));
-        if identifier_like && !(value.len() >= 20 && classes.lower && classes.upper) {
-            return false;
-        }
+    // JWTs are judged by their own detector (which rejects `alg: none`).
+    if value.starts_with(b"eyJ") && value.iter().filter(|&&b| b == b'.').count() == 2 {
+        return false;
     }
+    let classes = CharClasses::of(value);
     if classes.count() < 2 {
         return false;
     }
@@ -228,8 +371,14 @@ fn is_wordlike_identifier(value: &[u8]) -> bool {
     if pieces.is_empty() {
         return true;
     }
+    // A word is lowercase, UPPERCASE or Capitalised; random letters switch case irregularly.
     let wordlike = pieces.iter().all(|piece| {
-        piece.iter().all(u8::is_ascii_alphabetic)
+        let alphabetic = piece.iter().all(u8::is_ascii_alphabetic);
+        let rest = &piece[1..];
+        (alphabetic
+            && (piece.iter().all(u8::is_ascii_lowercase)
+                || piece.iter().all(u8::is_ascii_uppercase)
+                || rest.iter().all(u8::is_ascii_lowercase)))
             || (piece.len() <= 4 && piece.iter().all(u8::is_ascii_digit))
     });
     let letters: usize = pieces.iter().map(|p| p.len()).sum();
@@ -278,7 +427,9 @@ pub(crate) fn parse_assignment(text: &[u8], hit: usize) -> Option<AssignmentMatc
     let after_name = i;
     i = skip_blanks(i);
     match (text.get(i), text.get(i + 1)) {
-        (Some(b'='), Some(b'=' | b'~')) | (Some(b':'), Some(b':')) | (Some(b'!' | b'<' | b'>'), _) => {
+        (Some(b'='), Some(b'=' | b'~'))
+        | (Some(b':'), Some(b':'))
+        | (Some(b'!' | b'<' | b'>'), _) => {
             return None;
         }
         (Some(b'='), Some(b'>')) | (Some(b':'), Some(b'=')) => i += 2,
@@ -311,10 +462,15 @@ pub(crate) fn parse_assignment(text: &[u8], hit: usize) -> Option<AssignmentMatc
             let mut j = value_start;
             while j < text.len()
                 && !text[j].is_ascii_whitespace()
-                && !matches!(text[j], b',' | b';' | b'&' | b')' | b'}' | b']' | b'"' | b'\'' | b'<' | b'>')
+                && !matches!(
+                    text[j],
+                    b',' | b';' | b'&' | b')' | b'}' | b']' | b'"' | b'\'' | b'<' | b'>'
+                )
             {
                 // Code, not a value: `Token![:]`, `make_token(x)`, `tokens[0]`.
-                if matches!(text[j], b'(' | b'[' | b'{' | b'!') {
+                if matches!(text[j], b'(' | b'[' | b'{')
+                    || (text[j] == b'!' && matches!(text.get(j + 1), Some(b'[' | b'(')))
+                {
                     return None;
                 }
                 j += 1;
@@ -354,7 +510,13 @@ mod tests {
 
     #[test]
     fn buildkit_name_rule() {
-        for sensitive in ["GITHUB_TOKEN", "db_password", "AWS_SECRET_ACCESS_KEY", "apikey", "AUTH"] {
+        for sensitive in [
+            "GITHUB_TOKEN",
+            "db_password",
+            "AWS_SECRET_ACCESS_KEY",
+            "apikey",
+            "AUTH",
+        ] {
             assert!(name_is_sensitive(sensitive), "{sensitive}");
         }
         for fine in [
@@ -398,7 +560,11 @@ mod tests {
             b"TokenStream",
             b"token::Paren",
         ] {
-            assert!(!value_looks_secret(not_secret), "{}", String::from_utf8_lossy(not_secret));
+            assert!(
+                !value_looks_secret(not_secret),
+                "{}",
+                String::from_utf8_lossy(not_secret)
+            );
         }
     }
 

@@ -163,7 +163,7 @@ const fn private_key(
 ) -> Detector {
     Detector {
         meta: meta(id, title, Family::PrivateKey, Confidence::High),
-        keywords: &["Y-----", "K BLOCK-----"],
+        keywords: &["Y-----", "Y BLOCK-----"],
         matcher: Matcher::Regex(regex),
         window: Window::Around {
             before: 64,
@@ -185,14 +185,21 @@ const AROUND_SMALL: Window = Window::Around {
 /// ASCII-case-insensitive prefilter cannot use the SIMD (Teddy) searcher.
 pub(crate) const ASSIGNMENT_KEYWORDS: &[&str] = &[
     "sswo", "SSWO", "ecret", "ECRET", "oken", "OKEN", "pi_key", "PI_KEY", "piKey", "pikey",
+    "pi-key",
 ];
 
 /// Literals one of which must occur in a detector's window before its regex runs. Detectors
 /// woken by the common secret-name keywords use them so that a line with `token` in it does not
 /// run fifty regexes: one Aho-Corasick pass over the line picks the few that apply.
 pub(crate) const GATES: &[(&str, &[&str])] = &[
-    ("aws-secret-access-key", &["ccess_key", "CCESS_KEY", "ccessKey"]),
-    ("aws-session-token", &["ession_token", "ESSION_TOKEN", "essionToken"]),
+    (
+        "aws-secret-access-key",
+        &["ccess_key", "CCESS_KEY", "ccessKey"],
+    ),
+    (
+        "aws-session-token",
+        &["ession_token", "ESSION_TOKEN", "essionToken"],
+    ),
     ("gcp-oauth-client-secret", &["GOCSPX-"]),
     ("azure-client-secret", &["Q~"]),
     ("alibaba-access-key-id", &["LTAI"]),
@@ -225,8 +232,14 @@ pub(crate) const GATES: &[(&str, &[&str])] = &[
     ("twilio-api-key", &["wilio", "WILIO"]),
     ("twilio-auth-token", &["wilio", "WILIO"]),
     ("mailgun-api-key", &["key-"]),
-    ("datadog-api-key", &["atadog", "ATADOG", "dd_", "DD_", "ddApi"]),
-    ("datadog-app-key", &["atadog", "ATADOG", "dd_", "DD_", "ddApp"]),
+    (
+        "datadog-api-key",
+        &["atadog", "ATADOG", "dd_", "DD_", "ddApi"],
+    ),
+    (
+        "datadog-app-key",
+        &["atadog", "ATADOG", "dd_", "DD_", "ddApp"],
+    ),
     ("sendgrid-api-key", &["SG."]),
     ("shopify-access-token", &["shpat_", "shpca_", "shppa_"]),
     ("shopify-shared-secret", &["shpss_"]),
@@ -245,7 +258,10 @@ pub(crate) const GATES: &[(&str, &[&str])] = &[
     ("firebase-fcm-server-key", &[":APA91b"]),
     ("notion-token", &["ntn_"]),
     ("netrc-password", &["machine"]),
-    ("kubernetes-bootstrap-token", &["--token", "kubeadm", "ootstrap"]),
+    (
+        "kubernetes-bootstrap-token",
+        &["--token", "kubeadm", "ootstrap"],
+    ),
     ("azure-shared-access-key", &["SharedAccessKey="]),
     ("azure-sas-token", &["sig="]),
 ];
@@ -311,7 +327,7 @@ pub(crate) static DETECTORS: &[Detector] = &[
             PrivateKey,
             Confidence::High,
         ),
-        keywords: &["Y-----", "K BLOCK-----"],
+        keywords: &["Y-----", "Y BLOCK-----"],
         matcher: Matcher::Regex(
             r"(?s)---- BEGIN SSH2 ENCRYPTED PRIVATE KEY ----(.{40,16384}?)---- END SSH2 ENCRYPTED PRIVATE KEY ----",
         ),
@@ -331,7 +347,7 @@ pub(crate) static DETECTORS: &[Detector] = &[
         ),
         keywords: &["PuTTY-User-Key-File-"],
         matcher: Matcher::Regex(
-            r"PuTTY-User-Key-File-[23]: [^\r\n]+\r?\n(?:[^\r\n]*\r?\n){1,6}?Private-Lines: \d+\r?\n([A-Za-z0-9+/=\r\n]{40,8192})",
+            r"PuTTY-User-Key-File-[23]: [^\r\n]+\r?\n(?:[^\r\n]*\r?\n){1,60}?Private-Lines: \d+\r?\n((?:[A-Za-z0-9+/=]{1,128}\r?\n){1,128})",
         ),
         window: Window::Around {
             before: 8,

@@ -31,8 +31,8 @@ use sha2::{Digest, Sha256};
 
 pub use allowlist::{Allowlist, AllowlistError};
 pub use assignment::name_is_sensitive;
-pub use detectors::{Confidence, DetectorMeta, Family};
 use detectors::{Check, DETECTORS, Detector, Matcher, Window};
+pub use detectors::{Confidence, DetectorMeta, Family};
 pub use stream::{FileScan, ScanLimits, StreamScanner};
 pub use validate::{is_placeholder, shannon_entropy};
 
@@ -156,7 +156,7 @@ struct KeywordGroup {
     keywords: Vec<usize>,
 }
 
-const GROUP_SIZE: usize = 20;
+const GROUP_SIZE: usize = 16;
 
 /// Detectors woken by `://` that only apply to one host; checked before running their regex.
 const URL_GATES: &[(&str, &[u8])] = &[
@@ -425,7 +425,8 @@ impl Scanner {
                             } else {
                                 let around = window(bytes, at, detector.window);
                                 self.gate_literals[index].iter().any(|literal| {
-                                    memchr::memmem::find(&bytes[around.clone()], literal.as_bytes()).is_some()
+                                    memchr::memmem::find(&bytes[around.clone()], literal.as_bytes())
+                                        .is_some()
                                 })
                             };
                             if !open {
@@ -471,7 +472,13 @@ impl Scanner {
         out
     }
 
-    fn run_regex(&self, index: usize, bytes: &[u8], window: Range<usize>, out: &mut Vec<Candidate>) {
+    fn run_regex(
+        &self,
+        index: usize,
+        bytes: &[u8],
+        window: Range<usize>,
+        out: &mut Vec<Candidate>,
+    ) {
         let Some(regex) = self.regex(index) else {
             return;
         };
@@ -587,9 +594,9 @@ fn finish(
     candidates.sort_by_key(|c| (DETECTORS[c.detector].priority, c.detector, c.range.start));
     let mut kept: Vec<Candidate> = Vec::with_capacity(candidates.len());
     for candidate in candidates {
-        let overlaps = kept.iter().any(|k| {
-            k.range.start < candidate.range.end && candidate.range.start < k.range.end
-        });
+        let overlaps = kept
+            .iter()
+            .any(|k| k.range.start < candidate.range.end && candidate.range.start < k.range.end);
         if !overlaps {
             kept.push(candidate);
         }
@@ -631,7 +638,9 @@ fn redact(secret: &[u8], detector: &Detector) -> String {
         let header_end = memchr::memchr2(b'\n', b'\\', secret).unwrap_or(secret.len().min(40));
         &secret[..header_end.min(secret.len() / 2)]
     } else {
-        &secret[..(secret.len() / 4).clamp(1, 8).min(secret.len().saturating_sub(1))]
+        &secret[..(secret.len() / 4)
+            .clamp(1, 8)
+            .min(secret.len().saturating_sub(1))]
     };
     let mut text = String::from_utf8_lossy(shown).trim_end().to_owned();
     text.push('…');

@@ -57,7 +57,7 @@ impl FileScan {
 
 fn human_bytes(n: u64) -> String {
     const MIB: u64 = 1024 * 1024;
-    if n >= MIB && n % MIB == 0 {
+    if n >= MIB && n.is_multiple_of(MIB) {
         format!("{} MiB", n / MIB)
     } else if n >= MIB {
         format!("{:.1} MiB", n as f64 / MIB as f64)
@@ -112,7 +112,9 @@ impl Scanner {
             result.binary = true;
             return result;
         }
-        let window = &bytes[..bytes.len().min(usize::try_from(limits.max_bytes).unwrap_or(usize::MAX))];
+        let window = &bytes[..bytes
+            .len()
+            .min(usize::try_from(limits.max_bytes).unwrap_or(usize::MAX))];
         result.scanned_bytes = window.len() as u64;
         result.findings = self.scan_with_stats(window, &mut result.stats);
         result
@@ -145,7 +147,10 @@ impl StreamScanner<'_> {
         if self.result.binary {
             return;
         }
-        let room = self.limits.max_bytes.saturating_sub(self.result.scanned_bytes);
+        let room = self
+            .limits
+            .max_bytes
+            .saturating_sub(self.result.scanned_bytes);
         if (bytes.len() as u64) > room {
             bytes = &bytes[..usize::try_from(room).unwrap_or(usize::MAX)];
         }

@@ -17,15 +17,27 @@ fn every_regex_compiles_and_there_are_enough_detectors() {
     let scanner = Scanner::new();
     for (index, detector) in DETECTORS.iter().enumerate() {
         if let Matcher::Regex(pattern) = detector.matcher {
-            assert!(scanner.regex(index).is_some(), "{}: {pattern}", detector.meta.id);
+            assert!(
+                scanner.regex(index).is_some(),
+                "{}: {pattern}",
+                detector.meta.id
+            );
         }
     }
     assert!(DETECTORS.len() >= 50, "{} detectors", DETECTORS.len());
     // Teddy (the SIMD prefilter) handles at most 128 literals; stay well under.
-    assert!(scanner.keyword_count() < 128, "{} keywords", scanner.keyword_count());
+    assert!(
+        scanner.keyword_count() < 128,
+        "{} keywords",
+        scanner.keyword_count()
+    );
     let mut seen = std::collections::HashSet::new();
     for detector in DETECTORS {
-        assert!(seen.insert(detector.meta.id), "duplicate id {}", detector.meta.id);
+        assert!(
+            seen.insert(detector.meta.id),
+            "duplicate id {}",
+            detector.meta.id
+        );
     }
 }
 
@@ -87,8 +99,12 @@ sha256: 9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08
 #[test]
 fn generic_assignments() {
     let scanner = Scanner::new();
-    let findings = scanner.scan(b"db_password = \"q8Fz2LmPw0cYt7Rk\"\nclient_secret: 7hS9dK2mQ4xZ8vB1nL6p\n");
-    assert_eq!(ids(&findings), ["generic-secret-assignment", "generic-secret-assignment"]);
+    let findings =
+        scanner.scan(b"db_password = \"q8Fz2LmPw0cYt7Rk\"\nclient_secret: 7hS9dK2mQ4xZ8vB1nL6p\n");
+    assert_eq!(
+        ids(&findings),
+        ["generic-secret-assignment", "generic-secret-assignment"]
+    );
     assert_eq!(findings[1].line, 2);
 }
 
@@ -99,7 +115,11 @@ fn private_key_blocks_must_decode() {
     let mut der = vec![0x30u8, 0x82, 0x01, 0x0a];
     der.extend((0..200u32).map(|i| (i.wrapping_mul(73) % 251) as u8));
     let body = base64::Engine::encode(&base64::engine::general_purpose::STANDARD, &der);
-    let lines: Vec<&str> = body.as_bytes().chunks(64).map(|c| std::str::from_utf8(c).unwrap()).collect();
+    let lines: Vec<&str> = body
+        .as_bytes()
+        .chunks(64)
+        .map(|c| std::str::from_utf8(c).unwrap())
+        .collect();
     let pem = format!(
         "-----BEGIN RSA PRIVATE KEY-----\n{}\n-----END RSA PRIVATE KEY-----\n",
         lines.join("\n")
@@ -128,7 +148,10 @@ fn url_credentials_report_the_password_only() {
 #[test]
 fn scan_assignment_follows_buildkit_names_and_checks_values() {
     let scanner = Scanner::new();
-    let check = scanner.scan_assignment("AWS_SECRET_ACCESS_KEY", "h3Kf9sLq2Wz8Vb4Nx7Rt1Mp6Yc5Dg0JaEuQiOoPz");
+    let check = scanner.scan_assignment(
+        "AWS_SECRET_ACCESS_KEY",
+        "h3Kf9sLq2Wz8Vb4Nx7Rt1Mp6Yc5Dg0JaEuQiOoPz",
+    );
     assert!(check.name_is_sensitive);
     assert_eq!(ids(&check.findings), ["aws-secret-access-key"]);
     assert_eq!(check.findings[0].range.start, 0);
@@ -148,7 +171,10 @@ fn streaming_matches_whole_scan_across_chunk_boundaries() {
     let token = github_token("ghp_", "Qw3Er5Ty7Ui9Op1As2Df4Gh6Jk8Lz0");
     let mut text = String::new();
     for i in 0..60_000 {
-        text.push_str(&format!("line {i} with ordinary words and numbers {}\n", i * 7));
+        text.push_str(&format!(
+            "line {i} with ordinary words and numbers {}\n",
+            i * 7
+        ));
         if i % 9_000 == 4_500 {
             text.push_str(&format!("GH={token}\n"));
         }
@@ -196,7 +222,13 @@ fn binary_and_truncated_content() {
     let scan = scanner.scan_content(&big, limits);
     assert_eq!(scan.findings.len(), 1);
     assert!(scan.truncated());
-    assert_eq!(scan.truncation_note().unwrap(), format!("only the first 1024 bytes of {} bytes were scanned", big.len()));
+    assert_eq!(
+        scan.truncation_note().unwrap(),
+        format!(
+            "only the first 1024 bytes of {} bytes were scanned",
+            big.len()
+        )
+    );
     let streamed = scanner.scan_reader(big.as_slice(), limits).unwrap();
     assert_eq!(streamed.findings, scan.findings);
     assert!(streamed.truncated());
@@ -209,7 +241,8 @@ fn allowlist_by_fingerprint_path_and_detector() {
     let finding = scanner.scan(token.as_bytes()).remove(0);
     let none = Allowlist::default();
     assert!(!none.allows(Some("a.txt"), &finding));
-    let by_fp = Allowlist::from_lists([finding.fingerprint.to_uppercase()], [""; 0], [""; 0]).unwrap();
+    let by_fp =
+        Allowlist::from_lists([finding.fingerprint.to_uppercase()], [""; 0], [""; 0]).unwrap();
     assert!(by_fp.allows(None, &finding));
     let by_path = Allowlist::from_lists([""; 0], ["**/testdata/**", "*.pem"], [""; 0]).unwrap();
     assert!(by_path.allows(Some("src/testdata/x.txt"), &finding));
@@ -228,7 +261,10 @@ fn diagnostics_never_hold_the_secret() {
     let token = github_token("ghp_", "Mn8Bv7Cx6Zl5Kj4Hg3Fd2Sa1Qw0Er9");
     let finding = scanner.scan(token.as_bytes()).remove(0);
     let diagnostic = finding.to_diagnostic(Location::File, Some("note"));
-    let text = format!("{} {:?} {:?}", diagnostic.message, diagnostic.help, diagnostic.fingerprint);
+    let text = format!(
+        "{} {:?} {:?}",
+        diagnostic.message, diagnostic.help, diagnostic.fingerprint
+    );
     assert!(!text.contains(&token[4..16]), "{text}");
     assert_eq!(diagnostic.code, "HS703");
     assert!(diagnostic.message.contains("github-pat"));

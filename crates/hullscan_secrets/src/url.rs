@@ -66,7 +66,21 @@ fn ends_userinfo(b: u8) -> bool {
     b.is_ascii_whitespace()
         || matches!(
             b,
-            b'/' | b'?' | b'#' | b'"' | b'\'' | b'`' | b'<' | b'>' | b'(' | b')' | b'[' | b']' | b'{' | b'}' | b'\\' | b','
+            b'/' | b'?'
+                | b'#'
+                | b'"'
+                | b'\''
+                | b'`'
+                | b'<'
+                | b'>'
+                | b'('
+                | b')'
+                | b'['
+                | b']'
+                | b'{'
+                | b'}'
+                | b'\\'
+                | b','
         )
 }
 
@@ -109,7 +123,11 @@ pub(crate) fn url_credential(text: &[u8], sep: usize) -> Option<UrlCredential> {
         .find(|&j| ends_userinfo(text[j]) || text[j] == b':')
         .unwrap_or(text.len().min(at + 256));
     let host = text[at + 1..host_end].to_ascii_lowercase();
-    if host.is_empty() || !host.iter().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'_')) {
+    if host.is_empty()
+        || !host
+            .iter()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'_'))
+    {
         return None;
     }
     let scheme_str = std::str::from_utf8(&scheme).unwrap_or_default();
@@ -133,7 +151,10 @@ fn password_ok(user: &[u8], password: &[u8], kind: UrlKind) -> bool {
         UrlKind::GitHost => 8,
         UrlKind::Database | UrlKind::Other => 6,
     };
-    if password.len() < min_len || password.contains(&b'$') || password.contains(&b'%') && password.len() < 10 {
+    if password.len() < min_len
+        || password.contains(&b'$')
+        || password.contains(&b'%') && password.len() < 10
+    {
         return false;
     }
     if password.len() >= 8 {
@@ -151,8 +172,12 @@ mod tests {
 
     fn find(text: &[u8]) -> Option<(UrlKind, String)> {
         let sep = memchr::memmem::find(text, b"://")?;
-        url_credential(text, sep)
-            .map(|c| (c.kind, String::from_utf8_lossy(&text[c.password]).into_owned()))
+        url_credential(text, sep).map(|c| {
+            (
+                c.kind,
+                String::from_utf8_lossy(&text[c.password]).into_owned(),
+            )
+        })
     }
 
     #[test]

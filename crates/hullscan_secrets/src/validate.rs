@@ -160,7 +160,10 @@ impl CharClasses {
     }
 
     pub(crate) fn count(self) -> usize {
-        usize::from(self.lower) + usize::from(self.upper) + usize::from(self.digit) + usize::from(self.symbol)
+        usize::from(self.lower)
+            + usize::from(self.upper)
+            + usize::from(self.digit)
+            + usize::from(self.symbol)
     }
 }
 
@@ -225,17 +228,14 @@ pub(crate) fn pem_body_bytes(body: &[u8]) -> Vec<u8> {
     out
 }
 
-/// Splits a PEM block's inside into its header lines (`Proc-Type: ...`) and its base64 body.
+/// A PEM block's inside without its header lines (`Proc-Type: ...`), as bare base64.
 fn pem_strip_headers(inside: &[u8]) -> Vec<u8> {
-    // Headers are `Name: value` lines before the body; normalise escaped newlines first.
-    let text = inside
-        .split(|&b| b == b'\n')
-        .flat_map(|line| line.split(|&b| b == b'\\'))
-        .map(|segment| segment.strip_prefix(b"n").unwrap_or(segment))
-        .filter(|segment| !segment.contains(&b':'))
-        .flat_map(|segment| segment.iter().copied().chain(std::iter::once(b'\n')))
-        .collect::<Vec<u8>>();
-    pem_body_bytes(&text)
+    pem_body_lines(inside)
+        .into_iter()
+        .filter(|line| !line.contains(&b':'))
+        .flatten()
+        .filter(|&b| b != b',' && b != b'\'')
+        .collect()
 }
 
 /// What a PEM/armor block should decode to.
@@ -319,10 +319,11 @@ fn pem_body_lines(inside: &[u8]) -> Vec<Vec<u8>> {
             i += if b == b'\n' { 1 } else { 2 };
             continue;
         }
-        if !b.is_ascii_whitespace() && b != b'"' {
-            if let Some(line) = lines.last_mut() {
-                line.push(b);
-            }
+        if !b.is_ascii_whitespace()
+            && b != b'"'
+            && let Some(line) = lines.last_mut()
+        {
+            line.push(b);
         }
         i += 1;
     }
@@ -449,7 +450,13 @@ pub(crate) fn bech32_ok(text: &[u8]) -> bool {
 }
 
 fn bech32_polymod(values: &[u8]) -> u32 {
-    const GEN: [u32; 5] = [0x3b6a_57b2, 0x2650_8e6d, 0x1ea1_19fa, 0x3d42_33dd, 0x2a14_62b3];
+    const GEN: [u32; 5] = [
+        0x3b6a_57b2,
+        0x2650_8e6d,
+        0x1ea1_19fa,
+        0x3d42_33dd,
+        0x2a14_62b3,
+    ];
     let mut chk: u32 = 1;
     for &v in values {
         let top = chk >> 25;
@@ -508,8 +515,11 @@ mod tests {
     #[test]
     fn jwt_structure() {
         // {"alg":"HS256","typ":"JWT"} . {"sub":"1"} . signature
-        let token = b"eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJlLWJ5dGVzLTEyMzQ1Ng";
+        let token =
+            b"eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJlLWJ5dGVzLTEyMzQ1Ng";
         assert!(jwt_ok(token));
-        assert!(!jwt_ok(b"eyJub3QiOiJqd3QifQ.eyJzdWIiOiIxIn0.c2lnbmF0dXJlLWJ5dGVzLTEyMzQ1Ng"));
+        assert!(!jwt_ok(
+            b"eyJub3QiOiJqd3QifQ.eyJzdWIiOiIxIn0.c2lnbmF0dXJlLWJ5dGVzLTEyMzQ1Ng"
+        ));
     }
 }

@@ -13,7 +13,10 @@ struct Sample {
 }
 
 fn load() -> Vec<Sample> {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/labelled/labelled.jsonl");
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/data/labelled/labelled.jsonl"
+    );
     let data = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{path}: {e}"));
     data.lines()
         .map(|line| {
@@ -76,12 +79,19 @@ fn precision_and_recall_at_least_95_percent() {
         tp + fn_,
         fp + tn
     );
-    println!("precision {:.1}%  recall {:.1}%", precision * 100.0, recall * 100.0);
+    println!(
+        "precision {:.1}%  recall {:.1}%",
+        precision * 100.0,
+        recall * 100.0
+    );
     println!("positives attributed to another detector: {wrong_detector}");
     for miss in &misses {
         println!("  {miss}");
     }
-    assert!(tp + fn_ >= 300 && fp + tn >= 300, "the set should have several hundred of each");
+    assert!(
+        tp + fn_ >= 300 && fp + tn >= 300,
+        "the set should have several hundred of each"
+    );
     assert!(precision >= 0.95, "precision {precision:.3}");
     assert!(recall >= 0.95, "recall {recall:.3}");
 }

@@ -258,7 +258,7 @@ impl LineIndex {
             .get(line + 1)
             .map_or(TextSize::of(text), |next| *next - TextSize::new(1));
         if end > start && text.as_bytes()[end.to_usize() - 1] == b'\r' {
-            end = end - TextSize::new(1);
+            end -= TextSize::new(1);
         }
         Some(TextRange::new(start, end))
     }

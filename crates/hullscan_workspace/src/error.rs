@@ -15,7 +15,10 @@ pub enum NameOrigin {
 impl fmt::Display for NameOrigin {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            NameOrigin::File { path, line: Some(line) } => write!(f, "{}:{line}", path.display()),
+            NameOrigin::File {
+                path,
+                line: Some(line),
+            } => write!(f, "{}:{line}", path.display()),
             NameOrigin::File { path, line: None } => write!(f, "{}", path.display()),
             NameOrigin::Flag(flag) => write!(f, "{flag}"),
         }
@@ -43,7 +46,18 @@ pub enum ConfigError {
         message: String,
     },
     #[error("{origin}: {error}")]
-    UnknownRule { origin: NameOrigin, error: UnknownRule },
+    UnknownRule {
+        origin: NameOrigin,
+        error: UnknownRule,
+    },
+    #[error(
+        "{origin}: unknown secret detector `{name}` in allow-detectors (expected a detector id such as `github-pat`, an HS7xx code or a secrets rule name such as `saas-token`)"
+    )]
+    UnknownDetector { origin: NameOrigin, name: String },
+    #[error(
+        "{origin}: `{value}` in allow-fingerprints is not a fingerprint (16 hex digits, as printed with each finding)"
+    )]
+    InvalidFingerprint { origin: NameOrigin, value: String },
 }
 
 fn location(path: &std::path::Path, line: Option<usize>) -> String {

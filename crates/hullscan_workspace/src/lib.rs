@@ -8,6 +8,8 @@
 //!   [`ConfigError`] naming it and the file and line (or flag) it came from.
 //! - [`resolver`]: which configuration applies to which file (nearest one above it wins), with
 //!   a per-directory cache.
+//! - [`secrets`]: the `[secrets]` allow-list, validated (unknown detectors and malformed
+//!   fingerprints are errors) and compiled into a [`SecretsAllowlist`] carried by [`Settings`].
 //!
 //! Example `hullscan.toml`:
 //!
@@ -28,16 +30,23 @@
 //!
 //! [label-schema]
 //! maintainer = "email"
+//!
+//! [secrets]                        # findings `hullscan secrets` accepts
+//! allow-fingerprints = ["3f9c0a1b2c3d4e5f"]
+//! allow-paths = ["testdata/**", "*.pem"]   # relative to this file; no `/`: any file name
+//! allow-detectors = ["github-pat", "HS708", "password-hash"]
 //! ```
 
 mod error;
 pub mod options;
 pub mod resolver;
+pub mod secrets;
 pub mod settings;
 
 pub use error::{ConfigError, NameOrigin};
 pub use options::Configuration;
 pub use resolver::{ConfigMode, Resolver};
+pub use secrets::SecretsAllowlist;
 pub use settings::{CliOverrides, DEFAULT_FAILURE_THRESHOLD, Settings};
 
 #[cfg(test)]

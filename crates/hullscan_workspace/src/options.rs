@@ -37,6 +37,34 @@ pub struct Configuration {
     pub label_schema: BTreeMap<String, String>,
     pub strict_labels: bool,
     pub disable_ignore_pragma: bool,
+    /// Whether RUN scripts also go through ShellCheck (`shellcheck = true`; off by default).
+    pub shellcheck: Option<bool>,
+    /// The `[secrets]` table.
+    pub secrets: SecretsConfiguration,
+}
+
+/// The `[secrets]` table: findings of the secret detector that are accepted.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct SecretsConfiguration {
+    /// Finding fingerprints (16 hex digits, as printed), with where each was written.
+    pub allow_fingerprints: Vec<Named>,
+    /// Globs, relative to the configuration file's directory; a glob without `/` matches the
+    /// file name in any directory.
+    pub allow_paths: Vec<String>,
+    /// Detector ids, HS7xx codes or secrets rule names, with where each was written.
+    pub allow_detectors: Vec<Named>,
+}
+
+/// The `[secrets]` table as written.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct SecretsOptions {
+    #[serde(default)]
+    allow_fingerprints: Vec<Spanned<String>>,
+    #[serde(default)]
+    allow_paths: Vec<String>,
+    #[serde(default)]
+    allow_detectors: Vec<Spanned<String>>,
 }
 
 /// The `hullscan.toml` schema. Keys are kebab-case; unknown keys are errors.
@@ -70,6 +98,11 @@ struct HullscanOptions {
     strict_labels: bool,
     #[serde(default)]
     disable_ignore_pragma: bool,
+    /// Run ShellCheck over RUN scripts (needs the `shellcheck` program).
+    shellcheck: Option<bool>,
+    /// `[secrets]`: `allow-fingerprints`, `allow-paths`, `allow-detectors`.
+    #[serde(default)]
+    secrets: SecretsOptions,
 }
 
 /// Reads a `hullscan.toml`.
@@ -87,13 +120,16 @@ pub fn read_hullscan_toml(path: &Path, text: &str) -> Result<Configuration, Conf
         name: spanned.into_inner(),
     };
     let severity_value = |value: Spanned<String>| -> Result<Severity, ConfigError> {
-        value.get_ref().parse().map_err(|err: hullscan_diagnostics::ParseSeverityError| {
-            ConfigError::Value {
-                path: path.to_owned(),
-                line: Some(line_of_offset(text, value.span().start)),
-                message: err.to_string(),
-            }
-        })
+        value
+            .get_ref()
+            .parse()
+            .map_err(
+                |err: hullscan_diagnostics::ParseSeverityError| ConfigError::Value {
+                    path: path.to_owned(),
+                    line: Some(line_of_offset(text, value.span().start)),
+                    message: err.to_string(),
+                },
+            )
     };
     let mut severity = Vec::with_capacity(options.severity.len());
     for (name, value) in options.severity {
@@ -118,6 +154,22 @@ pub fn read_hullscan_toml(path: &Path, text: &str) -> Result<Configuration, Conf
         label_schema: options.label_schema,
         strict_labels: options.strict_labels,
         disable_ignore_pragma: options.disable_ignore_pragma,
+        shellcheck: options.shellcheck,
+        secrets: SecretsConfiguration {
+            allow_fingerprints: options
+                .secrets
+                .allow_fingerprints
+                .into_iter()
+                .map(named)
+                .collect(),
+            allow_paths: options.secrets.allow_paths,
+            allow_detectors: options
+                .secrets
+                .allow_detectors
+                .into_iter()
+                .map(named)
+                .collect(),
+        },
     })
 }
 
@@ -198,13 +250,15 @@ pub fn read_hadolint_yaml(path: &Path, text: &str) -> Result<Configuration, Conf
         .map(|value| match value.to_ascii_lowercase().as_str() {
             // hadolint ranks `none`/`ignore` below style: every finding fails the run.
             "none" | "ignore" => Ok(Severity::Style),
-            other => other.parse().map_err(|err: hullscan_diagnostics::ParseSeverityError| {
-                ConfigError::Value {
-                    path: path.to_owned(),
-                    line: line_of_word(text, &value),
-                    message: err.to_string(),
-                }
-            }),
+            other => other
+                .parse()
+                .map_err(
+                    |err: hullscan_diagnostics::ParseSeverityError| ConfigError::Value {
+                        path: path.to_owned(),
+                        line: line_of_word(text, &value),
+                        message: err.to_string(),
+                    },
+                ),
         })
         .transpose()?;
     Ok(Configuration {
@@ -220,13 +274,20 @@ pub fn read_hadolint_yaml(path: &Path, text: &str) -> Result<Configuration, Conf
         label_schema: options.label_schema,
         strict_labels: options.strict_labels,
         disable_ignore_pragma: options.disable_ignore_pragma,
+        // hadolint always runs ShellCheck when it is installed; hullscan asks for it explicitly.
+        shellcheck: None,
+        secrets: SecretsConfiguration::default(),
     })
 }
 
 /// 1-based line of a byte offset.
 fn line_of_offset(text: &str, offset: usize) -> usize {
     let offset = offset.min(text.len());
-    text.as_bytes()[..offset].iter().filter(|&&b| b == b'\n').count() + 1
+    text.as_bytes()[..offset]
+        .iter()
+        .filter(|&&b| b == b'\n')
+        .count()
+        + 1
 }
 
 /// 1-based line of the first whole-word occurrence of `word` (YAML errors for values carry no
@@ -258,13 +319,19 @@ mod tests {
         assert_eq!(config.ignore[0].name, "HS103");
         assert_eq!(
             config.ignore[0].origin,
-            NameOrigin::File { path: "hullscan.toml".into(), line: Some(3) }
+            NameOrigin::File {
+                path: "hullscan.toml".into(),
+                line: Some(3)
+            }
         );
         assert_eq!(config.failure_threshold, Some(Severity::Warning));
         assert_eq!(config.severity[0].1, Severity::Error);
         assert_eq!(
             config.severity[0].0.origin,
-            NameOrigin::File { path: "hullscan.toml".into(), line: Some(8) }
+            NameOrigin::File {
+                path: "hullscan.toml".into(),
+                line: Some(8)
+            }
         );
         assert_eq!(config.per_path_ignores[0].0.get_ref(), "legacy/**");
         assert_eq!(config.per_path_ignores[0].1[0].name, "HS105");
@@ -272,13 +339,18 @@ mod tests {
 
     #[test]
     fn rejects_unknown_keys_and_bad_values_with_lines() {
-        let err = read_hullscan_toml(Path::new("h.toml"), "select = []\nselcet = []\n").unwrap_err();
+        let err =
+            read_hullscan_toml(Path::new("h.toml"), "select = []\nselcet = []\n").unwrap_err();
         let message = err.to_string();
         assert!(message.contains("h.toml:2"), "{message}");
         assert!(message.contains("selcet"), "{message}");
 
-        let err = read_hullscan_toml(Path::new("h.toml"), "\nfailure-threshold = \"fatal\"\n").unwrap_err();
-        assert!(err.to_string().contains("h.toml:2") && err.to_string().contains("fatal"), "{err}");
+        let err = read_hullscan_toml(Path::new("h.toml"), "\nfailure-threshold = \"fatal\"\n")
+            .unwrap_err();
+        assert!(
+            err.to_string().contains("h.toml:2") && err.to_string().contains("fatal"),
+            "{err}"
+        );
     }
 
     #[test]
@@ -288,7 +360,10 @@ mod tests {
         assert_eq!(config.ignore.len(), 2);
         assert_eq!(
             config.ignore[1].origin,
-            NameOrigin::File { path: ".hadolint.yaml".into(), line: Some(3) }
+            NameOrigin::File {
+                path: ".hadolint.yaml".into(),
+                line: Some(3)
+            }
         );
         assert_eq!(config.severity.len(), 2);
         assert_eq!(config.severity[0].1, Severity::Error);
@@ -296,9 +371,14 @@ mod tests {
         assert_eq!(config.trusted_registries, ["docker.io"]);
         assert_eq!(config.failure_threshold, Some(Severity::Style));
 
-        let err = read_hadolint_yaml(Path::new(".hadolint.yaml"), "ignore:\n  - DL3008\n").unwrap_err();
+        let err =
+            read_hadolint_yaml(Path::new(".hadolint.yaml"), "ignore:\n  - DL3008\n").unwrap_err();
         assert!(err.to_string().contains("ignore"), "{err}");
-        let err = read_hadolint_yaml(Path::new(".hadolint.yaml"), "trustedRegistries: docker.io\n").unwrap_err();
+        let err = read_hadolint_yaml(
+            Path::new(".hadolint.yaml"),
+            "trustedRegistries: docker.io\n",
+        )
+        .unwrap_err();
         assert!(err.to_string().contains(".hadolint.yaml"), "{err}");
         assert!(read_hadolint_yaml(Path::new(".hadolint.yaml"), "").is_ok());
     }

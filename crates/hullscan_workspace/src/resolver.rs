@@ -131,8 +131,17 @@ impl Resolver {
             ),
             None => (Configuration::default(), self.cwd.clone()),
         };
-        let root = if root.is_absolute() { root } else { self.cwd.join(root) };
-        let settings = Arc::new(Settings::resolve(&configuration, config, &self.overrides, root)?);
+        let root = if root.is_absolute() {
+            root
+        } else {
+            self.cwd.join(root)
+        };
+        let settings = Arc::new(Settings::resolve(
+            &configuration,
+            config,
+            &self.overrides,
+            root,
+        )?);
         lock(&self.by_config).insert(key, Arc::clone(&settings));
         Ok(settings)
     }
@@ -157,5 +166,7 @@ pub fn load(path: &Path) -> Result<Configuration, ConfigError> {
 
 /// A poisoned lock only means another thread panicked mid-insert; the map is still usable.
 fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    mutex.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    mutex
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
 }

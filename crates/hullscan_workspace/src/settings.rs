@@ -11,6 +11,7 @@ use hullscan_linter::settings::LinterSettings;
 
 use crate::error::{ConfigError, NameOrigin};
 use crate::options::{Configuration, Named};
+use crate::secrets::SecretsAllowlist;
 
 /// What the command line says about rules and failure, applied on top of any configuration file.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -59,8 +60,12 @@ pub struct Settings {
     pub failure_threshold: Severity,
     /// Exit 0 whatever the findings.
     pub no_fail: bool,
+    /// Whether RUN scripts also go through ShellCheck (the configuration's `shellcheck`).
+    pub shellcheck: bool,
     /// The configuration file these settings come from (`None`: built-in defaults).
     pub config_path: Option<PathBuf>,
+    /// The `[secrets]` allow-list (globs relative to the configuration's directory).
+    pub secrets: SecretsAllowlist,
     /// Globs (relative to the configuration's directory) and the rules they turn off.
     per_path_ignores: Vec<(GlobMatcher, RuleSet)>,
     /// The directory per-path globs are relative to.
@@ -112,16 +117,36 @@ impl Settings {
         linter.label_schema = config.label_schema.clone();
         linter.strict_labels = config.strict_labels;
         linter.disable_ignore_pragma = config.disable_ignore_pragma;
+        // ShellCheck codes are not registry rules; the `--shellcheck` pass matches them by code.
+        linter.shellcheck_ignore = config
+            .ignore
+            .iter()
+            .map(|named| named.name.as_str())
+            .chain(overrides.ignore.iter().map(String::as_str))
+            .filter(|name| LinterSettings::is_shellcheck_selector(name))
+            .map(|name| name.trim().to_owned())
+            .collect();
+        linter.shellcheck_severity = config
+            .severity
+            .iter()
+            .filter(|(named, _)| LinterSettings::is_shellcheck_selector(&named.name))
+            .map(|(named, severity)| (named.name.trim().to_owned(), *severity))
+            .collect();
 
         let mut per_path_ignores = Vec::with_capacity(config.per_path_ignores.len());
         for (glob, names) in &config.per_path_ignores {
             let matcher = compile_glob(glob.get_ref()).map_err(|err| ConfigError::Value {
                 path: config_path.map(Path::to_owned).unwrap_or_default(),
                 line: None,
-                message: format!("invalid glob `{}` in `per-path-ignores`: {err}", glob.get_ref()),
+                message: format!(
+                    "invalid glob `{}` in `per-path-ignores`: {err}",
+                    glob.get_ref()
+                ),
             })?;
             per_path_ignores.push((matcher, union(names.iter().cloned())?));
         }
+
+        let secrets = SecretsAllowlist::resolve(&config.secrets, config_path, root.clone())?;
 
         Ok(Settings {
             linter: Arc::new(linter),
@@ -130,7 +155,9 @@ impl Settings {
                 .or(config.failure_threshold)
                 .unwrap_or(DEFAULT_FAILURE_THRESHOLD),
             no_fail: overrides.no_fail || config.no_fail.unwrap_or(false),
+            shellcheck: config.shellcheck.unwrap_or(false),
             config_path: config_path.map(Path::to_owned),
+            secrets,
             per_path_ignores,
             root,
         })
@@ -141,7 +168,9 @@ impl Settings {
         if self.per_path_ignores.is_empty() {
             return Cow::Borrowed(&self.linter);
         }
-        let relative = path.strip_prefix(&self.root).unwrap_or(path);
+        // Globs are relative to the configuration's directory, which is absolute.
+        let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_owned());
+        let relative = absolute.strip_prefix(&self.root).unwrap_or(path);
         let file_name = path.file_name().map(Path::new);
         let mut ignored = RuleSet::EMPTY;
         for (matcher, rules) in &self.per_path_ignores {

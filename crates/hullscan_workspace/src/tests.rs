@@ -15,15 +15,41 @@ fn write(path: &Path, text: &str) {
 }
 
 fn enabled(settings: &Settings, name: &str) -> bool {
-    settings
-        .linter
-        .rules
-        .contains_code(registry::lookup_exact(name).unwrap().rules().rules().next().unwrap().code)
+    settings.linter.rules.contains_code(
+        registry::lookup_exact(name)
+            .unwrap()
+            .rules()
+            .rules()
+            .next()
+            .unwrap()
+            .code,
+    )
 }
 
 fn resolve_toml(text: &str, overrides: &CliOverrides) -> Result<Settings, ConfigError> {
     let config = crate::options::read_hullscan_toml(Path::new("hullscan.toml"), text)?;
-    Settings::resolve(&config, Some(Path::new("hullscan.toml")), overrides, "/project".into())
+    Settings::resolve(
+        &config,
+        Some(Path::new("hullscan.toml")),
+        overrides,
+        "/project".into(),
+    )
+}
+
+#[test]
+fn shellcheck_key_is_off_by_default_and_validated() {
+    assert!(
+        !resolve_toml("", &CliOverrides::default())
+            .unwrap()
+            .shellcheck
+    );
+    assert!(
+        resolve_toml("shellcheck = true", &CliOverrides::default())
+            .unwrap()
+            .shellcheck
+    );
+    let err = resolve_toml("shellcheck = \"yes\"", &CliOverrides::default()).unwrap_err();
+    assert!(err.to_string().contains("hullscan.toml"), "{err}");
 }
 
 #[test]
@@ -43,7 +69,10 @@ fn select_ignore_and_severity() {
     )
     .unwrap();
     assert!(enabled(&settings, "HS101"));
-    assert!(!enabled(&settings, "HS102"), "ignored by its hadolint alias");
+    assert!(
+        !enabled(&settings, "HS102"),
+        "ignored by its hadolint alias"
+    );
     assert!(!enabled(&settings, "HS001"), "not selected");
     assert!(enabled(&settings, "HS003"));
     let rule = registry::by_code("HS101").unwrap();
@@ -59,7 +88,11 @@ fn command_line_overrides_configuration() {
         failure_threshold: Some(Severity::Error),
         no_fail: false,
     };
-    let settings = resolve_toml("select = [\"HS1\"]\nfailure-threshold = \"style\"\n", &overrides).unwrap();
+    let settings = resolve_toml(
+        "select = [\"HS1\"]\nfailure-threshold = \"style\"\n",
+        &overrides,
+    )
+    .unwrap();
     assert!(enabled(&settings, "HS105") && enabled(&settings, "HS101"));
     assert!(!enabled(&settings, "HS102"));
     assert_eq!(settings.failure_threshold, Severity::Error);
@@ -69,20 +102,42 @@ fn command_line_overrides_configuration() {
         no_fail: true,
         ..CliOverrides::default()
     };
-    assert!(!resolve_toml("", &no_fail).unwrap().fails_on(Severity::Error));
+    assert!(
+        !resolve_toml("", &no_fail)
+            .unwrap()
+            .fails_on(Severity::Error)
+    );
 }
 
 #[test]
 fn unknown_names_are_errors_naming_file_and_line() {
-    let err = resolve_toml("select = [\n  \"HS101\",\n  \"HS9\",\n]\n", &CliOverrides::default()).unwrap_err();
+    let err = resolve_toml(
+        "select = [\n  \"HS101\",\n  \"HS9\",\n]\n",
+        &CliOverrides::default(),
+    )
+    .unwrap_err();
     assert_eq!(err.to_string(), "hullscan.toml:3: unknown rule `HS9`");
 
-    let err = resolve_toml("[severity]\nuntaged-base-image = \"error\"\n", &CliOverrides::default()).unwrap_err();
+    let err = resolve_toml(
+        "[severity]\nuntaged-base-image = \"error\"\n",
+        &CliOverrides::default(),
+    )
+    .unwrap_err();
     let message = err.to_string();
-    assert!(message.starts_with("hullscan.toml:2: unknown rule `untaged-base-image`"), "{message}");
-    assert!(message.contains("did you mean `untagged-base-image`"), "{message}");
+    assert!(
+        message.starts_with("hullscan.toml:2: unknown rule `untaged-base-image`"),
+        "{message}"
+    );
+    assert!(
+        message.contains("did you mean `untagged-base-image`"),
+        "{message}"
+    );
 
-    let err = resolve_toml("[per-path-ignores]\n\"a/**\" = [\"nope\"]\n", &CliOverrides::default()).unwrap_err();
+    let err = resolve_toml(
+        "[per-path-ignores]\n\"a/**\" = [\"nope\"]\n",
+        &CliOverrides::default(),
+    )
+    .unwrap_err();
     assert!(err.to_string().starts_with("hullscan.toml:2:"), "{err}");
 
     let bad_flag = CliOverrides {
@@ -90,10 +145,20 @@ fn unknown_names_are_errors_naming_file_and_line() {
         ..CliOverrides::default()
     };
     let err = bad_flag.validate().unwrap_err();
-    assert!(err.to_string().starts_with("--ignore: unknown rule `HS1O1`"), "{err}");
+    assert!(
+        err.to_string()
+            .starts_with("--ignore: unknown rule `HS1O1`"),
+        "{err}"
+    );
 
     // Upstream names hullscan does not implement are valid.
-    assert!(resolve_toml("ignore = [\"DL3008\", \"SC2086\", \"StageNameCasing\", \"DL4\"]\n", &CliOverrides::default()).is_ok());
+    assert!(
+        resolve_toml(
+            "ignore = [\"DL3008\", \"SC2086\", \"StageNameCasing\", \"DL4\"]\n",
+            &CliOverrides::default()
+        )
+        .is_ok()
+    );
 }
 
 #[test]
@@ -105,10 +170,26 @@ fn per_path_ignores_match_relative_paths_and_file_names() {
     .unwrap();
     let hs101 = registry::by_code("HS101").unwrap();
     let hs105 = registry::by_code("HS105").unwrap();
-    assert!(!settings.linter_for(Path::new("/project/legacy/a/Dockerfile")).is_enabled(hs101));
-    assert!(settings.linter_for(Path::new("/project/new/Dockerfile")).is_enabled(hs101));
-    assert!(settings.linter_for(Path::new("/elsewhere/legacy2/Dockerfile")).is_enabled(hs101));
-    assert!(!settings.linter_for(Path::new("/project/x/app.dev.Dockerfile")).is_enabled(hs105));
+    assert!(
+        !settings
+            .linter_for(Path::new("/project/legacy/a/Dockerfile"))
+            .is_enabled(hs101)
+    );
+    assert!(
+        settings
+            .linter_for(Path::new("/project/new/Dockerfile"))
+            .is_enabled(hs101)
+    );
+    assert!(
+        settings
+            .linter_for(Path::new("/elsewhere/legacy2/Dockerfile"))
+            .is_enabled(hs101)
+    );
+    assert!(
+        !settings
+            .linter_for(Path::new("/project/x/app.dev.Dockerfile"))
+            .is_enabled(hs105)
+    );
 }
 
 #[test]
@@ -117,17 +198,40 @@ fn hadolint_yaml_overrides_enable_rules_and_set_severity() {
     let config = crate::options::read_hadolint_yaml(Path::new(".hadolint.yaml"), text).unwrap();
     let settings = Settings::resolve(&config, None, &CliOverrides::default(), "/".into()).unwrap();
     assert!(!enabled(&settings, "HS101"));
-    assert!(enabled(&settings, "HS003"), "an override turns a default-off rule on, as in hadolint");
-    assert_eq!(settings.linter.severity_of(registry::by_code("HS102").unwrap()), Severity::Error);
+    assert!(
+        enabled(&settings, "HS003"),
+        "an override turns a default-off rule on, as in hadolint"
+    );
+    assert_eq!(
+        settings
+            .linter
+            .severity_of(registry::by_code("HS102").unwrap()),
+        Severity::Error
+    );
     assert_eq!(settings.failure_threshold, Severity::Warning);
     assert!(settings.no_fail);
     assert_eq!(settings.linter.trusted_registries, ["ghcr.io"]);
     assert!(settings.linter.strict_labels);
-    assert_eq!(settings.linter.label_schema.get("maintainer").map(String::as_str), Some("email"));
+    assert_eq!(
+        settings
+            .linter
+            .label_schema
+            .get("maintainer")
+            .map(String::as_str),
+        Some("email")
+    );
 
-    let config = crate::options::read_hadolint_yaml(Path::new(".hadolint.yaml"), "ignored:\n  - DL3006\n  - DL0000\n").unwrap();
+    let config = crate::options::read_hadolint_yaml(
+        Path::new(".hadolint.yaml"),
+        "ignored:\n  - DL3006\n  - DL0000\n",
+    )
+    .unwrap();
     let err = Settings::resolve(&config, None, &CliOverrides::default(), "/".into()).unwrap_err();
-    assert!(err.to_string().starts_with(".hadolint.yaml:3: unknown rule `DL0000`"), "{err}");
+    assert!(
+        err.to_string()
+            .starts_with(".hadolint.yaml:3: unknown rule `DL0000`"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -141,24 +245,47 @@ fn discovery_nearest_config_wins_and_hadolint_is_a_fallback() {
 
     let resolver = Resolver::new(ConfigMode::Discover, CliOverrides::default()).unwrap();
     let top = resolver.settings_for(&root.join("Dockerfile")).unwrap();
-    assert_eq!(top.config_path.as_deref(), Some(root.join("hullscan.toml").as_path()));
+    assert_eq!(
+        top.config_path.as_deref(),
+        Some(root.join("hullscan.toml").as_path())
+    );
     assert!(!enabled(&top, "HS101") && enabled(&top, "HS105"));
 
-    let deep = resolver.settings_for(&root.join("svc/deep/x/Dockerfile")).unwrap();
-    assert_eq!(deep.config_path.as_deref(), Some(root.join("svc/.hullscan.toml").as_path()));
-    assert!(enabled(&deep, "HS101") && !enabled(&deep, "HS105"), "nearest wins, no merging");
+    let deep = resolver
+        .settings_for(&root.join("svc/deep/x/Dockerfile"))
+        .unwrap();
+    assert_eq!(
+        deep.config_path.as_deref(),
+        Some(root.join("svc/.hullscan.toml").as_path())
+    );
+    assert!(
+        enabled(&deep, "HS101") && !enabled(&deep, "HS105"),
+        "nearest wins, no merging"
+    );
     // Cached per directory and shared per configuration file.
-    let again = resolver.settings_for(&root.join("svc/deep/x/Dockerfile.prod")).unwrap();
+    let again = resolver
+        .settings_for(&root.join("svc/deep/x/Dockerfile.prod"))
+        .unwrap();
     assert!(std::sync::Arc::ptr_eq(&deep, &again));
 
     // A hullscan.toml above wins over a nearer .hadolint.yaml.
-    let other = resolver.settings_for(&root.join("other/Dockerfile")).unwrap();
-    assert_eq!(other.config_path.as_deref(), Some(root.join("hullscan.toml").as_path()));
+    let other = resolver
+        .settings_for(&root.join("other/Dockerfile"))
+        .unwrap();
+    assert_eq!(
+        other.config_path.as_deref(),
+        Some(root.join("hullscan.toml").as_path())
+    );
 
     let lone = tempfile::tempdir().unwrap();
     write(&lone.path().join(".hadolint.yml"), "ignored: [DL3007]\n");
-    let from_hadolint = resolver.settings_for(&lone.path().join("sub/Dockerfile")).unwrap();
-    assert_eq!(from_hadolint.config_path.as_deref(), Some(lone.path().join(".hadolint.yml").as_path()));
+    let from_hadolint = resolver
+        .settings_for(&lone.path().join("sub/Dockerfile"))
+        .unwrap();
+    assert_eq!(
+        from_hadolint.config_path.as_deref(),
+        Some(lone.path().join(".hadolint.yml").as_path())
+    );
     assert!(!enabled(&from_hadolint, "HS102"));
 }
 
@@ -168,21 +295,37 @@ fn pinned_and_disabled_configuration() {
     let pinned = dir.path().join("ci.toml");
     write(&pinned, "ignore = [\"HS101\"]\n");
     write(&dir.path().join("hullscan.toml"), "ignore = [\"HS105\"]\n");
-    let resolver = Resolver::new(ConfigMode::Pinned(pinned.clone()), CliOverrides::default()).unwrap();
-    let settings = resolver.settings_for(&dir.path().join("Dockerfile")).unwrap();
+    let resolver =
+        Resolver::new(ConfigMode::Pinned(pinned.clone()), CliOverrides::default()).unwrap();
+    let settings = resolver
+        .settings_for(&dir.path().join("Dockerfile"))
+        .unwrap();
     assert!(!enabled(&settings, "HS101") && enabled(&settings, "HS105"));
 
     let resolver = Resolver::new(ConfigMode::None, CliOverrides::default()).unwrap();
-    let settings = resolver.settings_for(&dir.path().join("Dockerfile")).unwrap();
+    let settings = resolver
+        .settings_for(&dir.path().join("Dockerfile"))
+        .unwrap();
     assert!(enabled(&settings, "HS101") && enabled(&settings, "HS105"));
     assert!(settings.config_path.is_none());
 
-    let missing = Resolver::new(ConfigMode::Pinned(dir.path().join("nope.toml")), CliOverrides::default());
+    let missing = Resolver::new(
+        ConfigMode::Pinned(dir.path().join("nope.toml")),
+        CliOverrides::default(),
+    );
     let message = missing.unwrap_err().to_string();
-    assert!(message.contains("nope.toml") && message.contains("cannot read"), "{message}");
+    assert!(
+        message.contains("nope.toml") && message.contains("cannot read"),
+        "{message}"
+    );
 
-    write(&dir.path().join("bad/hullscan.toml"), "select = [\"HS101\"\n");
+    write(
+        &dir.path().join("bad/hullscan.toml"),
+        "select = [\"HS101\"\n",
+    );
     let resolver = Resolver::new(ConfigMode::Discover, CliOverrides::default()).unwrap();
-    let err = resolver.settings_for(&dir.path().join("bad/Dockerfile")).unwrap_err();
+    let err = resolver
+        .settings_for(&dir.path().join("bad/Dockerfile"))
+        .unwrap_err();
     assert!(err.to_string().contains("hullscan.toml:"), "{err}");
 }

@@ -31,7 +31,11 @@ pub fn run(args: ExplainArgs) -> anyhow::Result<ExitStatus> {
         if !rule.aliases.is_empty() {
             writeln!(out, "Aliases: {}", rule.aliases.join(", "))?;
         }
-        let default = if registry::RuleSet::defaults().contains_rule(rule) { "on" } else { "off" };
+        let default = if registry::RuleSet::defaults().contains_rule(rule) {
+            "on"
+        } else {
+            "off"
+        };
         writeln!(
             out,
             "Severity: {}. Category: {}. Default: {default}.",

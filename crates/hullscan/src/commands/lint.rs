@@ -7,6 +7,10 @@ use std::sync::Arc;
 
 use clap::Args;
 use hullscan_diagnostics::{FileReport, Severity};
+use hullscan_linter::shellcheck::ShellcheckFn;
+use hullscan_linter::shellcheck::runner::{
+    Cache, Finding, ProcessRunner, ScriptInput, ShellcheckError, ShellcheckRunner, check_scripts,
+};
 use hullscan_text::SourceFile;
 use hullscan_workspace::{CliOverrides, ConfigMode, Resolver, Settings};
 use rayon::prelude::*;
@@ -53,6 +57,20 @@ pub struct LintArgs {
     /// Ignore all configuration files.
     #[arg(long)]
     pub no_config: bool,
+    /// The build context for the context rules (HS5xx), for every Dockerfile linted. By
+    /// default a Dockerfile's context is its own directory when that directory holds a
+    /// `.dockerignore` (or `<Dockerfile>.dockerignore`) or one of its COPY/ADD sources (`COPY .`
+    /// counts when the directory holds more than Dockerfiles); otherwise the context rules are
+    /// skipped for it.
+    #[arg(long, value_name = "DIR", conflicts_with = "no_context")]
+    pub context: Option<PathBuf>,
+    /// Do not run the build-context rules.
+    #[arg(long)]
+    pub no_context: bool,
+    /// Also check RUN scripts with ShellCheck (needs the `shellcheck` program; findings are
+    /// `SC####` codes, suppressed like any rule). `shellcheck = true` in hullscan.toml does the same.
+    #[arg(long)]
+    pub shellcheck: bool,
     #[command(flatten)]
     pub output: OutputArgs,
 }
@@ -61,7 +79,9 @@ pub struct LintArgs {
 fn parse_threshold(value: &str) -> Result<Severity, String> {
     match value.to_ascii_lowercase().as_str() {
         "none" | "ignore" => Ok(Severity::Style),
-        other => other.parse().map_err(|err: hullscan_diagnostics::ParseSeverityError| err.to_string()),
+        other => other
+            .parse()
+            .map_err(|err: hullscan_diagnostics::ParseSeverityError| err.to_string()),
     }
 }
 
@@ -102,7 +122,10 @@ pub fn run(args: LintArgs) -> anyhow::Result<ExitStatus> {
     let mut inputs = Vec::new();
     for path in &paths {
         if path.as_os_str() == "-" {
-            let name = args.stdin_filename.clone().unwrap_or_else(|| PathBuf::from("-"));
+            let name = args
+                .stdin_filename
+                .clone()
+                .unwrap_or_else(|| PathBuf::from("-"));
             inputs.push((Input::Stdin, name));
         } else if path.is_dir() {
             discover(path, &mut inputs, &mut io_errors);
@@ -120,10 +143,30 @@ pub fn run(args: LintArgs) -> anyhow::Result<ExitStatus> {
     let mut jobs = Vec::with_capacity(inputs.len());
     for (input, path) in inputs {
         let settings = resolver.settings_for(&path)?;
-        jobs.push(Job { input, path, settings });
+        jobs.push(Job {
+            input,
+            path,
+            settings,
+        });
     }
 
-    let results: Vec<Result<FileReport, String>> = jobs.par_iter().map(lint_job).collect();
+    let shellcheck = if args.shellcheck || jobs.iter().any(|job| job.settings.shellcheck) {
+        let runner = ProcessRunner::default();
+        // Asked once up front, so a missing program is one clear error (exit 2), not one per file.
+        let version = runner.version().map_err(anyhow::Error::new)?;
+        Some(ShellcheckPass { runner, version })
+    } else {
+        None
+    };
+    let results: Vec<Result<FileReport, String>> = jobs
+        .par_iter()
+        .map(|job| {
+            let pass = shellcheck
+                .as_ref()
+                .filter(|_| args.shellcheck || job.settings.shellcheck);
+            lint_job(job, pass)
+        })
+        .collect();
 
     let mut reports = Vec::with_capacity(results.len());
     let mut failed = false;
@@ -139,6 +182,7 @@ pub fn run(args: LintArgs) -> anyhow::Result<ExitStatus> {
             Err(message) => io_errors.push(message),
         }
     }
+    failed |= run_context_rules(&args, &jobs, &mut reports, &mut io_errors);
     args.output.print(&reports)?;
     for message in &io_errors {
         eprintln!("hullscan: error: {message}");
@@ -154,7 +198,74 @@ pub fn run(args: LintArgs) -> anyhow::Result<ExitStatus> {
     })
 }
 
-fn lint_job(job: &Job) -> Result<FileReport, String> {
+/// Runs the build-context rules for every linted file that has a context (see `--context`),
+/// merging findings into `reports`; returns whether any reaches the file's failure threshold.
+fn run_context_rules(
+    args: &LintArgs,
+    jobs: &[Job],
+    reports: &mut Vec<FileReport>,
+    io_errors: &mut Vec<String>,
+) -> bool {
+    use super::lint_context::{ContextChoice, add_context_findings, default_context};
+    let choice = ContextChoice::from_args(args.context.as_deref(), args.no_context);
+    let mut failed = false;
+    for job in jobs {
+        let Input::File(path) = &job.input else {
+            continue;
+        };
+        let dir = match &choice {
+            ContextChoice::Off => continue,
+            ContextChoice::Dir(dir) => dir.clone(),
+            ContextChoice::Auto => {
+                let Ok(text) = std::fs::read_to_string(path) else {
+                    continue;
+                };
+                match default_context(path, &text) {
+                    Some(dir) => dir,
+                    None => continue,
+                }
+            }
+        };
+        let display = job.path.to_string_lossy().into_owned();
+        let linter = job.settings.linter_for(&job.path);
+        let before: usize = reports.iter().map(|r| r.diagnostics.len()).sum();
+        if let Err(message) = add_context_findings(reports, &display, &dir, path, &linter) {
+            io_errors.push(message);
+        }
+        let after: usize = reports.iter().map(|r| r.diagnostics.len()).sum();
+        if after > before {
+            // The new findings are the context's; any at or above the threshold fails the run.
+            failed |= reports
+                .iter()
+                .flat_map(|r| &r.diagnostics)
+                .any(|d| registry_is_context(&d.code) && job.settings.fails_on(d.severity));
+        }
+    }
+    failed
+}
+
+fn registry_is_context(code: &str) -> bool {
+    code.starts_with("HS5")
+}
+
+/// The ShellCheck program and its version, shared by every file of the run.
+struct ShellcheckPass {
+    runner: ProcessRunner,
+    version: String,
+}
+
+impl ShellcheckPass {
+    /// One batched ShellCheck run over one file's scripts (identical scripts run once).
+    fn check(
+        &self,
+        inputs: &[ScriptInput<'_>],
+    ) -> Result<Vec<Option<Vec<Finding>>>, ShellcheckError> {
+        let mut cache = Cache::default();
+        check_scripts(&self.runner, &self.version, &mut cache, inputs)
+    }
+}
+
+fn lint_job(job: &Job, shellcheck: Option<&ShellcheckPass>) -> Result<FileReport, String> {
     let bytes = match &job.input {
         Input::File(path) => {
             std::fs::read(path).map_err(|err| format!("{}: {err}", path.display()))?
@@ -170,7 +281,14 @@ fn lint_job(job: &Job) -> Result<FileReport, String> {
     };
     let display = job.path.to_string_lossy().into_owned();
     let linter = job.settings.linter_for(&job.path);
-    Ok(lint_bytes(display, bytes, &linter))
+    match shellcheck {
+        None => Ok(lint_bytes(display, bytes, &linter)),
+        Some(pass) => {
+            let run = |inputs: &[ScriptInput<'_>]| pass.check(inputs);
+            lint_bytes_with(display.clone(), bytes, &linter, Some(&run))
+                .map_err(|err| format!("{display}: {err}"))
+        }
+    }
 }
 
 /// Parses, models and checks one file's bytes.
@@ -179,6 +297,20 @@ pub fn lint_bytes(
     bytes: Vec<u8>,
     settings: &hullscan_linter::settings::LinterSettings,
 ) -> FileReport {
+    match lint_bytes_with(name, bytes, settings, None) {
+        Ok(report) => report,
+        // Only the ShellCheck pass can fail, and there is none here.
+        Err(err) => unreachable!("lint without ShellCheck failed: {err}"),
+    }
+}
+
+/// [`lint_bytes`], with RUN scripts also sent to ShellCheck through `shellcheck` when given.
+pub fn lint_bytes_with(
+    name: String,
+    bytes: Vec<u8>,
+    settings: &hullscan_linter::settings::LinterSettings,
+    shellcheck: Option<&ShellcheckFn<'_>>,
+) -> Result<FileReport, ShellcheckError> {
     let (text, parse) = match String::from_utf8(bytes) {
         Ok(text) => {
             let parse = hullscan_dockerfile::parse(&text);
@@ -193,14 +325,16 @@ pub fn lint_bytes(
     };
     let source = SourceFile::new(name, text);
     let model = hullscan_semantic::SemanticModel::new(&parse.dockerfile);
-    let diagnostics = hullscan_linter::check_dockerfile(&source, &parse, &model, settings);
+    let diagnostics = hullscan_linter::check_dockerfile_with_shellcheck(
+        &source, &parse, &model, settings, shellcheck,
+    )?;
     let mut report = FileReport::for_source(Arc::new(source), diagnostics);
     report.sort();
     if report.diagnostics.is_empty() {
         // Clean files need no text for rendering; dropping it keeps memory flat on big trees.
         report.source = None;
     }
-    report
+    Ok(report)
 }
 
 /// Finds Dockerfiles under `dir`, honouring `.gitignore`/`.ignore` files and skipping hidden
@@ -230,16 +364,46 @@ fn discover(dir: &Path, inputs: &mut Vec<(Input, PathBuf)>, errors: &mut Vec<Str
 /// a `.dockerignore`).
 pub fn is_dockerfile_name(name: &str) -> bool {
     const NOT_DOCKERFILES: &[&str] = &[
-        "dockerignore", "md", "txt", "j2", "jinja", "jinja2", "tmpl", "tpl", "template", "erb",
-        "in", "sh", "json", "yml", "yaml", "toml", "go", "cs", "py", "orig", "bak", "swp", "rej",
-        "patch", "diff", "mustache", "hbs", "ejs",
+        "dockerignore",
+        "md",
+        "txt",
+        "j2",
+        "jinja",
+        "jinja2",
+        "tmpl",
+        "tpl",
+        "template",
+        "erb",
+        "in",
+        "sh",
+        "json",
+        "yml",
+        "yaml",
+        "toml",
+        "go",
+        "cs",
+        "py",
+        "orig",
+        "bak",
+        "swp",
+        "rej",
+        "patch",
+        "diff",
+        "mustache",
+        "hbs",
+        "ejs",
     ];
     let lower = name.to_ascii_lowercase();
     let matches = lower == "dockerfile"
         || lower == "containerfile"
-        || ["dockerfile.", "dockerfile-", "dockerfile_", "containerfile."]
-            .iter()
-            .any(|prefix| lower.starts_with(prefix))
+        || [
+            "dockerfile.",
+            "dockerfile-",
+            "dockerfile_",
+            "containerfile.",
+        ]
+        .iter()
+        .any(|prefix| lower.starts_with(prefix))
         || lower.ends_with(".dockerfile")
         || lower.ends_with(".containerfile");
     if !matches {

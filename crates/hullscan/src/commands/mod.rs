@@ -5,5 +5,6 @@ pub mod debug;
 pub mod explain;
 pub mod image;
 pub mod lint;
+pub mod lint_context;
 pub mod rules;
 pub mod secrets;

@@ -25,7 +25,10 @@ pub struct RulesArgs {
 
 pub fn run(args: RulesArgs) -> anyhow::Result<ExitStatus> {
     let rules: Vec<&RuleMeta> = match &args.selector {
-        Some(selector) => registry::lookup_selector(selector)?.rules().rules().collect(),
+        Some(selector) => registry::lookup_selector(selector)?
+            .rules()
+            .rules()
+            .collect(),
         None => RULES.to_vec(),
     };
     let stdout = std::io::stdout();
@@ -64,7 +67,9 @@ fn rule_json(rule: &RuleMeta) -> serde_json::Value {
 }
 
 fn write_table(out: &mut impl Write, rules: &[&RuleMeta]) -> std::io::Result<()> {
-    let header = ["CODE", "NAME", "ALIASES", "SEVERITY", "CATEGORY", "FIX", "SUMMARY"];
+    let header = [
+        "CODE", "NAME", "ALIASES", "SEVERITY", "CATEGORY", "FIX", "SUMMARY",
+    ];
     let rows: Vec<[String; 7]> = rules
         .iter()
         .map(|rule| {
@@ -75,7 +80,11 @@ fn write_table(out: &mut impl Write, rules: &[&RuleMeta]) -> std::io::Result<()>
             [
                 rule.code.to_owned(),
                 rule.name.to_owned(),
-                if rule.aliases.is_empty() { "-".to_owned() } else { rule.aliases.join(",") },
+                if rule.aliases.is_empty() {
+                    "-".to_owned()
+                } else {
+                    rule.aliases.join(",")
+                },
                 rule.severity.as_str().to_owned(),
                 rule.category.as_str().to_owned(),
                 fixable(rule).to_owned(),

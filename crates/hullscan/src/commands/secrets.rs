@@ -9,10 +9,11 @@ use clap::Args;
 use hullscan_diagnostics::{FileReport, Location};
 use hullscan_secrets::{Allowlist, FileScan, ScanLimits, Scanner};
 use hullscan_text::{SourceFile, TextRange};
+use hullscan_workspace::{CliOverrides, ConfigMode, Resolver, SecretsAllowlist, Settings};
 use rayon::prelude::*;
 
 use crate::ExitStatus;
-use crate::output::OutputArgs;
+use crate::output::{FormatArg, OutputArgs};
 
 #[derive(Debug, Args)]
 pub struct SecretsArgs {
@@ -20,7 +21,8 @@ pub struct SecretsArgs {
     /// `.gitignore`/`.ignore`; hidden files are scanned, `.git` directories are not.
     #[arg(default_value = ".")]
     pub paths: Vec<PathBuf>,
-    /// Accept the finding with this fingerprint (repeatable).
+    /// Accept the finding with this fingerprint (repeatable; added to `hullscan.toml`'s
+    /// `[secrets] allow-fingerprints`).
     #[arg(long = "allow-fingerprint", value_name = "FINGERPRINT")]
     pub allow_fingerprints: Vec<String>,
     /// Skip files whose path matches this glob (repeatable; a pattern without `/` matches the
@@ -41,6 +43,13 @@ pub struct SecretsArgs {
     /// Exit 0 even when there are findings.
     #[arg(long)]
     pub exit_zero: bool,
+    /// Take the `[secrets]` allow-lists from this configuration file for every path, instead
+    /// of the nearest `hullscan.toml`/`.hullscan.toml` above each one.
+    #[arg(long, short = 'c', value_name = "FILE", conflicts_with = "no_config")]
+    pub config: Option<PathBuf>,
+    /// Ignore all configuration files (only the `--allow-*` options apply).
+    #[arg(long)]
+    pub no_config: bool,
     #[command(flatten)]
     pub output: OutputArgs,
 }
@@ -51,17 +60,50 @@ struct Target {
     display: String,
 }
 
+/// What a file's findings are checked against: the command line's allow-list (path globs
+/// match the path as reported) and its configuration's `[secrets]` table (globs relative to
+/// the configuration file).
+struct Allowed<'a> {
+    cli: &'a Allowlist,
+    config: &'a SecretsAllowlist,
+}
+
+impl Allowed<'_> {
+    fn path(&self, target: &Target) -> bool {
+        self.cli.allows_path(&target.display)
+            || target
+                .disk
+                .as_deref()
+                .is_some_and(|disk| self.config.allows_path(disk))
+    }
+
+    fn finding(&self, target: &Target, finding: &hullscan_secrets::Finding) -> bool {
+        self.cli.allows(Some(&target.display), finding)
+            || self.config.allows(target.disk.as_deref(), finding)
+    }
+}
+
 pub fn run(args: SecretsArgs) -> anyhow::Result<ExitStatus> {
-    let allowlist = Allowlist::from_lists(
+    hullscan_workspace::secrets::check_flags(&args.allow_fingerprints, &args.allow_detectors)?;
+    let cli_allowlist = Allowlist::from_lists(
         &args.allow_fingerprints,
         &args.allow_paths,
         &args.allow_detectors,
     )?;
+    let mode = match (&args.config, args.no_config) {
+        (Some(path), _) => ConfigMode::Pinned(path.clone()),
+        (None, true) => ConfigMode::None,
+        (None, false) => ConfigMode::Discover,
+    };
+    // The same discovery as `hullscan lint`: the nearest configuration above each file (or the
+    // working directory for stdin). Only its `[secrets]` table matters here, but the whole file
+    // is validated, as for every command.
+    let resolver = Resolver::new(mode, CliOverrides::default())?;
     let limits = ScanLimits {
         max_bytes: args.max_file_size,
         ..ScanLimits::default()
     };
-    let mut errors = 0usize;
+    let mut errors: Vec<String> = Vec::new();
     let mut targets = Vec::new();
     for path in &args.paths {
         if path.as_os_str() == "-" {
@@ -71,33 +113,63 @@ pub fn run(args: SecretsArgs) -> anyhow::Result<ExitStatus> {
             });
             continue;
         }
-        if !path.exists() {
-            eprintln!("hullscan: error: {}: no such file or directory", path.display());
-            errors += 1;
-            continue;
+        // A path that cannot be read is reported and skipped; the other paths are still scanned.
+        match std::fs::metadata(path) {
+            Ok(_) => collect(path, args.no_ignore, &mut targets, &mut errors),
+            Err(err) if err.kind() == std::io::ErrorKind::NotFound => {
+                errors.push(format!("{}: no such file or directory", path.display()));
+            }
+            Err(err) => errors.push(format!("{}: cannot access: {err}", path.display())),
         }
-        collect(path, args.no_ignore, &mut targets, &mut errors);
+    }
+    // Settings are resolved up front, so a configuration error stops the run before any output.
+    let mut settings: Vec<Arc<Settings>> = Vec::with_capacity(targets.len());
+    for target in &targets {
+        let lookup = target.disk.as_deref().unwrap_or(Path::new("-"));
+        settings.push(resolver.settings_for(lookup)?);
     }
     let scanner = Scanner::global();
     let results: Vec<Result<Option<FileReport>, String>> = targets
         .par_iter()
-        .map(|target| scan_target(scanner, target, limits, &allowlist))
+        .zip(settings.par_iter())
+        .map(|(target, settings)| {
+            let allowed = Allowed {
+                cli: &cli_allowlist,
+                config: &settings.secrets,
+            };
+            scan_target(scanner, target, limits, &allowed)
+        })
         .collect();
     let mut reports = Vec::new();
     for result in results {
         match result {
             Ok(Some(report)) => reports.push(report),
             Ok(None) => {}
-            Err(message) => {
-                eprintln!("hullscan: error: {message}");
-                errors += 1;
-            }
+            Err(message) => errors.push(message),
         }
     }
     reports.sort_by(|a, b| a.path.cmp(&b.path));
-    args.output.print(&reports)?;
     let findings = reports.iter().any(|r| !r.diagnostics.is_empty());
-    Ok(if errors > 0 {
+    // The human format's clean summary ("All checks passed.") would be false when a path could
+    // not be scanned; the machine formats still print their (empty) document.
+    if findings || errors.is_empty() || args.output.format != FormatArg::Human {
+        args.output.print(&reports)?;
+    }
+    for message in &errors {
+        eprintln!("hullscan: error: {message}");
+    }
+    if !errors.is_empty()
+        && !findings
+        && !targets.is_empty()
+        && args.output.format == FormatArg::Human
+    {
+        eprintln!(
+            "hullscan: no secrets found in the files that could be read, but the scan is incomplete ({} error{} above)",
+            errors.len(),
+            if errors.len() == 1 { "" } else { "s" },
+        );
+    }
+    Ok(if !errors.is_empty() {
         ExitStatus::Error
     } else if findings && !args.exit_zero {
         ExitStatus::Failure
@@ -106,7 +178,7 @@ pub fn run(args: SecretsArgs) -> anyhow::Result<ExitStatus> {
     })
 }
 
-fn collect(root: &Path, no_ignore: bool, targets: &mut Vec<Target>, errors: &mut usize) {
+fn collect(root: &Path, no_ignore: bool, targets: &mut Vec<Target>, errors: &mut Vec<String>) {
     if root.is_file() {
         targets.push(Target {
             disk: Some(root.to_owned()),
@@ -139,10 +211,7 @@ fn collect(root: &Path, no_ignore: bool, targets: &mut Vec<Target>, errors: &mut
                 });
             }
             Ok(_) => {}
-            Err(err) => {
-                eprintln!("hullscan: error: {err}");
-                *errors += 1;
-            }
+            Err(err) => errors.push(err.to_string()),
         }
     }
 }
@@ -151,9 +220,9 @@ fn scan_target(
     scanner: &Scanner,
     target: &Target,
     limits: ScanLimits,
-    allowlist: &Allowlist,
+    allowed: &Allowed<'_>,
 ) -> Result<Option<FileReport>, String> {
-    if allowlist.allows_path(&target.display) {
+    if allowed.path(target) {
         return Ok(None);
     }
     // Read the scanned window plus one byte, so a larger file is known to be larger.
@@ -184,7 +253,9 @@ fn scan_target(
             (bytes, total)
         }
     };
-    let window = &bytes[..bytes.len().min(usize::try_from(limits.max_bytes).unwrap_or(usize::MAX))];
+    let window = &bytes[..bytes
+        .len()
+        .min(usize::try_from(limits.max_bytes).unwrap_or(usize::MAX))];
     // Invalid UTF-8 is scanned after lossy conversion, so ranges index the text the report
     // carries; secrets are ASCII and survive it.
     let text = match std::str::from_utf8(window) {
@@ -198,7 +269,7 @@ fn scan_target(
     }
     let note = scan.truncation_note();
     scan.findings
-        .retain(|finding| !allowlist.allows(Some(&target.display), finding));
+        .retain(|finding| !allowed.finding(target, finding));
     if scan.findings.is_empty() {
         return Ok(None);
     }

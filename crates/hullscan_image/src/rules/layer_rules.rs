@@ -264,7 +264,11 @@ fn check_secret_files(image: &Image, out: &mut Vec<Diagnostic>) {
             let path = files.path(entry);
             let content = files.captured(entry_number as u32);
             // A file the secrets engine found something in is reported by that finding.
-            if files.secrets.iter().any(|(e, _, _)| *e == entry_number as u32) {
+            if files
+                .secrets
+                .iter()
+                .any(|(e, _, _)| *e == entry_number as u32)
+            {
                 continue;
             }
             let Some(reason) = secret_file_reason(path, content) else {
@@ -316,7 +320,11 @@ fn check_secret_contents(image: &Image, out: &mut Vec<Diagnostic>) {
                 entry: *entry_number,
             });
             let where_note = match hidden_by {
-                None => format!("in /{path}:{}, added by {}", finding.line, describe_layer(image, layer_number)),
+                None => format!(
+                    "in /{path}:{}, added by {}",
+                    finding.line,
+                    describe_layer(image, layer_number)
+                ),
                 Some(hider) => format!(
                     "in /{path}:{}, added by {} and only hidden by {}, so it is still in the image",
                     finding.line,

@@ -1,7 +1,7 @@
 //! One rule per detector family (`HS701`–`HS709`); the detector id is in each message.
 
-use hullscan_diagnostics::{RuleMeta, declare_rule};
 use crate::Family;
+use hullscan_diagnostics::{RuleMeta, declare_rule};
 
 declare_rule! {
     /// ## What it does
@@ -263,7 +263,7 @@ declare_rule! {
     };
 }
 
-    /// Every secrets rule, in code order.
+/// Every secrets rule, in code order.
 pub static RULES: &[&RuleMeta] = &[
     &PRIVATE_KEY,
     &CLOUD_CREDENTIAL,
@@ -276,7 +276,7 @@ pub static RULES: &[&RuleMeta] = &[
     &GENERIC_SECRET,
 ];
 
-    /// The rule a detector family reports under.
+/// The rule a detector family reports under.
 pub fn rule_for(family: Family) -> &'static RuleMeta {
     match family {
         Family::PrivateKey => &PRIVATE_KEY,

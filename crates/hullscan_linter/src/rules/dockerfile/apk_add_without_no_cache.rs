@@ -1,10 +1,10 @@
 //! HS219: `apk add` without `--no-cache`.
 
-use hullscan_diagnostics::{Applicability, Diagnostic, Edit, Fix, Location, declare_rule};
+use hullscan_diagnostics::{Applicability, Edit, declare_rule};
 use hullscan_dockerfile::Instruction;
 use hullscan_shell::tools::apk;
 
-use super::shell_facts::{has_cache_mount, run_commands};
+use super::shell_facts::{RunFinding, has_cache_mount, run_commands};
 use crate::checker::Checker;
 
 declare_rule! {
@@ -58,6 +58,7 @@ pub(crate) fn apk_add_without_no_cache(
     }) {
         return;
     }
+    let mut finding = RunFinding::default();
     for command in run_commands(checker, index) {
         let Some(apk) = apk(&command.invocation) else {
             continue;
@@ -69,18 +70,13 @@ pub(crate) fn apk_add_without_no_cache(
             continue;
         };
         let at = command.script.file_range(add.range).end();
-        checker.report(
-            Diagnostic::new(
-                &APK_ADD_WITHOUT_NO_CACHE,
-                "`apk add` without `--no-cache` keeps the package index in this layer",
-                Location::Text(command.range()),
-            )
-            .with_help("Add `--no-cache`")
-            .with_fix(Fix::new(
-                "Add `--no-cache`",
-                vec![Edit::insertion(" --no-cache", at)],
-                Applicability::Safe,
-            )),
-        );
+        finding.add(command.range(), Some(Edit::insertion(" --no-cache", at)));
     }
+    finding.report(
+        checker,
+        &APK_ADD_WITHOUT_NO_CACHE,
+        "`apk add` without `--no-cache` keeps the package index in this layer",
+        "Add `--no-cache`",
+        Applicability::Safe,
+    );
 }

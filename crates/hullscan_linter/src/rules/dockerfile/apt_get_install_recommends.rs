@@ -1,10 +1,10 @@
 //! HS215: `apt-get install` without `--no-install-recommends`.
 
-use hullscan_diagnostics::{Applicability, Diagnostic, Edit, Fix, Location, declare_rule};
+use hullscan_diagnostics::{Applicability, Edit, declare_rule};
 use hullscan_dockerfile::Instruction;
 use hullscan_shell::tools::{AptTool, apt};
 
-use super::shell_facts::run_commands;
+use super::shell_facts::{RunFinding, run_commands};
 use crate::checker::Checker;
 
 declare_rule! {
@@ -50,6 +50,7 @@ declare_rule! {
 
 /// HS215
 pub(crate) fn apt_get_install_recommends(checker: &mut Checker, index: usize, _: &Instruction) {
+    let mut finding = RunFinding::default();
     for command in run_commands(checker, index) {
         let Some(apt) = apt(&command.invocation) else {
             continue;
@@ -61,17 +62,16 @@ pub(crate) fn apt_get_install_recommends(checker: &mut Checker, index: usize, _:
             continue;
         };
         let at = command.script.file_range(install.range).end();
-        let diagnostic = Diagnostic::new(
-            &APT_GET_INSTALL_RECOMMENDS,
-            "`apt-get install` without `--no-install-recommends` also installs recommended packages",
-            Location::Text(command.range()),
-        )
-        .with_help("Add `--no-install-recommends`")
-        .with_fix(Fix::new(
-            "Add `--no-install-recommends`",
-            vec![Edit::insertion(" --no-install-recommends", at)],
-            Applicability::DisplayOnly,
-        ));
-        checker.report(diagnostic);
+        finding.add(
+            command.range(),
+            Some(Edit::insertion(" --no-install-recommends", at)),
+        );
     }
+    finding.report(
+        checker,
+        &APT_GET_INSTALL_RECOMMENDS,
+        "`apt-get install` without `--no-install-recommends` also installs recommended packages",
+        "Add `--no-install-recommends`",
+        Applicability::DisplayOnly,
+    );
 }

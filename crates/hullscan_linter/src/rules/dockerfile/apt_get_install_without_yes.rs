@@ -1,10 +1,10 @@
 //! HS214: `apt-get install` without `-y`.
 
-use hullscan_diagnostics::{Applicability, Diagnostic, Edit, Fix, Location, declare_rule};
+use hullscan_diagnostics::{Applicability, Edit, declare_rule};
 use hullscan_dockerfile::Instruction;
 use hullscan_shell::tools::{AptTool, apt};
 
-use super::shell_facts::run_commands;
+use super::shell_facts::{RunFinding, run_commands};
 use crate::checker::Checker;
 
 declare_rule! {
@@ -47,6 +47,7 @@ declare_rule! {
 
 /// HS214
 pub(crate) fn apt_get_install_without_yes(checker: &mut Checker, index: usize, _: &Instruction) {
+    let mut finding = RunFinding::default();
     for command in run_commands(checker, index) {
         let Some(apt) = apt(&command.invocation) else {
             continue;
@@ -58,17 +59,13 @@ pub(crate) fn apt_get_install_without_yes(checker: &mut Checker, index: usize, _
             continue;
         };
         let at = command.script.file_range(install.range).end();
-        let diagnostic = Diagnostic::new(
-            &APT_GET_INSTALL_WITHOUT_YES,
-            "`apt-get install` without `-y` aborts at its confirmation prompt",
-            Location::Text(command.range()),
-        )
-        .with_help("Add `-y`")
-        .with_fix(Fix::new(
-            "Add `-y`",
-            vec![Edit::insertion(" -y", at)],
-            Applicability::Safe,
-        ));
-        checker.report(diagnostic);
+        finding.add(command.range(), Some(Edit::insertion(" -y", at)));
     }
+    finding.report(
+        checker,
+        &APT_GET_INSTALL_WITHOUT_YES,
+        "`apt-get install` without `-y` aborts at its confirmation prompt",
+        "Add `-y`",
+        Applicability::Safe,
+    );
 }

@@ -1,10 +1,10 @@
 //! HS227: `apt` (the interactive front end) in `RUN`.
 
-use hullscan_diagnostics::{Applicability, Diagnostic, Edit, Fix, Location, declare_rule};
+use hullscan_diagnostics::{Applicability, Edit, declare_rule};
 use hullscan_dockerfile::Instruction;
 use hullscan_shell::tools::{AptTool, apt};
 
-use super::shell_facts::run_commands;
+use super::shell_facts::{RunFinding, run_commands};
 use crate::checker::Checker;
 
 declare_rule! {
@@ -59,6 +59,7 @@ const SAME_AS_APT_GET: &[&str] = &[
 
 /// HS227
 pub(crate) fn apt_in_run(checker: &mut Checker, index: usize, _: &Instruction) {
+    let mut finding = RunFinding::default();
     for command in run_commands(checker, index) {
         let Some(apt) = apt(&command.invocation) else {
             continue;
@@ -66,27 +67,19 @@ pub(crate) fn apt_in_run(checker: &mut Checker, index: usize, _: &Instruction) {
         if apt.tool != AptTool::Apt {
             continue;
         }
-        let mut diagnostic = Diagnostic::new(
-            &APT_IN_RUN,
-            "`apt` is meant for interactive use; scripts should use `apt-get`",
-            Location::Text(command.range()),
-        )
-        .with_help("Use `apt-get` (or `apt-cache` for queries)");
         let name_word = command.invocation.name_word;
-        if apt
+        let edit = (apt
             .subcommand
             .is_some_and(|word| SAME_AS_APT_GET.contains(&word.value()))
-            && name_word.value() == "apt"
-        {
-            diagnostic = diagnostic.with_fix(Fix::new(
-                "Replace `apt` with `apt-get`",
-                vec![Edit::replacement(
-                    "apt-get",
-                    command.script.file_range(name_word.range),
-                )],
-                Applicability::Unsafe,
-            ));
-        }
-        checker.report(diagnostic);
+            && name_word.value() == "apt")
+            .then(|| Edit::replacement("apt-get", command.script.file_range(name_word.range)));
+        finding.add(command.range(), edit);
     }
+    finding.report(
+        checker,
+        &APT_IN_RUN,
+        "`apt` is meant for interactive use; scripts should use `apt-get`",
+        "Use `apt-get` (or `apt-cache` for queries)",
+        Applicability::Unsafe,
+    );
 }

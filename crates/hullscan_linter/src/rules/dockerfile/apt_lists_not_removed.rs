@@ -11,9 +11,10 @@ use crate::run_script::run_of;
 declare_rule! {
     /// ## What it does
     /// Finds a `RUN` that runs `apt-get update` (or `apt`/`aptitude update`) but does not
-    /// `rm -rf /var/lib/apt/lists/*` before it ends, in a stage that ships (the last stage, or
-    /// one a later stage is built `FROM`). A RUN that keeps the lists on a cache or tmpfs mount
-    /// (`/var/lib/apt/lists`, or both `/var/lib/apt` and `/var/cache/apt`) is fine.
+    /// `rm -rf /var/lib/apt/lists/*` (or `apt-get dist-clean`) before it ends, in a stage that
+    /// ships (the last stage, or one a later stage is built `FROM`). A RUN that keeps the lists
+    /// on a cache or tmpfs mount (`/var/lib/apt/lists`, or both `/var/lib/apt` and
+    /// `/var/cache/apt`) is fine.
     ///
     /// ## Why is this bad?
     /// `apt-get update` downloads the package index, tens of megabytes that nothing in the
@@ -75,12 +76,13 @@ pub(crate) fn apt_lists_not_removed(
     else {
         return;
     };
+    // `rm` of the lists, or `apt-get dist-clean` (apt 2.7+), which removes them.
     let removes_lists = commands.iter().any(|command| {
         rm(&command.invocation).is_some_and(|rm| {
             rm.paths
                 .iter()
                 .any(|path| path.value().starts_with("/var/lib/apt/lists"))
-        })
+        }) || apt(&command.invocation).is_some_and(|apt| apt.is("dist-clean"))
     });
     if removes_lists || apt_lists_on_mount(instruction) || !stage_is_shipped(checker, index) {
         return;

@@ -66,8 +66,7 @@ pub(crate) fn check_tags(checker: &mut Checker, problem: TagProblem) {
                 word.value
             ),
         };
-        let mut diagnostic =
-            Diagnostic::new(problem.rule(), message, Location::Text(word.range));
+        let mut diagnostic = Diagnostic::new(problem.rule(), message, Location::Text(word.range));
 
         let repository = short_repository(&image);
         let inferred = if via_args {

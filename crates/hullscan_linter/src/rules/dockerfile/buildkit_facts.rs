@@ -150,15 +150,67 @@ const IMAGE_ENV: &[(&str, &[&str])] = &[
     ("julia", &["JULIA_PATH", "JULIA_VERSION"]),
     ("haskell", &["GHC", "CABAL_INSTALL", "STACK", "LANG"]),
     (
+        "micromamba",
+        &[
+            "MAMBA_USER",
+            "MAMBA_USER_ID",
+            "MAMBA_USER_GID",
+            "MAMBA_ROOT_PREFIX",
+            "MAMBA_EXE",
+            "ENV_NAME",
+        ],
+    ),
+    (
         "dotnet",
         &[
             "DOTNET_VERSION",
             "ASPNET_VERSION",
             "ASPNETCORE_HTTP_PORTS",
             "DOTNET_RUNNING_IN_CONTAINER",
+            "APP_UID",
+        ],
+    ),
+    // Jupyter's docker-stacks (`base-notebook`, `scipy-notebook`, ...).
+    (
+        "notebook",
+        &[
+            "NB_USER",
+            "NB_UID",
+            "NB_GID",
+            "CONDA_DIR",
+            "HOME",
+            "SHELL",
+            "LANG",
+        ],
+    ),
+    // Source-to-image builder images (`s2i-base`, `s2i-core`, ...).
+    (
+        "s2i",
+        &[
+            "STI_SCRIPTS_PATH",
+            "STI_SCRIPTS_URL",
+            "APP_ROOT",
+            "HOME",
+            "PLATFORM",
+            "SUMMARY",
+            "DESCRIPTION",
         ],
     ),
 ];
+
+/// Whether a table entry names this image: its last path component is the entry, starts with
+/// `entry-` (`python-39`, `s2i-base`) or ends with `-entry` (`scipy-notebook`); .NET images are
+/// matched anywhere under `dotnet/`.
+fn image_matches(entry: &str, repository: &str, last: &str) -> bool {
+    last == entry
+        || last
+            .strip_prefix(entry)
+            .is_some_and(|rest| rest.starts_with('-'))
+        || last
+            .strip_suffix(entry)
+            .is_some_and(|rest| rest.ends_with('-'))
+        || (entry == "dotnet" && repository.contains("dotnet/"))
+}
 
 /// Whether the base image of the stage holding instruction `index` (following `FROM <stage>`
 /// up to the image) is known to define `name` in its config.
@@ -186,9 +238,7 @@ pub(crate) fn base_image_defines(model: &SemanticModel<'_>, index: usize, name: 
                 let last = repository.rsplit('/').next().unwrap_or(repository);
                 return IMAGE_ENV
                     .iter()
-                    .filter(|(image, _)| {
-                        *image == last || (*image == "dotnet" && repository.contains("dotnet"))
-                    })
+                    .filter(|(image, _)| image_matches(image, repository, last))
                     .any(|(_, names)| names.contains(&name));
             }
         }

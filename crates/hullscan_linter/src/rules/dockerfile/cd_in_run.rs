@@ -54,6 +54,8 @@ pub(crate) fn cd_in_run(checker: &mut Checker, index: usize, _: &Instruction) {
                 command.range(),
                 Some("Set the directory with `WORKDIR <dir>` before this instruction"),
             );
+            // One finding per RUN, as hadolint reports.
+            return;
         }
     }
 }

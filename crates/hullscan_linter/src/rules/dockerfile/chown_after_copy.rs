@@ -88,7 +88,9 @@ pub(crate) fn chown_after_copy(checker: &mut Checker) {
                         copies.push(copied);
                     }
                 }
-                Keyword::Run if !copies.is_empty() => check_run(checker, index, instruction, &copies),
+                Keyword::Run if !copies.is_empty() => {
+                    check_run(checker, index, instruction, &copies)
+                }
                 _ => {}
             }
         }
@@ -110,7 +112,11 @@ fn copied(checker: &Checker, index: usize, instruction: &Instruction) -> Option<
         for (source, _) in sources {
             let source = unquote(source).trim_end_matches('/');
             let name = source.rsplit('/').next().unwrap_or(source);
-            if name.is_empty() || name == "." || name.contains(['*', '?', '[', '$']) || source.contains("://") {
+            if name.is_empty()
+                || name == "."
+                || name.contains(['*', '?', '[', '$'])
+                || source.contains("://")
+            {
                 continue;
             }
             entries.push(format!("{}/{name}", destination.trim_end_matches('/')));
@@ -142,7 +148,7 @@ fn check_run(checker: &Checker, index: usize, instruction: &Instruction, copies:
     // After a `cd`, relative paths no longer resolve against WORKDIR.
     let mut changed_directory = false;
     let single_command = commands.len() == 1 && !script.script.has_errors();
-    for command in &commands {
+    for command in commands {
         let invocation = &command.invocation;
         if tools::cd(invocation).is_some() {
             changed_directory = true;
@@ -165,7 +171,7 @@ fn check_run(checker: &Checker, index: usize, instruction: &Instruction, copies:
             };
             // The latest copy that put files at or under the path.
             let Some(copy) = copies.iter().rev().find(|copy| {
-                copy.entries.iter().any(|entry| *entry == path)
+                copy.entries.contains(&path)
                     || (recursive && is_within(&copy.destination, &path) && path != "/")
             }) else {
                 continue;
@@ -185,7 +191,10 @@ fn check_run(checker: &Checker, index: usize, instruction: &Instruction, copies:
                 Location::Text(command.range()),
             )
             .with_related(Location::Text(copy_instruction.range), "the files are copied here");
-            let help = format!("Set it while copying: `{} {flag}=…`", copy_instruction.keyword.as_str());
+            let help = format!(
+                "Set it while copying: `{} {flag}=…`",
+                copy_instruction.keyword.as_str()
+            );
             let fix = if single_command && path == copy.destination {
                 mechanical_fix(checker, copy, copy_instruction, instruction, &change)
             } else {
@@ -221,9 +230,9 @@ fn mechanical_fix(
     let mut end = run.range.end();
     let rest = text.get(end.to_usize()..).unwrap_or_default();
     if rest.starts_with("\r\n") {
-        end = end + TextSize::new(2);
+        end = TextSize::new(end.to_u32() + 2);
     } else if rest.starts_with('\n') {
-        end = end + TextSize::new(1);
+        end = TextSize::new(end.to_u32() + 1);
     }
     let title = format!(
         "Use `{} --{flag}={value}` and drop the `RUN`",
@@ -232,7 +241,10 @@ fn mechanical_fix(
     Some(Fix::new(
         title,
         vec![
-            Edit::insertion(format!(" --{flag}={value}"), copy_instruction.keyword_range.end()),
+            Edit::insertion(
+                format!(" --{flag}={value}"),
+                copy_instruction.keyword_range.end(),
+            ),
             Edit::deletion(TextRange::new(run.range.start(), end)),
         ],
         Applicability::Unsafe,
@@ -241,4 +253,51 @@ fn mechanical_fix(
 
 fn is_octal(mode: &str) -> bool {
     (3..=4).contains(&mode.len()) && mode.bytes().all(|b| (b'0'..=b'7').contains(&b))
+}
+
+#[cfg(test)]
+mod tests {
+    use hullscan_diagnostics::{Applicability, apply_fixes};
+    use hullscan_text::SourceFile;
+
+    use crate::LinterSettings;
+
+    use super::CHOWN_AFTER_COPY;
+
+    fn fixed(text: &str) -> String {
+        let parse = hullscan_dockerfile::parse(text);
+        let model = hullscan_semantic::SemanticModel::new(&parse.dockerfile);
+        let source = SourceFile::new("Dockerfile", text);
+        let found = crate::check_dockerfile(
+            &source,
+            &parse,
+            &model,
+            &LinterSettings::for_rule(&CHOWN_AFTER_COPY),
+        );
+        apply_fixes(
+            text,
+            found.iter().filter_map(|d| d.fix.as_ref()),
+            Applicability::Unsafe,
+        )
+        .text
+    }
+
+    #[test]
+    fn moves_owner_and_mode_into_the_copy() {
+        assert_eq!(
+            fixed(
+                "FROM node:22-slim\nWORKDIR /app\nCOPY . .\nRUN chown -R node:node /app\nUSER node\n"
+            ),
+            "FROM node:22-slim\nWORKDIR /app\nCOPY --chown=node:node . .\nUSER node\n"
+        );
+        assert_eq!(
+            fixed("FROM alpine:3.20\nCOPY run.sh /run.sh\nRUN chmod 755 /run.sh\n"),
+            "FROM alpine:3.20\nCOPY --chmod=755 run.sh /run.sh\n"
+        );
+        // Symbolic modes and RUNs doing more than the chown are reported without a fix.
+        let text = "FROM alpine:3.20\nCOPY run.sh /run.sh\nRUN chmod +x /run.sh\n";
+        assert_eq!(fixed(text), text);
+        let text = "FROM alpine:3.20\nCOPY . /app\nRUN chown -R app /app && echo ok\n";
+        assert_eq!(fixed(text), text);
+    }
 }

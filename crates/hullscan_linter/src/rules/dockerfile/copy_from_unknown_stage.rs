@@ -50,7 +50,7 @@ declare_rule! {
 /// many stages start before it (the current one excluded).
 pub(crate) fn earlier_stages(checker: &Checker, index: usize) -> (Vec<String>, usize) {
     let mut names = Vec::new();
-    let mut count = 0;
+    let mut count: usize = 0;
     for instruction in &checker.instructions()[..index] {
         if instruction.keyword != Keyword::From {
             continue;
@@ -64,7 +64,7 @@ pub(crate) fn earlier_stages(checker: &Checker, index: usize) -> (Vec<String>, u
     }
     // The stage holding `index` is not "earlier".
     let current = usize::from(checker.model.stage_of(index).is_some());
-    (names, count - current)
+    (names, count.saturating_sub(current))
 }
 
 /// HS222

@@ -60,7 +60,10 @@ pub(crate) fn copy_relative_destination_without_workdir(
     let Some((destination, range)) = words.last() else {
         return;
     };
-    if words.len() < 2 || is_absolute_or_variable(unquoted(destination)) {
+    // Quotes may wrap only part of the word (`"${HOME}"/x`); what counts is how it starts.
+    if words.len() < 2
+        || is_absolute_or_variable(unquoted(destination).trim_start_matches(['"', '\'']))
+    {
         return;
     }
     let instructions = checker.instructions();

@@ -76,7 +76,7 @@ pub(crate) fn dnf_unpinned_package(checker: &mut Checker, index: usize, _: &Inst
     }
     let instructions = checker.instructions();
     let mut known_names: Option<Vec<&str>> = None;
-    for command in &commands {
+    for command in commands {
         let Some(rpm) = rpm(&command.invocation) else {
             continue;
         };

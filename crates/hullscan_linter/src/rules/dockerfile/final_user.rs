@@ -46,8 +46,8 @@ pub(crate) fn final_user(checker: &Checker) -> Option<FinalUser> {
             if !expansion.unmatched.is_empty() || !is_root(&expansion.value) {
                 return Some(FinalUser::Other);
             }
-            let inherited_from = (stage.index != final_stage.index)
-                .then(|| stage.display_name().into_owned());
+            let inherited_from =
+                (stage.index != final_stage.index).then(|| stage.display_name().into_owned());
             return Some(FinalUser::Root {
                 user: word.range,
                 inherited_from,
@@ -69,11 +69,11 @@ pub(crate) fn final_user(checker: &Checker) -> Option<FinalUser> {
 /// The index of the last top-level `USER` instruction of a stage.
 fn last_user(checker: &Checker, stage: &Stage) -> Option<usize> {
     let instructions = checker.instructions();
-    stage
-        .instructions
-        .clone()
-        .rev()
-        .find(|index| instructions.get(*index).is_some_and(|i| i.keyword == Keyword::User))
+    stage.instructions.clone().rev().find(|index| {
+        instructions
+            .get(*index)
+            .is_some_and(|i| i.keyword == Keyword::User)
+    })
 }
 
 /// `root`, `0`, or either with a group (`root:root`, `0:0`, `root:staff`).
@@ -101,7 +101,9 @@ mod tests {
         for user in ["app", "1000", "1000:0", "rootless", "nobody:root", ""] {
             assert!(!is_root(user), "{user}");
         }
-        assert!(sets_non_root_user_by_name("gcr.io/distroless/static:nonroot"));
+        assert!(sets_non_root_user_by_name(
+            "gcr.io/distroless/static:nonroot"
+        ));
         assert!(!sets_non_root_user_by_name("debian:12"));
     }
 }

@@ -52,7 +52,9 @@ declare_rule! {
 /// HS408
 pub(crate) fn healthcheck_tool_missing(checker: &mut Checker) {
     let chain = practice_facts::final_chain(checker);
-    let Some((_, healthcheck)) = practice_facts::last_in_chain(checker, &chain, Keyword::Healthcheck) else {
+    let Some((_, healthcheck)) =
+        practice_facts::last_in_chain(checker, &chain, Keyword::Healthcheck)
+    else {
         return;
     };
     if is_none(&healthcheck.args) {
@@ -89,7 +91,10 @@ pub(crate) fn healthcheck_tool_missing(checker: &mut Checker) {
             Distro::Distroless => "distroless images have no `curl` or `wget`".to_owned(),
             Distro::Scratch => "`scratch` has no programs at all".to_owned(),
             Distro::Alpine => "Alpine has busybox `wget`, not `curl`".to_owned(),
-            _ => format!("`{}:{tag}` has neither `curl` nor `wget`", image.short_name()),
+            _ => format!(
+                "`{}:{tag}` has neither `curl` nor `wget`",
+                image.short_name()
+            ),
         };
         let help = if distro == Distro::Alpine {
             "Use busybox `wget -q --spider http://localhost:<port>/<path>`, or install curl (`apk add --no-cache curl`)"
@@ -117,10 +122,17 @@ fn provided(checker: &Checker, indices: &[usize], tool: &str) -> bool {
             Keyword::Run => {
                 practice_facts::installed_packages(checker, index)
                     .iter()
-                    .any(|name| name.trim_matches(['"', '\'']) == tool || name.starts_with(&format!("{tool}=")))
-                    || checker.slice(instruction.range).contains(&format!("/{tool}"))
+                    .any(|name| {
+                        name.trim_matches(['"', '\'']) == tool
+                            || name.starts_with(&format!("{tool}="))
+                    })
+                    || checker
+                        .slice(instruction.range)
+                        .contains(&format!("/{tool}"))
             }
-            Keyword::Copy | Keyword::Add => copy_words(instruction).iter().any(|(word, _)| word.contains(tool)),
+            Keyword::Copy | Keyword::Add => copy_words(instruction)
+                .iter()
+                .any(|(word, _)| word.contains(tool)),
             _ => false,
         }
     })

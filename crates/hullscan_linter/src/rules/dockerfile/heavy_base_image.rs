@@ -11,7 +11,9 @@ declare_rule! {
     /// Finds a final stage built on the full variant of an official image that also comes in
     /// a slim variant: `python`, `node`, `ruby`, `perl`, `debian` and `openjdk`-style images
     /// with no `slim`, `alpine` or similar in the tag (`python:3.12`, `node:22`,
-    /// `debian:bookworm`). Full `ubuntu` images are fine; they are already small.
+    /// `debian:bookworm`). Full `ubuntu` images are fine; they are already small. Images with
+    /// no `EXPOSE` and no command other than a bare shell or REPL (development environments,
+    /// base images) are left alone.
     ///
     /// ## Why is this bad?
     /// The full language images are built on `buildpack-deps`: compilers, headers, version
@@ -60,6 +62,9 @@ pub(crate) fn heavy_base_image(checker: &mut Checker) {
     let Some(word) = root.image_word else {
         return;
     };
+    if !practice_facts::looks_like_application(checker, &chain) {
+        return;
+    }
     let Some(slim_tag) = slim_variant(&image) else {
         return;
     };
@@ -80,11 +85,18 @@ pub(crate) fn heavy_base_image(checker: &mut Checker) {
     // Replace the tag only when it is written out literally.
     let literal = &word.value;
     let edit = match &image.tag {
-        Some(tag) if literal.to_ascii_lowercase().ends_with(&format!(":{tag}")) => Some(Edit::replacement(
-            slim_tag.clone(),
-            TextRange::new(word.range.end() - TextSize::of(tag.as_str()), word.range.end()),
-        )),
-        None if !literal.contains(['$', '@', ':']) => Some(Edit::insertion(format!(":{slim_tag}"), word.range.end())),
+        Some(tag) if literal.to_ascii_lowercase().ends_with(&format!(":{tag}")) => {
+            Some(Edit::replacement(
+                slim_tag.clone(),
+                TextRange::new(
+                    word.range.end() - TextSize::of(tag.as_str()),
+                    word.range.end(),
+                ),
+            ))
+        }
+        None if !literal.contains(['$', '@', ':']) => {
+            Some(Edit::insertion(format!(":{slim_tag}"), word.range.end()))
+        }
         _ => None,
     };
     diagnostic = diagnostic.with_help(title.clone());
@@ -103,7 +115,17 @@ fn slim_variant(image: &BaseImage) -> Option<String> {
         return None;
     }
     let tag = image.tag.clone().unwrap_or_else(|| "latest".to_owned());
-    let small = ["slim", "alpine", "distroless", "windowsservercore", "nanoserver", "jre", "busybox", "minimal", "chiseled"];
+    let small = [
+        "slim",
+        "alpine",
+        "distroless",
+        "windowsservercore",
+        "nanoserver",
+        "jre",
+        "busybox",
+        "minimal",
+        "chiseled",
+    ];
     if small.iter().any(|marker| tag.contains(marker)) {
         return None;
     }
@@ -117,7 +139,10 @@ fn slim_variant(image: &BaseImage) -> Option<String> {
         "python" | "ruby" | "perl" => Some(match (tag.as_str(), codename) {
             ("latest", _) => "slim".to_owned(),
             (_, Some(codename)) if tag == codename => format!("slim-{codename}"),
-            (_, Some(codename)) => format!("{}-slim-{codename}", tag.trim_end_matches(codename).trim_end_matches('-')),
+            (_, Some(codename)) => format!(
+                "{}-slim-{codename}",
+                tag.trim_end_matches(codename).trim_end_matches('-')
+            ),
             (_, None) => format!("{tag}-slim"),
         }),
         // `22-bookworm-slim`: node puts it after.
@@ -144,11 +169,20 @@ mod tests {
     #[test]
     fn slim_tags() {
         assert_eq!(slim("python", Some("3.12")).as_deref(), Some("3.12-slim"));
-        assert_eq!(slim("python", Some("3.12-bookworm")).as_deref(), Some("3.12-slim-bookworm"));
+        assert_eq!(
+            slim("python", Some("3.12-bookworm")).as_deref(),
+            Some("3.12-slim-bookworm")
+        );
         assert_eq!(slim("python", None).as_deref(), Some("slim"));
         assert_eq!(slim("node", Some("22")).as_deref(), Some("22-slim"));
-        assert_eq!(slim("node", Some("22-bookworm")).as_deref(), Some("22-bookworm-slim"));
-        assert_eq!(slim("debian", Some("bookworm")).as_deref(), Some("bookworm-slim"));
+        assert_eq!(
+            slim("node", Some("22-bookworm")).as_deref(),
+            Some("22-bookworm-slim")
+        );
+        assert_eq!(
+            slim("debian", Some("bookworm")).as_deref(),
+            Some("bookworm-slim")
+        );
         assert_eq!(slim("python", Some("3.12-slim")), None);
         assert_eq!(slim("node", Some("22-alpine")), None);
         assert_eq!(slim("ubuntu", Some("24.04")), None);

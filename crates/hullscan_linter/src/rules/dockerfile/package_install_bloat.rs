@@ -59,26 +59,41 @@ declare_rule! {
 }
 
 /// HS406
-pub(crate) fn package_install_bloat(checker: &mut Checker, index: usize, instruction: &Instruction) {
+pub(crate) fn package_install_bloat(
+    checker: &mut Checker,
+    index: usize,
+    instruction: &Instruction,
+) {
     if !stage_is_shipped(checker, index) {
         return;
     }
     let commands = run_commands(checker, index);
     let npm_cleaned = commands.iter().any(|command| {
-        tools::node_package_manager(&command.invocation).is_some_and(|npm| npm.tool == NodeTool::Npm && npm.is("cache"))
+        tools::node_package_manager(&command.invocation)
+            .is_some_and(|npm| npm.tool == NodeTool::Npm && npm.is("cache"))
     }) || has_cache_mount(instruction, |target| target.contains(".npm"));
-    for command in &commands {
+    for command in commands {
         let invocation = &command.invocation;
         let problem = if let Some(rpm) = tools::rpm(invocation) {
             let weak_off = invocation.args.iter().any(|word| {
                 let text = word.value().to_ascii_lowercase();
-                text.contains("install_weak_deps=false") || text.contains("install_weak_deps=0") || text.contains("install_weak_deps=no")
+                text.contains("install_weak_deps=false")
+                    || text.contains("install_weak_deps=0")
+                    || text.contains("install_weak_deps=no")
             });
             (matches!(rpm.tool, RpmTool::Dnf | RpmTool::Microdnf) && rpm.is("install") && !weak_off)
-                .then_some(("installs weak dependencies", "add `--setopt=install_weak_deps=False`"))
+                .then_some((
+                    "installs weak dependencies",
+                    "add `--setopt=install_weak_deps=False`",
+                ))
         } else if let Some(zypper) = tools::zypper(invocation) {
-            (zypper.subcommand.is_some_and(|w| matches!(w.value(), "install" | "in"))
-                && !invocation.args.iter().any(|w| w.value() == "--no-recommends"))
+            (zypper
+                .subcommand
+                .is_some_and(|w| matches!(w.value(), "install" | "in"))
+                && !invocation
+                    .args
+                    .iter()
+                    .any(|w| w.value() == "--no-recommends"))
             .then_some(("installs recommended packages", "add `--no-recommends`"))
         } else if let Some(npm) = tools::node_package_manager(invocation) {
             (npm.tool == NodeTool::Npm

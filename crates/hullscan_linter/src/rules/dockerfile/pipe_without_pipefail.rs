@@ -92,7 +92,7 @@ fn shell_at(instructions: &[Instruction], index: usize) -> Option<Vec<&str>> {
 
 /// A `# hadolint shell=<name>` pragma before instruction `index` (it names a non-POSIX shell
 /// for files that rely on the base image's SHELL).
-fn pragma_shell<'a>(checker: &Checker<'a>, instruction: &Instruction) -> Option<&'a str> {
+fn pragma_shell<'a>(checker: &Checker<'a, '_>, instruction: &Instruction) -> Option<&'a str> {
     checker
         .parse
         .dockerfile

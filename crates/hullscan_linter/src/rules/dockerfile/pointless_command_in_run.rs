@@ -58,6 +58,8 @@ pub(crate) fn pointless_command_in_run(checker: &mut Checker, index: usize, _: &
                 command.range(),
                 Some("Remove the command; start long-running programs from `CMD`/`ENTRYPOINT`"),
             );
+            // One finding per RUN, as hadolint reports.
+            return;
         }
     }
 }

@@ -11,7 +11,7 @@ use crate::rules::dockerfile::shell_facts::run_commands;
 
 /// The final stage followed by the stages it is built `FROM`, nearest first. Empty when the
 /// file has no stage or the final stage is a Windows stage (whose conventions differ).
-pub(crate) fn final_chain<'a>(checker: &Checker<'a>) -> Vec<&'a Stage<'a>> {
+pub(crate) fn final_chain<'a>(checker: &Checker<'a, '_>) -> Vec<&'a Stage<'a>> {
     let model = checker.model;
     let Some(last) = model.final_stage() else {
         return Vec::new();
@@ -23,7 +23,7 @@ pub(crate) fn final_chain<'a>(checker: &Checker<'a>) -> Vec<&'a Stage<'a>> {
 }
 
 /// Stage `index` followed by the stages it is built `FROM`, nearest first.
-pub(crate) fn chain_of<'a>(checker: &Checker<'a>, index: usize) -> Vec<&'a Stage<'a>> {
+pub(crate) fn chain_of<'a>(checker: &Checker<'a, '_>, index: usize) -> Vec<&'a Stage<'a>> {
     let model = checker.model;
     let mut chain = Vec::new();
     let mut current = model.stage(index);
@@ -117,17 +117,68 @@ pub(crate) enum Distro {
 
 /// Official Docker Hub images whose default tags are Debian-based.
 const DEBIAN_BASED: &[&str] = &[
-    "debian", "ubuntu", "python", "node", "golang", "ruby", "php", "perl", "rust", "openjdk",
-    "eclipse-temurin", "amazoncorretto", "maven", "gradle", "buildpack-deps", "nginx", "httpd",
-    "postgres", "mysql", "mariadb", "redis", "elixir", "erlang", "haskell", "julia", "r-base",
-    "swift", "gcc", "clojure", "bash", "tomcat", "jetty", "dotnet", "sdk", "aspnet", "runtime",
-    "mongo", "rabbitmq", "wordpress", "composer", "kong", "traefik",
+    "debian",
+    "ubuntu",
+    "python",
+    "node",
+    "golang",
+    "ruby",
+    "php",
+    "perl",
+    "rust",
+    "openjdk",
+    "eclipse-temurin",
+    "amazoncorretto",
+    "maven",
+    "gradle",
+    "buildpack-deps",
+    "nginx",
+    "httpd",
+    "postgres",
+    "mysql",
+    "mariadb",
+    "redis",
+    "elixir",
+    "erlang",
+    "haskell",
+    "julia",
+    "r-base",
+    "swift",
+    "gcc",
+    "clojure",
+    "bash",
+    "tomcat",
+    "jetty",
+    "dotnet",
+    "sdk",
+    "aspnet",
+    "runtime",
+    "mongo",
+    "rabbitmq",
+    "wordpress",
+    "composer",
+    "kong",
+    "traefik",
 ];
 
 const RHEL_BASED: &[&str] = &[
-    "centos", "fedora", "rockylinux", "almalinux", "amazonlinux", "oraclelinux", "ubi8",
-    "ubi9", "ubi", "ubi-minimal", "ubi8-minimal", "ubi9-minimal", "ubi-micro", "rhel",
-    "stream8", "stream9", "centos-stream",
+    "centos",
+    "fedora",
+    "rockylinux",
+    "almalinux",
+    "amazonlinux",
+    "oraclelinux",
+    "ubi8",
+    "ubi9",
+    "ubi",
+    "ubi-minimal",
+    "ubi8-minimal",
+    "ubi9-minimal",
+    "ubi-micro",
+    "rhel",
+    "stream8",
+    "stream9",
+    "centos-stream",
 ];
 
 pub(crate) fn distro(image: &BaseImage) -> Distro {
@@ -140,7 +191,8 @@ pub(crate) fn distro(image: &BaseImage) -> Distro {
     if name.contains("distroless") || name.starts_with("cgr.dev/chainguard/static") {
         return Distro::Distroless;
     }
-    if short == "alpine" || short == "busybox" || tag.contains("alpine") || tag.contains("busybox") {
+    if short == "alpine" || short == "busybox" || tag.contains("alpine") || tag.contains("busybox")
+    {
         return Distro::Alpine;
     }
     if RHEL_BASED.contains(&short)
@@ -154,9 +206,11 @@ pub(crate) fn distro(image: &BaseImage) -> Distro {
     {
         return Distro::Rhel;
     }
-    let debian_tag = ["bookworm", "bullseye", "buster", "trixie", "jammy", "noble", "focal", "slim"]
-        .iter()
-        .any(|codename| tag.contains(codename));
+    let debian_tag = [
+        "bookworm", "bullseye", "buster", "trixie", "jammy", "noble", "focal", "slim",
+    ]
+    .iter()
+    .any(|codename| tag.contains(codename));
     if debian_tag || (!name.contains('/') && DEBIAN_BASED.contains(&short)) {
         return Distro::Debian;
     }
@@ -175,9 +229,7 @@ pub(crate) fn create_user_help(distro: Distro) -> &'static str {
         Distro::Distroless => {
             "Distroless images ship a non-root user: use `USER 65532` (or the `:nonroot` tag)"
         }
-        Distro::Scratch => {
-            "`scratch` has no user database: use a numeric user, `USER 65532:65532`"
-        }
+        Distro::Scratch => "`scratch` has no user database: use a numeric user, `USER 65532:65532`",
         Distro::Unknown => {
             "Create a non-root user (`adduser -S -D app` on Alpine, `useradd -r app` on Debian/RHEL) and add `USER app`; on distroless use `USER 65532`"
         }
@@ -219,7 +271,9 @@ pub(crate) fn final_run_as(checker: &Checker) -> RunAs {
         None => {
             let chain = final_chain(checker);
             match base_image(&chain) {
-                Some(image) if image.name.contains("nonroot") || image.tag().contains("nonroot") => {
+                Some(image)
+                    if image.name.contains("nonroot") || image.tag().contains("nonroot") =>
+                {
                     RunAs::NonRoot
                 }
                 _ => RunAs::Unknown,
@@ -245,17 +299,9 @@ fn user_kind(checker: &Checker, instruction: usize, word: &str) -> RunAs {
     }
 }
 
-/// The program and arguments a CMD/ENTRYPOINT/RUN runs in exec form, as its JSON strings.
-pub(crate) fn exec_words(instruction: &Instruction) -> Option<Vec<&str>> {
-    match &instruction.args {
-        Arguments::Exec(exec) => Some(exec.words.iter().map(|w| w.value.as_str()).collect()),
-        _ => None,
-    }
-}
-
 /// The last instruction with `keyword` in `chain` (nearest stage first), with its index.
 pub(crate) fn last_in_chain<'a>(
-    checker: &Checker<'a>,
+    checker: &Checker<'a, '_>,
     chain: &[&Stage<'_>],
     keyword: Keyword,
 ) -> Option<(usize, &'a Instruction)> {
@@ -293,6 +339,37 @@ pub(crate) fn command_text(instruction: &Instruction) -> String {
         },
         _ => String::new(),
     }
+}
+
+/// Programs that, run alone as the image's command, make it a general-purpose environment
+/// (a shell or a language REPL) rather than an application.
+const ENVIRONMENT_COMMANDS: &[&str] = &[
+    "bash", "sh", "ash", "zsh", "python", "python3", "python2", "node", "irb", "ruby", "R", "ghci",
+    "php", "perl", "jshell", "iex", "erl", "julia", "dotnet", "go", "gradle", "mvn",
+];
+
+/// Whether the final image looks like it packages an application: it `EXPOSE`s a port, or its
+/// `CMD`/`ENTRYPOINT` runs something other than a bare shell or REPL. Toolchain and base
+/// images (the official `golang` image, a CI runner) have neither.
+pub(crate) fn looks_like_application(checker: &Checker, chain: &[&Stage<'_>]) -> bool {
+    if last_in_chain(checker, chain, Keyword::Expose).is_some() {
+        return true;
+    }
+    let runs_app = |keyword| {
+        let (_, instruction) = last_in_chain(checker, chain, keyword)?;
+        let text = command_text(instruction);
+        let mut words = text.split_whitespace();
+        let program = words.next()?;
+        let name = program.rsplit('/').next().unwrap_or(program);
+        // `docker-entrypoint.sh` wrappers of the official images run whatever CMD says.
+        if keyword == Keyword::Entrypoint && name.contains("entrypoint") {
+            return None;
+        }
+        Some(!(ENVIRONMENT_COMMANDS.contains(&name) && words.next().is_none()))
+    };
+    runs_app(Keyword::Entrypoint)
+        .or_else(|| runs_app(Keyword::Cmd))
+        .unwrap_or(false)
 }
 
 /// The names of the packages the RUN at `index` installs with any system package manager
@@ -396,14 +473,23 @@ mod tests {
             distro(&image("registry.access.redhat.com/ubi9/ubi-minimal", None)),
             Distro::Rhel
         );
-        assert_eq!(distro(&image("gcr.io/distroless/static-debian12", None)), Distro::Distroless);
-        assert_eq!(distro(&image("example.com/team/app", Some("1"))), Distro::Unknown);
+        assert_eq!(
+            distro(&image("gcr.io/distroless/static-debian12", None)),
+            Distro::Distroless
+        );
+        assert_eq!(
+            distro(&image("example.com/team/app", Some("1"))),
+            Distro::Unknown
+        );
     }
 
     #[test]
     fn paths() {
         assert_eq!(absolute_path(Some("/app"), ".").as_deref(), Some("/app"));
-        assert_eq!(absolute_path(Some("/app/"), "./src/").as_deref(), Some("/app/src"));
+        assert_eq!(
+            absolute_path(Some("/app/"), "./src/").as_deref(),
+            Some("/app/src")
+        );
         assert_eq!(absolute_path(None, "x").as_deref(), Some("/x"));
         assert_eq!(absolute_path(Some("/a/b"), "../c").as_deref(), Some("/a/c"));
         assert_eq!(absolute_path(Some("/app"), "$HOME"), None);

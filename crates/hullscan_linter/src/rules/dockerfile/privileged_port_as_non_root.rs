@@ -59,14 +59,16 @@ pub(crate) fn privileged_port_as_non_root(checker: &mut Checker) {
     }
     let chain = practice_facts::final_chain(checker);
     let indices = practice_facts::chain_instructions(&chain);
-    let grants_capability = practice_facts::runs(checker, &indices).into_iter().any(|index| {
-        run_commands(checker, index).iter().any(|command| {
-            command.invocation.name == "setcap"
-                && command
-                    .arg_values()
-                    .any(|arg| arg.to_ascii_lowercase().contains("cap_net_bind_service"))
-        }) || tools_mentions_authbind(checker, index)
-    });
+    let grants_capability = practice_facts::runs(checker, &indices)
+        .into_iter()
+        .any(|index| {
+            run_commands(checker, index).iter().any(|command| {
+                command.invocation.name == "setcap"
+                    && command
+                        .arg_values()
+                        .any(|arg| arg.to_ascii_lowercase().contains("cap_net_bind_service"))
+            }) || tools_mentions_authbind(checker, index)
+        });
     if grants_capability {
         return;
     }
@@ -93,7 +95,13 @@ pub(crate) fn privileged_port_as_non_root(checker: &mut Checker) {
             if port == 0 || port >= 1024 {
                 continue;
             }
-            let suggestion = if port == 80 { 8080 } else if port == 443 { 8443 } else { port + 8000 };
+            let suggestion = if port == 80 {
+                8080
+            } else if port == 443 {
+                8443
+            } else {
+                port + 8000
+            };
             checker.report(
                 Diagnostic::new(
                     &PRIVILEGED_PORT_AS_NON_ROOT,

@@ -68,7 +68,9 @@ pub(crate) fn root_owned_workdir_for_non_root(checker: &mut Checker) {
         // Only the stage's own instructions are checked; its parents are checked as stages.
         let indices: Vec<usize> = stage.instructions.clone().skip(1).collect();
         for &run in &indices {
-            if instructions[run].keyword != Keyword::Run || practice_facts::run_as_at(checker, run) != RunAs::NonRoot {
+            if instructions[run].keyword != Keyword::Run
+                || practice_facts::run_as_at(checker, run) != RunAs::NonRoot
+            {
                 continue;
             }
             let Some(workdir) = model.workdir_at(run) else {
@@ -85,7 +87,9 @@ pub(crate) fn root_owned_workdir_for_non_root(checker: &mut Checker) {
             };
             // The WORKDIR must be in this stage and run as root (before any USER).
             let w = workdir.instruction;
-            if !stage.instructions.contains(&w) || practice_facts::run_as_at(checker, w) == RunAs::NonRoot {
+            if !stage.instructions.contains(&w)
+                || practice_facts::run_as_at(checker, w) == RunAs::NonRoot
+            {
                 continue;
             }
             // With no USER before it, the WORKDIR runs as the base image's user, root for
@@ -97,11 +101,12 @@ pub(crate) fn root_owned_workdir_for_non_root(checker: &mut Checker) {
             // and nothing that changes the directory's owner or mode.
             let mut root_copy = None;
             let mut fixed = false;
-            for between in w + 1..run {
-                let instruction = &instructions[between];
+            for (between, instruction) in instructions.iter().enumerate().take(run).skip(w + 1) {
                 match instruction.keyword {
                     Keyword::Copy | Keyword::Add => {
-                        if instruction.flag("chown").is_some() || instruction.flag("chmod").is_some() {
+                        if instruction.flag("chown").is_some()
+                            || instruction.flag("chmod").is_some()
+                        {
                             fixed = true;
                             continue;
                         }
@@ -113,7 +118,9 @@ pub(crate) fn root_owned_workdir_for_non_root(checker: &mut Checker) {
                             continue;
                         };
                         let at = model.workdir_at(between).map(|w| w.path);
-                        if absolute_path(at, unquote(dest)).is_some_and(|d| is_within(&d, &workdir_path)) {
+                        if absolute_path(at, unquote(dest))
+                            .is_some_and(|d| is_within(&d, &workdir_path))
+                        {
                             root_copy.get_or_insert(between);
                         }
                     }
@@ -163,10 +170,16 @@ fn is_same_dir(checker: &Checker, index: usize, dir: &str) -> bool {
     let at = checker.model.workdir_at(index).map(|w| w.path);
     copy_words(instruction)
         .iter()
-        .chain(match &instruction.args {
-            hullscan_dockerfile::Arguments::Words(words) => words.iter().map(|w| (w.value.as_str(), w.range)).collect::<Vec<_>>(),
-            _ => Vec::new(),
-        }.iter())
+        .chain(
+            match &instruction.args {
+                hullscan_dockerfile::Arguments::Words(words) => words
+                    .iter()
+                    .map(|w| (w.value.as_str(), w.range))
+                    .collect::<Vec<_>>(),
+                _ => Vec::new(),
+            }
+            .iter(),
+        )
         .any(|(word, _)| absolute_path(at, unquote(word)).is_some_and(|p| p == dir))
 }
 
@@ -191,7 +204,7 @@ fn changes_owner(checker: &Checker, index: usize, dir: &str) -> bool {
 /// The command of the RUN at `index` that creates files in its working directory.
 fn writes_into_workdir(checker: &Checker, index: usize) -> Option<String> {
     let commands = run_commands(checker, index);
-    for command in &commands {
+    for command in commands {
         if tools::cd(&command.invocation).is_some() {
             // After `cd` the working directory is another one.
             return None;
@@ -214,19 +227,25 @@ fn first_arg(command: &RunCommand<'_, '_>) -> String {
 fn writes(command: &RunCommand<'_, '_>) -> bool {
     let invocation = &command.invocation;
     if let Some(node) = tools::node_package_manager(invocation) {
-        return (node.installs() && !node.global) || node.is("run") && command.arg_values().any(|a| a == "build") || node.is("build");
+        return (node.installs() && !node.global)
+            || node.is("run") && command.arg_values().any(|a| a == "build")
+            || node.is("build");
     }
     let args: Vec<&str> = command.arg_values().collect();
-    let first = args.iter().find(|a| !a.starts_with('-')).copied().unwrap_or("");
+    let first = args
+        .iter()
+        .find(|a| !a.starts_with('-'))
+        .copied()
+        .unwrap_or("");
     match invocation.name {
-        "bundle" => matches!(first, "install" | "" ),
+        "bundle" => matches!(first, "install" | ""),
         "composer" => matches!(first, "install" | "update" | "require"),
         "cargo" => matches!(first, "build" | "install" | "fetch"),
         "mvn" | "mvnw" | "gradle" | "gradlew" => true,
-        "go" => first == "build" && !args.iter().any(|a| *a == "-o"),
-        "mkdir" | "touch" => args
-            .iter()
-            .any(|a| !a.starts_with('-') && !a.starts_with('/') && !a.starts_with('$') && !a.starts_with('~')),
+        "go" => first == "build" && !args.contains(&"-o"),
+        "mkdir" | "touch" => args.iter().any(|a| {
+            !a.starts_with('-') && !a.starts_with('/') && !a.starts_with('$') && !a.starts_with('~')
+        }),
         _ => false,
     }
 }

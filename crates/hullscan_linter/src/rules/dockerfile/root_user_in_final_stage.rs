@@ -50,7 +50,11 @@ declare_rule! {
 
 /// HS104
 pub(crate) fn root_user_in_final_stage(checker: &mut Checker) {
-    if let Some(FinalUser::Root { user, inherited_from }) = final_user::final_user(checker) {
+    if let Some(FinalUser::Root {
+        user,
+        inherited_from,
+    }) = final_user::final_user(checker)
+    {
         let message = match inherited_from {
             Some(stage) => format!(
                 "The final stage inherits `USER {}` from stage `{stage}`, so containers run as root",

@@ -57,11 +57,43 @@ declare_rule! {
 
 /// Programs that run a network service.
 pub(crate) const SERVERS: &[&str] = &[
-    "nginx", "httpd", "apache2", "apache2-foreground", "apachectl", "gunicorn", "uvicorn",
-    "hypercorn", "daphne", "waitress-serve", "uwsgi", "puma", "unicorn", "thin", "php-fpm",
-    "caddy", "traefik", "haproxy", "envoy", "redis-server", "postgres", "mysqld", "mongod",
-    "memcached", "rabbitmq-server", "catalina.sh", "tomcat", "jetty", "http-server", "serve",
-    "lighttpd", "varnishd", "sshd", "vsftpd", "named", "dnsmasq", "coredns",
+    "nginx",
+    "httpd",
+    "apache2",
+    "apache2-foreground",
+    "apachectl",
+    "gunicorn",
+    "uvicorn",
+    "hypercorn",
+    "daphne",
+    "waitress-serve",
+    "uwsgi",
+    "puma",
+    "unicorn",
+    "thin",
+    "php-fpm",
+    "caddy",
+    "traefik",
+    "haproxy",
+    "envoy",
+    "redis-server",
+    "postgres",
+    "mysqld",
+    "mongod",
+    "memcached",
+    "rabbitmq-server",
+    "catalina.sh",
+    "tomcat",
+    "jetty",
+    "http-server",
+    "serve",
+    "lighttpd",
+    "varnishd",
+    "sshd",
+    "vsftpd",
+    "named",
+    "dnsmasq",
+    "coredns",
 ];
 
 /// HS407
@@ -74,10 +106,12 @@ pub(crate) fn service_without_healthcheck(checker: &mut Checker) {
         return;
     }
     let exposes = practice_facts::last_in_chain(checker, &chain, Keyword::Expose).is_some();
-    let server = [Keyword::Entrypoint, Keyword::Cmd].into_iter().find_map(|keyword| {
-        let (_, instruction) = practice_facts::last_in_chain(checker, &chain, keyword)?;
-        server_in(&practice_facts::command_text(instruction))
-    });
+    let server = [Keyword::Entrypoint, Keyword::Cmd]
+        .into_iter()
+        .find_map(|keyword| {
+            let (_, instruction) = practice_facts::last_in_chain(checker, &chain, keyword)?;
+            server_in(&practice_facts::command_text(instruction))
+        });
     let reason = match (server, exposes) {
         (Some(server), _) => format!("runs `{server}`"),
         (None, true) => "exposes a port".to_owned(),
@@ -89,7 +123,9 @@ pub(crate) fn service_without_healthcheck(checker: &mut Checker) {
             format!("The final image {reason} but has no `HEALTHCHECK`"),
             Location::Text(last.from.range),
         )
-        .with_help("Add `HEALTHCHECK CMD <probe>` (or `HEALTHCHECK NONE` when an orchestrator probes it)"),
+        .with_help(
+            "Add `HEALTHCHECK CMD <probe>` (or `HEALTHCHECK NONE` when an orchestrator probes it)",
+        ),
     );
 }
 
@@ -97,12 +133,21 @@ pub(crate) fn service_without_healthcheck(checker: &mut Checker) {
 pub(crate) fn server_in(text: &str) -> Option<String> {
     let words: Vec<&str> = text.split_whitespace().collect();
     for (i, word) in words.iter().enumerate() {
-        let name = word.trim_matches(['"', '\'', ';', '(', ')']).rsplit('/').next().unwrap_or_default();
+        let name = word
+            .trim_matches(['"', '\'', ';', '(', ')'])
+            .rsplit('/')
+            .next()
+            .unwrap_or_default();
         if SERVERS.contains(&name) {
             return Some(name.to_owned());
         }
         let next = words.get(i + 1).copied().unwrap_or_default();
-        let is_start = matches!((name, next), ("npm" | "yarn" | "pnpm", "start") | ("rails" | "flask", "server" | "run") | ("manage.py", "runserver"));
+        let is_start = matches!(
+            (name, next),
+            ("npm" | "yarn" | "pnpm", "start")
+                | ("rails" | "flask", "server" | "run")
+                | ("manage.py", "runserver")
+        );
         if is_start {
             return Some(format!("{name} {next}"));
         }

@@ -2,44 +2,20 @@
 //! through `sudo`/`env`/... wrappers), its `--mount` flags, and which stages a finding matters in.
 
 use hullscan_dockerfile::{Arguments, Instruction, Keyword};
-use hullscan_shell::{Invocation, SimpleCommand};
 use hullscan_text::TextRange;
 
 use crate::checker::Checker;
-use crate::run_script::{RunScript, run_of};
-
-/// One command of a RUN script.
-pub(crate) struct RunCommand<'c, 'a> {
-    pub invocation: Invocation<'c, 'a>,
-    pub script: &'c RunScript<'a>,
-}
-
-impl<'c> RunCommand<'c, '_> {
-    /// The Dockerfile range of the whole command.
-    pub fn range(&self) -> TextRange {
-        self.script.file_range(self.invocation.command.range)
-    }
-
-    /// The operand words (no flags) as written, in order.
-    pub fn arg_values(&self) -> impl Iterator<Item = &'c str> + 'c {
-        self.invocation.args.iter().map(|word| &*word.value)
-    }
-}
+pub(crate) use crate::run_script::RunCommand;
+use crate::run_script::run_of;
 
 /// The commands of the RUN (or `ONBUILD RUN`) at `index`, in source order, with wrappers such
 /// as `sudo` stripped. Commands inside `$(…)` are included, as hadolint's parse also sees them.
-pub(crate) fn run_commands<'c, 'a>(checker: &'c Checker<'a>, index: usize) -> Vec<RunCommand<'c, 'a>> {
-    let Some(script) = checker.run_script(index) else {
-        return Vec::new();
-    };
-    script
-        .script
-        .simple_commands()
-        .into_iter()
-        .filter_map(|command: &'c SimpleCommand<'a>| {
-            Invocation::new(command).map(|invocation| RunCommand { invocation, script })
-        })
-        .collect()
+/// Built once per file and shared by every rule.
+pub(crate) fn run_commands<'s, 'a>(
+    checker: &Checker<'a, 's>,
+    index: usize,
+) -> &'s [RunCommand<'s, 'a>] {
+    checker.run_commands(index)
 }
 
 /// A `--mount=type=…,target=…` flag of a RUN.
@@ -136,4 +112,49 @@ pub(crate) fn unquote(value: &str) -> &str {
         }
     }
     value
+}
+
+/// One rule's findings in one RUN, merged into a single diagnostic at the first offending
+/// command (hadolint reports each rule at most once per instruction), with the fix edits of
+/// every offending command in one fix.
+#[derive(Default)]
+pub(crate) struct RunFinding {
+    range: Option<TextRange>,
+    edits: Vec<hullscan_diagnostics::Edit>,
+}
+
+impl RunFinding {
+    /// Records an offending command and the edit that fixes it, if any.
+    pub fn add(&mut self, range: TextRange, edit: Option<hullscan_diagnostics::Edit>) {
+        self.range.get_or_insert(range);
+        self.edits.extend(edit);
+    }
+
+    /// Reports the merged finding, if any command offended.
+    pub fn report(
+        self,
+        checker: &Checker,
+        rule: &hullscan_diagnostics::RuleMeta,
+        message: &str,
+        fix_title: &str,
+        applicability: hullscan_diagnostics::Applicability,
+    ) {
+        let Some(range) = self.range else {
+            return;
+        };
+        let mut diagnostic = hullscan_diagnostics::Diagnostic::new(
+            rule,
+            message,
+            hullscan_diagnostics::Location::Text(range),
+        )
+        .with_help(fix_title);
+        if !self.edits.is_empty() {
+            diagnostic = diagnostic.with_fix(hullscan_diagnostics::Fix::new(
+                fix_title,
+                self.edits,
+                applicability,
+            ));
+        }
+        checker.report(diagnostic);
+    }
 }

@@ -70,22 +70,27 @@ pub(crate) fn shell_form_command(checker: &mut Checker, index: usize, instructio
     let message = format!(
         "`{keyword}` in shell form runs under `/bin/sh -c`, which does not pass stop signals to the program"
     );
-    let mut diagnostic = Diagnostic::new(&SHELL_FORM_COMMAND, message, Location::Text(instruction.range));
+    let mut diagnostic = Diagnostic::new(
+        &SHELL_FORM_COMMAND,
+        message,
+        Location::Text(instruction.range),
+    );
     match exec_form(&text.value) {
         Some(json) => {
             // A shell-form ENTRYPOINT drops CMD; in exec form CMD becomes its arguments, so with
             // a CMD in the stage the conversion changes what runs.
-            let applicability = if instruction.keyword == Keyword::Entrypoint
-                && stage_has_cmd(checker, stage)
-            {
-                Applicability::Unsafe
-            } else {
-                Applicability::Safe
-            };
+            let applicability =
+                if instruction.keyword == Keyword::Entrypoint && stage_has_cmd(checker, stage) {
+                    Applicability::Unsafe
+                } else {
+                    Applicability::Safe
+                };
             let title = format!("Use exec form: `{} {json}`", instruction.keyword.as_str());
-            diagnostic = diagnostic
-                .with_help(title.clone())
-                .with_fix(Fix::new(title, vec![Edit::replacement(json, text.range())], applicability));
+            diagnostic = diagnostic.with_help(title.clone()).with_fix(Fix::new(
+                title,
+                vec![Edit::replacement(json, text.range())],
+                applicability,
+            ));
         }
         None => {
             diagnostic = diagnostic.with_help(format!(
@@ -133,10 +138,10 @@ fn stage_has_cmd(checker: &Checker, stage: &Stage) -> bool {
 
 /// Shell builtins and keywords that are not programs, so cannot start an exec-form command.
 const NOT_PROGRAMS: &[&str] = &[
-    ".", ":", "alias", "builtin", "case", "cd", "command", "declare", "do", "done", "elif",
-    "else", "esac", "eval", "exit", "export", "fi", "for", "function", "hash", "if", "let",
-    "local", "read", "readonly", "return", "select", "set", "shift", "source", "then", "time",
-    "trap", "type", "typeset", "ulimit", "umask", "unalias", "unset", "until", "wait", "while",
+    ".", ":", "alias", "builtin", "case", "cd", "command", "declare", "do", "done", "elif", "else",
+    "esac", "eval", "exit", "export", "fi", "for", "function", "hash", "if", "let", "local",
+    "read", "readonly", "return", "select", "set", "shift", "source", "then", "time", "trap",
+    "type", "typeset", "ulimit", "umask", "unalias", "unset", "until", "wait", "while",
 ];
 
 /// The JSON exec form of a shell command made only of plain words; `None` when the command uses
@@ -144,7 +149,10 @@ const NOT_PROGRAMS: &[&str] = &[
 /// the shell.
 fn exec_form(command: &str) -> Option<String> {
     let plain = |c: char| c.is_ascii_alphanumeric() || "-_./:=,@+".contains(c);
-    let mut words: Vec<&str> = command.split([' ', '\t']).filter(|w| !w.is_empty()).collect();
+    let mut words: Vec<&str> = command
+        .split([' ', '\t'])
+        .filter(|w| !w.is_empty())
+        .collect();
     if words.iter().any(|word| !word.chars().all(plain)) {
         return None;
     }
@@ -166,7 +174,10 @@ mod tests {
 
     #[test]
     fn converts_only_plain_words() {
-        assert_eq!(exec_form("node server.js").as_deref(), Some(r#"["node", "server.js"]"#));
+        assert_eq!(
+            exec_form("node server.js").as_deref(),
+            Some(r#"["node", "server.js"]"#)
+        );
         assert_eq!(
             exec_form("exec gunicorn --bind=0.0.0.0:8000 app:wsgi").as_deref(),
             Some(r#"["gunicorn", "--bind=0.0.0.0:8000", "app:wsgi"]"#)

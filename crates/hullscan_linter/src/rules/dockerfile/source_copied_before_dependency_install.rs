@@ -74,8 +74,22 @@ pub(crate) enum Ecosystem {
 impl Ecosystem {
     fn manifests(self) -> &'static [&'static str] {
         match self {
-            Ecosystem::Node => &["package.json", "package-lock.json", "yarn.lock", "pnpm-lock.yaml", "npm-shrinkwrap.json"],
-            Ecosystem::Python => &["requirements", "pyproject.toml", "poetry.lock", "pipfile", "setup.py", "setup.cfg", "uv.lock"],
+            Ecosystem::Node => &[
+                "package.json",
+                "package-lock.json",
+                "yarn.lock",
+                "pnpm-lock.yaml",
+                "npm-shrinkwrap.json",
+            ],
+            Ecosystem::Python => &[
+                "requirements",
+                "pyproject.toml",
+                "poetry.lock",
+                "pipfile",
+                "setup.py",
+                "setup.cfg",
+                "uv.lock",
+            ],
             Ecosystem::Go => &["go.mod", "go.sum"],
             Ecosystem::Ruby => &["gemfile", "gemfile.lock", ".gemspec"],
             Ecosystem::Php => &["composer.json", "composer.lock"],
@@ -142,7 +156,7 @@ pub(crate) fn cache_busts(checker: &Checker) -> Vec<CacheBust> {
                     let mut broad = false;
                     for (source, _) in sources {
                         let source = unquote(source);
-                        if matches!(source, "." | "./" | "*" | "./*" | "/" ) {
+                        if matches!(source, "." | "./" | "*" | "./*" | "/") {
                             broad = true;
                         } else if broad_copy.is_none() {
                             manifest_copies.push(source.to_ascii_lowercase());
@@ -157,11 +171,14 @@ pub(crate) fn cache_busts(checker: &Checker) -> Vec<CacheBust> {
                         continue;
                     };
                     for command in run_commands(checker, index) {
-                        let Some(ecosystem) = installs_dependencies(&command) else {
+                        let Some(ecosystem) = installs_dependencies(command) else {
                             continue;
                         };
                         let copied_first = manifest_copies.iter().any(|source| {
-                            ecosystem.manifests().iter().any(|manifest| source.contains(manifest))
+                            ecosystem
+                                .manifests()
+                                .iter()
+                                .any(|manifest| source.contains(manifest))
                         });
                         if copied_first || reported.contains(&ecosystem) {
                             continue;
@@ -191,21 +208,29 @@ pub(crate) fn cache_busts(checker: &Checker) -> Vec<CacheBust> {
 fn installs_dependencies(command: &RunCommand<'_, '_>) -> Option<Ecosystem> {
     let invocation = &command.invocation;
     if let Some(node) = tools::node_package_manager(invocation) {
-        return (node.installs() && node.packages.is_empty() && !node.global).then_some(Ecosystem::Node);
+        return (node.installs() && node.packages.is_empty() && !node.global)
+            .then_some(Ecosystem::Node);
     }
     if let Some(pip) = tools::pip(invocation) {
-        return (pip.is("install") && !pip.requirement_files.is_empty()).then_some(Ecosystem::Python);
+        return (pip.is("install") && !pip.requirement_files.is_empty())
+            .then_some(Ecosystem::Python);
     }
     if let Some(go) = tools::go(invocation) {
-        return (go.is("mod") && go.mod_action.is_some_and(|a| a.value() == "download")).then_some(Ecosystem::Go);
+        return (go.is("mod") && go.mod_action.is_some_and(|a| a.value() == "download"))
+            .then_some(Ecosystem::Go);
     }
-    let args: Vec<&str> = command.arg_values().filter(|a| !a.starts_with('-')).collect();
+    let args: Vec<&str> = command
+        .arg_values()
+        .filter(|a| !a.starts_with('-'))
+        .collect();
     let first = args.first().copied().unwrap_or("");
     match invocation.name {
         "bundle" if matches!(first, "install" | "") => Some(Ecosystem::Ruby),
         "composer" if first == "install" => Some(Ecosystem::Php),
         "cargo" if matches!(first, "fetch" | "build") => Some(Ecosystem::Rust),
-        "mvn" | "mvnw" if args.iter().any(|a| a.starts_with("dependency:")) => Some(Ecosystem::Maven),
+        "mvn" | "mvnw" if args.iter().any(|a| a.starts_with("dependency:")) => {
+            Some(Ecosystem::Maven)
+        }
         "poetry" if first == "install" => Some(Ecosystem::Python),
         _ => None,
     }

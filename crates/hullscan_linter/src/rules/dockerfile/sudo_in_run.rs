@@ -63,6 +63,8 @@ pub(crate) fn sudo_in_run(checker: &mut Checker, index: usize, _: &Instruction) 
                     "Run this step before `USER` switches to an unprivileged user, without `sudo`",
                 ),
             );
+            // One finding per RUN, as hadolint reports.
+            return;
         }
     }
 }

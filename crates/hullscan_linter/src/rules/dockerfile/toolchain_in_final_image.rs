@@ -15,7 +15,9 @@ declare_rule! {
     /// or headers (`build-essential`, `gcc`, `g++`, `clang`, `make`, `cmake`, `*-dev`,
     /// `*-devel`, `linux-headers`, a JDK) and does not remove them in the same `RUN`, or
     /// compiles (`go build`, `cargo build`, `npm run build`, `mvn package`, `gradle build`,
-    /// `gcc`, `make`).
+    /// `gcc`, `make`). Images that look like toolchains or environments on purpose (no
+    /// `EXPOSE`, and no `CMD`/`ENTRYPOINT` other than a bare shell or REPL, as in the official
+    /// language images) are left alone.
     ///
     /// ## Why is this bad?
     /// A toolchain is needed to build the program, not to run it. Left in the image it adds
@@ -64,6 +66,9 @@ pub(crate) fn toolchain_in_final_image(checker: &mut Checker) {
     let Some(root) = chain.last() else {
         return;
     };
+    if !practice_facts::looks_like_application(checker, &chain) {
+        return;
+    }
     let help = "Build in a builder stage and `COPY --from=<builder>` only the artifacts into a slim runtime stage";
     if let Some(image) = practice_facts::base_image(&chain)
         && let Some(kind) = toolchain_image(&image)
@@ -103,7 +108,10 @@ pub(crate) fn toolchain_in_final_image(checker: &mut Checker) {
             checker.report(
                 Diagnostic::new(
                     &TOOLCHAIN_IN_FINAL_IMAGE,
-                    format!("The final image compiles with `{}`, so its toolchain ships with it", command.invocation.name),
+                    format!(
+                        "The final image compiles with `{}`, so its toolchain ships with it",
+                        command.invocation.name
+                    ),
                     Location::Text(command.range()),
                 )
                 .with_help(help),
@@ -129,16 +137,42 @@ fn toolchain_image(image: &BaseImage) -> Option<&'static str> {
         {
             Some("a full JDK (use a JRE image to run)")
         }
-        "sdk" if name.contains("dotnet") => Some("the .NET SDK (use `dotnet/aspnet` or `dotnet/runtime` to run)"),
+        "sdk" if name.contains("dotnet") => {
+            Some("the .NET SDK (use `dotnet/aspnet` or `dotnet/runtime` to run)")
+        }
         _ => None,
     }
 }
 
 const TOOLCHAIN_PACKAGES: &[&str] = &[
-    "build-essential", "build-base", "gcc", "g++", "clang", "llvm", "make", "cmake", "autoconf",
-    "automake", "libtool", "linux-headers", "musl-dev", "libc-dev", "libc6-dev", "golang",
-    "golang-go", "rustc", "cargo", "default-jdk", "gcc-c++", "kernel-headers", "kernel-devel",
-    "glibc-devel", "maven", "gradle", "pkg-config", "pkgconf",
+    "build-essential",
+    "build-base",
+    "gcc",
+    "g++",
+    "clang",
+    "llvm",
+    "make",
+    "cmake",
+    "autoconf",
+    "automake",
+    "libtool",
+    "linux-headers",
+    "musl-dev",
+    "libc-dev",
+    "libc6-dev",
+    "golang",
+    "golang-go",
+    "rustc",
+    "cargo",
+    "default-jdk",
+    "gcc-c++",
+    "kernel-headers",
+    "kernel-devel",
+    "glibc-devel",
+    "maven",
+    "gradle",
+    "pkg-config",
+    "pkgconf",
 ];
 
 fn is_toolchain_package(name: &str) -> bool {
@@ -146,7 +180,10 @@ fn is_toolchain_package(name: &str) -> bool {
     TOOLCHAIN_PACKAGES.contains(&name)
         || name.ends_with("-dev")
         || name.ends_with("-devel")
-        || (name.starts_with("openjdk") && name.contains("jdk") && !name.contains("jre") && name != "openjdk")
+        || (name.starts_with("openjdk")
+            && name.contains("jdk")
+            && !name.contains("jre")
+            && name != "openjdk")
         || name.starts_with("gcc-")
         || name.starts_with("g++-")
         || name.starts_with("clang-")
@@ -170,7 +207,10 @@ fn removes_packages(command: &RunCommand<'_, '_>) -> bool {
 
 fn compiles(command: &RunCommand<'_, '_>) -> bool {
     let invocation = &command.invocation;
-    let args: Vec<&str> = command.arg_values().filter(|a| !a.starts_with('-')).collect();
+    let args: Vec<&str> = command
+        .arg_values()
+        .filter(|a| !a.starts_with('-'))
+        .collect();
     let first = args.first().copied().unwrap_or("");
     if let Some(node) = tools::node_package_manager(invocation) {
         return node.is("build") || (node.is("run") && args.get(1).is_some_and(|a| *a == "build"));
@@ -178,8 +218,12 @@ fn compiles(command: &RunCommand<'_, '_>) -> bool {
     match invocation.name {
         "go" => first == "build",
         "cargo" => first == "build",
-        "mvn" | "mvnw" => args.iter().any(|a| matches!(*a, "package" | "install" | "verify")),
-        "gradle" | "gradlew" => args.iter().any(|a| matches!(*a, "build" | "assemble" | "bootJar" | "shadowJar")),
+        "mvn" | "mvnw" => args
+            .iter()
+            .any(|a| matches!(*a, "package" | "install" | "verify")),
+        "gradle" | "gradlew" => args
+            .iter()
+            .any(|a| matches!(*a, "build" | "assemble" | "bootJar" | "shadowJar")),
         "gcc" | "g++" | "cc" | "c++" | "clang" | "make" | "cmake" => true,
         _ => false,
     }

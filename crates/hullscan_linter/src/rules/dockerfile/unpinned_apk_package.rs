@@ -45,6 +45,9 @@ declare_rule! {
 
 /// HS218
 pub(crate) fn unpinned_apk_package(checker: &mut Checker, index: usize, _: &Instruction) {
+    // One finding per RUN, at its first unpinned install, as hadolint reports.
+    let mut unpinned_in_run: Vec<String> = Vec::new();
+    let mut first_range = None;
     for command in run_commands(checker, index) {
         let Some(apk) = apk(&command.invocation) else {
             continue;
@@ -62,10 +65,14 @@ pub(crate) fn unpinned_apk_package(checker: &mut Checker, index: usize, _: &Inst
         if unpinned.is_empty() {
             continue;
         }
+        first_range.get_or_insert(command.range());
+        unpinned_in_run.extend(unpinned);
+    }
+    if let Some(range) = first_range {
         checker.report_at(
             &UNPINNED_APK_PACKAGE,
-            format!("unpinned apk package(s): {}", unpinned.join(", ")),
-            command.range(),
+            format!("unpinned apk package(s): {}", unpinned_in_run.join(", ")),
+            range,
             Some("Pin each package as `name=version` or `name~major.minor`"),
         );
     }

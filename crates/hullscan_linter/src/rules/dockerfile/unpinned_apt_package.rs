@@ -53,6 +53,9 @@ pub(crate) fn is_pinned_apt_package(text: &str) -> bool {
 
 /// HS208
 pub(crate) fn unpinned_apt_package(checker: &mut Checker, index: usize, _: &Instruction) {
+    // One finding per RUN, at its first unpinned install, as hadolint reports.
+    let mut unpinned_in_run: Vec<String> = Vec::new();
+    let mut first_range = None;
     for command in run_commands(checker, index) {
         let Some(apt) = apt(&command.invocation) else {
             continue;
@@ -69,15 +72,14 @@ pub(crate) fn unpinned_apt_package(checker: &mut Checker, index: usize, _: &Inst
         if unpinned.is_empty() {
             continue;
         }
-        let list = unpinned
-            .iter()
-            .map(|name| format!("`{name}`"))
-            .collect::<Vec<_>>()
-            .join(", ");
+        first_range.get_or_insert(command.range());
+        unpinned_in_run.extend(unpinned.iter().map(|name| format!("`{name}`")));
+    }
+    if let Some(range) = first_range {
         checker.report_at(
             &UNPINNED_APT_PACKAGE,
-            format!("unpinned apt package(s): {list}"),
-            command.range(),
+            format!("unpinned apt package(s): {}", unpinned_in_run.join(", ")),
+            range,
             Some("Pin each package as `name=version` (see `apt-cache policy <name>`)"),
         );
     }

@@ -108,6 +108,9 @@ const GEM_FLAGS: FlagSpec = FlagSpec {
 
 /// HS228
 pub(crate) fn unpinned_gem(checker: &mut Checker, index: usize, _: &Instruction) {
+    // One finding per RUN, at its first unpinned install, as hadolint reports.
+    let mut unpinned_in_run: Vec<String> = Vec::new();
+    let mut first_range = None;
     for command in run_commands(checker, index) {
         if command.invocation.name != "gem" {
             continue;
@@ -147,10 +150,14 @@ pub(crate) fn unpinned_gem(checker: &mut Checker, index: usize, _: &Instruction)
         if unpinned.is_empty() {
             continue;
         }
+        first_range.get_or_insert(command.range());
+        unpinned_in_run.extend(unpinned);
+    }
+    if let Some(range) = first_range {
         checker.report_at(
             &UNPINNED_GEM,
-            format!("unpinned gem(s): {}", unpinned.join(", ")),
-            command.range(),
+            format!("unpinned gem(s): {}", unpinned_in_run.join(", ")),
+            range,
             Some("Pin each gem as `name:version` (or pass `--version`)"),
         );
     }

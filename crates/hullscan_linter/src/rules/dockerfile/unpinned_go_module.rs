@@ -10,7 +10,8 @@ use crate::checker::Checker;
 declare_rule! {
     /// ## What it does
     /// Finds `go install`, `go get` and `go run` of a remote package without an `@version`, or
-    /// with `@latest`/`@none`. Local paths (`.`, `./cmd/app`, `/src/app`) are fine; for
+    /// with `@latest`/`@none`. Local paths (`.`, `./cmd/app`, `/src/app`) and the patterns
+    /// `go.mod` pins (`all`, `std`, `cmd`, `tool`) are fine; for
     /// `go run` only the package (the first argument) is checked, not the program's arguments.
     ///
     /// ## Why is this bad?
@@ -43,6 +44,10 @@ declare_rule! {
     };
 }
 
+/// Package patterns that name the main module's own packages or tools, whose versions
+/// `go.mod` fixes (`go install tool` installs the tools `go.mod` lists).
+const GO_META_PACKAGES: &[&str] = &["all", "std", "cmd", "tool"];
+
 /// HS277
 pub(crate) fn unpinned_go_module(checker: &mut Checker, index: usize, _: &Instruction) {
     for command in run_commands(checker, index) {
@@ -60,6 +65,7 @@ pub(crate) fn unpinned_go_module(checker: &mut Checker, index: usize, _: &Instru
             .iter()
             .filter(|package| {
                 !package.is_local()
+                    && !GO_META_PACKAGES.contains(&package.path)
                     && matches!(package.version, None | Some("latest" | "none" | ""))
             })
             .map(|package| format!("`{}`", package.word.value()))

@@ -98,6 +98,9 @@ fn is_pinned_npm_package(text: &str) -> bool {
 
 /// HS216
 pub(crate) fn unpinned_npm_package(checker: &mut Checker, index: usize, _: &Instruction) {
+    // One finding per RUN, at its first unpinned install, as hadolint reports.
+    let mut unpinned_in_run: Vec<String> = Vec::new();
+    let mut first_range = None;
     for command in run_commands(checker, index) {
         if command.invocation.name != "npm" {
             continue;
@@ -120,10 +123,14 @@ pub(crate) fn unpinned_npm_package(checker: &mut Checker, index: usize, _: &Inst
         if unpinned.is_empty() {
             continue;
         }
+        first_range.get_or_insert(command.range());
+        unpinned_in_run.extend(unpinned);
+    }
+    if let Some(range) = first_range {
         checker.report_at(
             &UNPINNED_NPM_PACKAGE,
-            format!("unpinned npm package(s): {}", unpinned.join(", ")),
-            command.range(),
+            format!("unpinned npm package(s): {}", unpinned_in_run.join(", ")),
+            range,
             Some("Pin each package as `name@version`, or add it to package.json and use `npm ci`"),
         );
     }

@@ -134,8 +134,11 @@ fn is_pinned_requirement(text: &str) -> bool {
 
 /// HS213
 pub(crate) fn unpinned_pip_package(checker: &mut Checker, index: usize, _: &Instruction) {
+    // One finding per RUN, at its first unpinned install, as hadolint reports.
+    let mut unpinned_in_run: Vec<String> = Vec::new();
+    let mut first_range = None;
     for command in run_commands(checker, index) {
-        let Some(words) = pip_arguments(&command) else {
+        let Some(words) = pip_arguments(command) else {
             continue;
         };
         let args = parse_args(words, &PIP_FLAGS);
@@ -161,10 +164,14 @@ pub(crate) fn unpinned_pip_package(checker: &mut Checker, index: usize, _: &Inst
         if unpinned.is_empty() {
             continue;
         }
+        first_range.get_or_insert(command.range());
+        unpinned_in_run.extend(unpinned);
+    }
+    if let Some(range) = first_range {
         checker.report_at(
             &UNPINNED_PIP_PACKAGE,
-            format!("unpinned pip package(s): {}", unpinned.join(", ")),
-            command.range(),
+            format!("unpinned pip package(s): {}", unpinned_in_run.join(", ")),
+            range,
             Some("Pin each package (`name==version`), or install from a requirements or constraints file"),
         );
     }

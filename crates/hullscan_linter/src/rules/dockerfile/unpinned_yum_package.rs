@@ -107,7 +107,9 @@ pub(crate) fn variable_is_declared(checker: &Checker, index: usize, name: &str) 
             .iter()
             .any(|i| declares(i, Keyword::Env));
     };
-    if instructions[stage.instructions.start..index]
+    if instructions
+        .get(stage.instructions.start..index)
+        .unwrap_or_default()
         .iter()
         .any(|i| declares(i, Keyword::Env))
     {
@@ -118,7 +120,9 @@ pub(crate) fn variable_is_declared(checker: &Checker, index: usize, name: &str) 
         let Some(stage) = parent.and_then(|p| model.stage(p)) else {
             break;
         };
-        if instructions[stage.instructions.clone()]
+        if instructions
+            .get(stage.instructions.clone())
+            .unwrap_or_default()
             .iter()
             .any(|i| declares(i, Keyword::Env))
         {

@@ -10,6 +10,7 @@ use crate::checker::Checker;
 declare_rule! {
     /// ## What it does
     /// Finds `useradd` with a UID of more than five digits and without `-l`/`--no-log-init`.
+    /// A UID given as a variable is judged by the value its `ARG`/`ENV` sets.
     ///
     /// ## Why is this bad?
     /// `useradd` records each new user in `/var/log/lastlog` and `/var/log/faillog`, sparse
@@ -55,9 +56,22 @@ pub(crate) fn useradd_without_no_log_init(checker: &mut Checker, index: usize, _
         if user.tool != UserTool::Useradd || user.no_log_init {
             continue;
         }
-        let Some(uid) = user.uid.filter(|uid| uid.len() > 5) else {
+        let Some(uid) = user.uid else {
             continue;
         };
+        // A UID from a variable counts with the value its ARG/ENV gives it; one that cannot be
+        // resolved to a number is not judged.
+        let resolved = if uid.contains('$') {
+            match checker.model.expand(index, uid) {
+                Ok(expansion) if expansion.unmatched.is_empty() => expansion.value.into_owned(),
+                _ => continue,
+            }
+        } else {
+            uid.to_owned()
+        };
+        if resolved.len() <= 5 || !resolved.bytes().all(|b| b.is_ascii_digit()) {
+            continue;
+        }
         let at = command
             .script
             .file_range(command.invocation.name_word.range)
@@ -66,7 +80,7 @@ pub(crate) fn useradd_without_no_log_init(checker: &mut Checker, index: usize, _
         checker.report(
             Diagnostic::new(
                 &USERADD_WITHOUT_NO_LOG_INIT,
-                format!("`useradd -u {uid}` without `--no-log-init` writes a huge sparse lastlog into the layer"),
+                format!("`useradd -u {resolved}` without `--no-log-init` writes a huge sparse lastlog into the layer"),
                 Location::Text(command.range()),
             )
             .with_help(title)

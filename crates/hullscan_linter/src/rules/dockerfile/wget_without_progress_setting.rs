@@ -2,6 +2,7 @@
 
 use hullscan_diagnostics::{Applicability, Diagnostic, Edit, Fix, Location, declare_rule};
 use hullscan_dockerfile::Instruction;
+use hullscan_semantic::Os;
 use hullscan_shell::tools::wget;
 
 use super::shell_facts::run_commands;
@@ -11,7 +12,8 @@ declare_rule! {
     /// ## What it does
     /// Finds `wget` without `--progress=…` and without an option that quiets or redirects its
     /// output (`-q`/`--quiet`, `-nv`/`--no-verbose`, `-o`/`--output-file`,
-    /// `-a`/`--append-output`).
+    /// `-a`/`--append-output`). Windows stages are skipped: there `wget` is PowerShell's alias
+    /// of `Invoke-WebRequest`.
     ///
     /// ## Why is this bad?
     /// Without a terminal, GNU wget falls back to its "dot" progress display and prints a line
@@ -48,6 +50,14 @@ declare_rule! {
 
 /// HS262
 pub(crate) fn wget_without_progress_setting(checker: &mut Checker, index: usize, _: &Instruction) {
+    // In Windows images `wget` is PowerShell's alias of `Invoke-WebRequest`, not GNU wget.
+    if checker
+        .model
+        .stage_of(index)
+        .is_some_and(|stage| stage.os == Os::Windows)
+    {
+        return;
+    }
     for command in run_commands(checker, index) {
         let Some(wget) = wget(&command.invocation) else {
             continue;

@@ -47,7 +47,7 @@ declare_rule! {
 pub(crate) fn yum_cache_not_cleaned(checker: &mut Checker, index: usize, _: &Instruction) {
     let commands = run_commands(checker, index);
     let mut pending = None;
-    for command in &commands {
+    for command in commands {
         if let Some(yum) = rpm(&command.invocation)
             && yum.tool == RpmTool::Yum
         {

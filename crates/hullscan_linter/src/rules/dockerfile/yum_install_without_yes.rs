@@ -1,10 +1,10 @@
 //! HS230: `yum install` without `-y`.
 
-use hullscan_diagnostics::{Applicability, Diagnostic, Edit, Fix, Location, declare_rule};
+use hullscan_diagnostics::{Applicability, Edit, declare_rule};
 use hullscan_dockerfile::Instruction;
 use hullscan_shell::tools::{RpmTool, rpm};
 
-use super::shell_facts::run_commands;
+use super::shell_facts::{RunFinding, run_commands};
 use crate::checker::Checker;
 
 declare_rule! {
@@ -46,6 +46,7 @@ declare_rule! {
 
 /// HS230
 pub(crate) fn yum_install_without_yes(checker: &mut Checker, index: usize, _: &Instruction) {
+    let mut finding = RunFinding::default();
     for command in run_commands(checker, index) {
         let Some(yum) = rpm(&command.invocation) else {
             continue;
@@ -63,21 +64,13 @@ pub(crate) fn yum_install_without_yes(checker: &mut Checker, index: usize, _: &I
             continue;
         }
         let at = command.script.file_range(subcommand.range).end();
-        checker.report(
-            Diagnostic::new(
-                &YUM_INSTALL_WITHOUT_YES,
-                format!(
-                    "`yum {}` without `-y` aborts at its confirmation prompt",
-                    subcommand.value()
-                ),
-                Location::Text(command.range()),
-            )
-            .with_help("Add `-y`")
-            .with_fix(Fix::new(
-                "Add `-y`",
-                vec![Edit::insertion(" -y", at)],
-                Applicability::Safe,
-            )),
-        );
+        finding.add(command.range(), Some(Edit::insertion(" -y", at)));
     }
+    finding.report(
+        checker,
+        &YUM_INSTALL_WITHOUT_YES,
+        "`yum install` without `-y` aborts at its confirmation prompt",
+        "Add `-y`",
+        Applicability::Safe,
+    );
 }
