@@ -26,7 +26,7 @@ pub use files::{Cd, Chmod, Chown, Ln, Mkdir, Rm, Sudo, cd, chmod, chown, ln, mkd
 pub use gem::{Gem, GemSpec, gem};
 pub use go::{Go, GoPackage, go};
 pub use node::{NodePackage, NodePm, NodeTool, node_package_manager};
-pub use pip::{Pip, Requirement, pip};
+pub use pip::{PIP_FLAGS, Pip, Requirement, pip};
 pub use rpm::{Rpm, RpmTool, Zypper, rpm, zypper};
 pub use users::{GroupAdd, UserAdd, UserTool, groupadd, useradd};
 

@@ -54,8 +54,10 @@ impl Pip<'_, '_> {
     }
 }
 
-const SPEC: FlagSpec = FlagSpec {
-    short_with_value: "ircetfC",
+/// Options of pip (and pipx, which passes them through) that take a value, so the value is not
+/// a package. Shared with the lint rules that read pip command lines.
+pub const PIP_FLAGS: FlagSpec = FlagSpec {
+    short_with_value: "ircetfCb",
     long_with_value: &[
         "index-url",
         "extra-index-url",
@@ -66,6 +68,7 @@ const SPEC: FlagSpec = FlagSpec {
         "target",
         "prefix",
         "root",
+        "build",
         "platform",
         "python-version",
         "implementation",
@@ -92,6 +95,9 @@ const SPEC: FlagSpec = FlagSpec {
         "client-cert",
         "use-feature",
         "use-deprecated",
+        "root-user-action",
+        "pip-args",
+        "suffix",
     ],
     single_dash_long: &[],
     single_dash_is_long: false,
@@ -143,7 +149,7 @@ pub fn pip<'a, 'src>(invocation: &Invocation<'a, 'src>) -> Option<Pip<'a, 'src>>
     } else {
         return None;
     };
-    let args = parse_args(args_words, &SPEC);
+    let args = parse_args(args_words, &PIP_FLAGS);
     let operands = args.operands();
     let subcommand = operands.first().copied();
     let mut requirements: Vec<Requirement<'a, 'src>> = operands

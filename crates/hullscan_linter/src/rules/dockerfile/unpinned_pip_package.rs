@@ -2,7 +2,8 @@
 
 use hullscan_diagnostics::declare_rule;
 use hullscan_dockerfile::Instruction;
-use hullscan_shell::{FlagSpec, Word, parse_args};
+use hullscan_shell::tools::PIP_FLAGS;
+use hullscan_shell::{Word, parse_args};
 
 use super::shell_facts::{RunCommand, run_commands};
 use crate::checker::Checker;
@@ -44,55 +45,6 @@ declare_rule! {
         summary: "`pip install` of a package without a pinned version",
     };
 }
-
-/// pip's (and pipx's) options that take a value, so the value is not a package.
-const PIP_FLAGS: FlagSpec = FlagSpec {
-    short_with_value: "ircetfCb",
-    long_with_value: &[
-        "index-url",
-        "extra-index-url",
-        "find-links",
-        "requirement",
-        "constraint",
-        "editable",
-        "target",
-        "prefix",
-        "root",
-        "build",
-        "platform",
-        "python-version",
-        "implementation",
-        "abi",
-        "src",
-        "upgrade-strategy",
-        "progress-bar",
-        "log",
-        "cache-dir",
-        "trusted-host",
-        "proxy",
-        "retries",
-        "timeout",
-        "exists-action",
-        "global-option",
-        "install-option",
-        "build-option",
-        "config-settings",
-        "only-binary",
-        "no-binary",
-        "python",
-        "report",
-        "cert",
-        "client-cert",
-        "use-feature",
-        "use-deprecated",
-        "root-user-action",
-        "pip-args",
-        "suffix",
-    ],
-    single_dash_long: &[],
-    single_dash_is_long: false,
-    stop_at_first_operand: false,
-};
 
 /// The words after `pip` for `pip…`/`pipx` and `python… -m pip`; `None` for other commands.
 pub(crate) fn pip_arguments<'c, 'a>(command: &RunCommand<'c, 'a>) -> Option<&'c [Word<'a>]> {
