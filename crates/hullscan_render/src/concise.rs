@@ -1,28 +1,32 @@
 //! One line per finding, for grep and editors' quickfix lists:
 //! `Dockerfile:1:6: warning[HS101] Base image has no tag`.
 
-use std::io;
+use std::io::{self, Write};
 
 use hullscan_diagnostics::FileReport;
 
 use crate::position::location_label;
 
 pub(crate) fn render(reports: &[FileReport], out: &mut dyn io::Write) -> io::Result<()> {
-    for report in reports {
-        for diagnostic in &report.diagnostics {
-            let line = format!(
-                "{}: {}[{}] {}",
-                location_label(report, &diagnostic.location),
-                diagnostic.severity,
-                diagnostic.code,
-                diagnostic.message,
-            );
-            // Messages and paths are one line by convention; a stray newline must not split
-            // a record.
-            writeln!(out, "{}", one_line(&line))?;
-        }
-    }
-    Ok(())
+    crate::render_parts_in_parallel(
+        reports,
+        |report, buffer| {
+            for diagnostic in &report.diagnostics {
+                let line = format!(
+                    "{}: {}[{}] {}",
+                    location_label(report, &diagnostic.location),
+                    diagnostic.severity,
+                    diagnostic.code,
+                    diagnostic.message,
+                );
+                // Messages and paths are one line by convention; a stray newline must not
+                // split a record.
+                writeln!(buffer, "{}", one_line(&line))?;
+            }
+            Ok(())
+        },
+        |_, drawn| out.write_all(drawn),
+    )
 }
 
 /// `text` on one line, with control characters (terminal escape sequences included) replaced,

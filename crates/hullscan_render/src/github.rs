@@ -5,7 +5,7 @@
 //! GitHub decodes `%25`, `%0D`, `%0A` in the message, and additionally `%3A` and `%2C` in
 //! property values (where `:` and `,` would end the property), so those are what we encode.
 
-use std::io;
+use std::io::{self, Write};
 
 use hullscan_diagnostics::{FileReport, Location, Severity};
 
@@ -31,41 +31,43 @@ fn escape_property(text: &str) -> String {
 }
 
 pub(crate) fn render(reports: &[FileReport], out: &mut dyn io::Write) -> io::Result<()> {
-    for report in reports {
-        for diagnostic in &report.diagnostics {
-            let mut properties = Vec::new();
-            let mut message = String::new();
-            match &diagnostic.location {
-                // An annotation needs a file in the repository; an image finding becomes a
-                // run-level annotation that names the image in its message.
-                Location::Image(image) => {
-                    message.push_str(&image_location_label(image));
-                    message.push_str(": ");
-                }
-                Location::Text(_) | Location::File => {
-                    properties.push(format!("file={}", escape_property(&report.path)));
-                    if let Some(span) = location_span(report, &diagnostic.location) {
-                        properties.push(format!("line={}", span.start.line));
-                        properties.push(format!("col={}", span.start.column));
-                        properties.push(format!("endLine={}", span.end.line));
-                        properties.push(format!("endColumn={}", span.end.column));
-                    }
+    crate::render_parts_in_parallel(reports, write_report, |_, drawn| out.write_all(drawn))
+}
+
+fn write_report(report: &FileReport, out: &mut Vec<u8>) -> io::Result<()> {
+    for diagnostic in &report.diagnostics {
+        let mut properties = Vec::new();
+        let mut message = String::new();
+        match &diagnostic.location {
+            // An annotation needs a file in the repository; an image finding becomes a
+            // run-level annotation that names the image in its message.
+            Location::Image(image) => {
+                message.push_str(&image_location_label(image));
+                message.push_str(": ");
+            }
+            Location::Text(_) | Location::File => {
+                properties.push(format!("file={}", escape_property(&report.path)));
+                if let Some(span) = location_span(report, &diagnostic.location) {
+                    properties.push(format!("line={}", span.start.line));
+                    properties.push(format!("col={}", span.start.column));
+                    properties.push(format!("endLine={}", span.end.line));
+                    properties.push(format!("endColumn={}", span.end.column));
                 }
             }
-            properties.push(format!("title={}", escape_property(&diagnostic.code)));
-            message.push_str(&diagnostic.message);
-            if let Some(help) = &diagnostic.help {
-                message.push_str("\nhelp: ");
-                message.push_str(help);
-            }
-            writeln!(
-                out,
-                "::{} {}::{}",
-                command(diagnostic.severity),
-                properties.join(","),
-                escape_data(&message)
-            )?;
         }
+        properties.push(format!("title={}", escape_property(&diagnostic.code)));
+        message.push_str(&diagnostic.message);
+        if let Some(help) = &diagnostic.help {
+            message.push_str("\nhelp: ");
+            message.push_str(help);
+        }
+        writeln!(
+            out,
+            "::{} {}::{}",
+            command(diagnostic.severity),
+            properties.join(","),
+            escape_data(&message)
+        )?;
     }
     Ok(())
 }

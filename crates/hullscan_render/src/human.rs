@@ -36,23 +36,32 @@ pub(crate) fn render(
     options: &RenderOptions,
     out: &mut dyn io::Write,
 ) -> io::Result<()> {
-    let renderer = if options.color {
-        Renderer::styled()
-    } else {
-        Renderer::plain()
-    };
     let mut totals = Totals::default();
-    for report in reports {
-        if !report.diagnostics.is_empty() {
-            totals.files += 1;
-        }
-        for diagnostic in &report.diagnostics {
-            totals.count(diagnostic);
-            let drawn = renderer.render(&diagnostic_groups(report, diagnostic));
-            out.write_all(drawn.as_bytes())?;
-            out.write_all(b"\n\n")?;
-        }
-    }
+    crate::render_parts_in_parallel(
+        reports,
+        |report, buffer| {
+            let renderer = if options.color {
+                Renderer::styled()
+            } else {
+                Renderer::plain()
+            };
+            for diagnostic in &report.diagnostics {
+                let drawn = renderer.render(&diagnostic_groups(report, diagnostic));
+                buffer.extend_from_slice(drawn.as_bytes());
+                buffer.extend_from_slice(b"\n\n");
+            }
+            Ok(())
+        },
+        |report, drawn| {
+            if !report.diagnostics.is_empty() {
+                totals.files += 1;
+            }
+            for diagnostic in &report.diagnostics {
+                totals.count(diagnostic);
+            }
+            out.write_all(drawn)
+        },
+    )?;
     writeln!(out, "{}", totals.summary(options.color))
 }
 

@@ -167,16 +167,145 @@ fn finding<'a>(report: &'a FileReport, diagnostic: &'a Diagnostic) -> Finding<'a
     }
 }
 
+/// Writes the findings as one pretty-printed array, exactly as `serde_json::to_writer_pretty`
+/// would, but with each file's findings drawn in parallel: a finding is drawn on its own and
+/// indented one level (a JSON string never holds a raw newline, so indenting after every
+/// newline is safe).
 pub(crate) fn render(reports: &[FileReport], out: &mut dyn io::Write) -> io::Result<()> {
-    let findings: Vec<Finding<'_>> = reports
-        .iter()
-        .flat_map(|report| {
-            report
-                .diagnostics
-                .iter()
-                .map(move |diagnostic| finding(report, diagnostic))
-        })
-        .collect();
-    serde_json::to_writer_pretty(&mut *out, &findings)?;
-    out.write_all(b"\n")
+    let mut first = true;
+    out.write_all(b"[")?;
+    crate::render_parts_in_parallel(reports, write_findings, |_, drawn| {
+        if drawn.is_empty() {
+            return Ok(());
+        }
+        out.write_all(if first { b"\n" } else { b",\n" })?;
+        first = false;
+        out.write_all(drawn)
+    })?;
+    out.write_all(if first { b"]\n" } else { b"\n]\n" })
+}
+
+/// One file's findings as array elements at the first indentation level, `,\n`-separated.
+fn write_findings(report: &FileReport, out: &mut Vec<u8>) -> io::Result<()> {
+    let mut element = Vec::new();
+    for (index, diagnostic) in report.diagnostics.iter().enumerate() {
+        if index > 0 {
+            out.extend_from_slice(b",\n");
+        }
+        element.clear();
+        serde_json::to_writer_pretty(&mut element, &finding(report, diagnostic))?;
+        out.extend_from_slice(b"  ");
+        for &byte in &element {
+            out.push(byte);
+            if byte == b'\n' {
+                out.extend_from_slice(b"  ");
+            }
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use std::borrow::Cow;
+    use std::sync::Arc;
+
+    use hullscan_diagnostics::{Edit, Fix, ImageLocation, Subject};
+    use hullscan_text::{SourceFile, TextRange, TextSize};
+
+    use super::*;
+
+    fn diagnostic(code: &'static str, message: &str, location: Location) -> Diagnostic {
+        Diagnostic {
+            code: Cow::Borrowed(code),
+            name: Cow::Borrowed("some-rule"),
+            aliases: &["DL3000"],
+            severity: Severity::Warning,
+            message: message.to_owned(),
+            location,
+            help: Some("line one\nline two".to_owned()),
+            related: Vec::new(),
+            fix: None,
+            fingerprint: None,
+        }
+    }
+
+    /// Reports of every shape: findings with fixes, related locations, newlines and quotes
+    /// in strings, image locations, clean files between them, and enough files to span
+    /// several parallel batches.
+    fn reports() -> Vec<FileReport> {
+        let text = "FROM ubuntu\nRUN echo \"hi\"\n";
+        let mut reports = Vec::new();
+        for index in 0..1_300 {
+            let source = Arc::new(SourceFile::new(format!("dir/{index}/Dockerfile"), text));
+            let diagnostics = match index % 4 {
+                0 => Vec::new(),
+                1 => vec![
+                    diagnostic(
+                        "HS101",
+                        "no tag\n\"quoted\"",
+                        Location::Text(TextRange::from_usize(5, 11)),
+                    )
+                    .with_fix(Fix::safe(
+                        "Pin",
+                        Edit::insertion(":24.04", TextSize::from(11)),
+                    ))
+                    .with_related(Location::Text(TextRange::from_usize(12, 15)), "here"),
+                    diagnostic("HS102", "whole file", Location::File),
+                ],
+                2 => vec![diagnostic(
+                    "HS103",
+                    "one",
+                    Location::Text(TextRange::from_usize(12, 26)),
+                )],
+                _ => vec![diagnostic(
+                    "HS601",
+                    "image finding",
+                    Location::Image(ImageLocation {
+                        image: "alpine:3".to_owned(),
+                        layer: None,
+                        path: Some("/etc/shadow".to_owned()),
+                        config_pointer: None,
+                    }),
+                )],
+            };
+            let mut report = FileReport::for_source(source, diagnostics);
+            if index % 4 == 3 {
+                report.subject = Subject::Image;
+            }
+            reports.push(report);
+        }
+        reports
+    }
+
+    #[test]
+    fn parallel_output_is_exactly_serde_json_pretty_output() {
+        let reports = reports();
+        let mut drawn = Vec::new();
+        render(&reports, &mut drawn).unwrap();
+        let findings: Vec<Finding<'_>> = reports
+            .iter()
+            .flat_map(|report| report.diagnostics.iter().map(move |d| finding(report, d)))
+            .collect();
+        let mut expected = serde_json::to_vec_pretty(&findings).unwrap();
+        expected.push(b'\n');
+        assert_eq!(
+            String::from_utf8(drawn).unwrap(),
+            String::from_utf8(expected).unwrap()
+        );
+    }
+
+    #[test]
+    fn no_findings_is_an_empty_array() {
+        let mut reports = reports();
+        reports
+            .iter_mut()
+            .for_each(|report| report.diagnostics.clear());
+        let mut drawn = Vec::new();
+        render(&reports, &mut drawn).unwrap();
+        assert_eq!(drawn, b"[]\n");
+        drawn.clear();
+        render(&[], &mut drawn).unwrap();
+        assert_eq!(drawn, b"[]\n");
+    }
 }

@@ -19,6 +19,7 @@ mod xml;
 use std::io;
 
 use hullscan_diagnostics::{FileReport, RuleMeta};
+use rayon::prelude::*;
 
 pub use position::image_location_label;
 
@@ -126,4 +127,35 @@ pub fn render(
         OutputFormat::Github => github::render(reports, out),
         OutputFormat::Junit => junit::render(reports, out),
     }
+}
+
+/// How many files' parts are drawn at once: enough to keep every core busy, few enough that
+/// the drawn text of a huge run never sits in memory all at once.
+const PARALLEL_BATCH: usize = 512;
+
+/// Draws each report's part of the output with `part` on every core, then hands the parts to
+/// `sink` in report order. For the formats whose output is a sequence of per-file parts:
+/// drawing dominates rendering, and doing it on one thread after a parallel lint would leave
+/// the other cores idle at the end of every run.
+fn render_parts_in_parallel(
+    reports: &[FileReport],
+    part: impl Fn(&FileReport, &mut Vec<u8>) -> io::Result<()> + Sync,
+    mut sink: impl FnMut(&FileReport, &[u8]) -> io::Result<()>,
+) -> io::Result<()> {
+    for batch in reports.chunks(PARALLEL_BATCH) {
+        let parts: Vec<io::Result<Vec<u8>>> = batch
+            .par_iter()
+            .map(|report| {
+                let mut buffer = Vec::new();
+                if !report.diagnostics.is_empty() {
+                    part(report, &mut buffer)?;
+                }
+                Ok(buffer)
+            })
+            .collect();
+        for (report, drawn) in batch.iter().zip(parts) {
+            sink(report, &drawn?)?;
+        }
+    }
+    Ok(())
 }

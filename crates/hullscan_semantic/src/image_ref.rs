@@ -4,9 +4,6 @@
 
 use std::borrow::Cow;
 use std::fmt;
-use std::sync::LazyLock;
-
-use regex::Regex;
 
 /// Docker Hub's canonical domain.
 pub const DEFAULT_REGISTRY: &str = "docker.io";
@@ -17,22 +14,172 @@ pub const DEFAULT_TAG: &str = "latest";
 /// Longest repository path Docker accepts.
 const MAX_PATH_LEN: usize = 255;
 
-/// `name[:tag][@digest]` with the exact grammar of `distribution/reference` (ASCII classes;
-/// Go's `\w` is ASCII-only).
-static REFERENCE: LazyLock<Regex> = LazyLock::new(|| {
-    let alnum = "[a-z0-9]+";
-    let separator = "(?:[._]|__|[-]+)";
-    let path_component = format!("{alnum}(?:{separator}{alnum})*");
-    let domain_component = "(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])";
-    let domain_name = format!(r"{domain_component}(?:\.{domain_component})*");
-    let host = format!(r"(?:{domain_name}|\[(?:[a-fA-F0-9:]+)\])");
-    let domain_and_port = format!("{host}(?::[0-9]+)?");
-    let name = format!("(?:{domain_and_port}/)?{path_component}(?:/{path_component})*");
-    let tag = r"[0-9A-Za-z_][0-9A-Za-z_.-]{0,127}";
-    let digest = "[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,}";
-    Regex::new(&format!("^({name})(?::({tag}))?(?:@({digest}))?$"))
-        .expect("reference grammar is a valid regex")
-});
+/// Where the parts of a reference in canonical form (`registry/remainder`) end: the name's
+/// length and the tag's and digest's lengths (without their `:` / `@`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct ReferenceSpans {
+    name: usize,
+    tag: Option<usize>,
+    digest: Option<usize>,
+}
+
+/// `name[:tag][@digest]` with the exact grammar of `distribution/reference` (ASCII classes),
+/// matched by hand: this runs for every base image of every file, and the grammar is
+/// deterministic once the name's end is known (a name holds no `:` or `@` after its domain),
+/// so no backtracking is needed. A name either starts with a domain (everything before the
+/// first `/`) or is all path components; the first reading that fits wins, as in the regexp.
+fn reference_spans(canonical: &str) -> Option<ReferenceSpans> {
+    let name_end_after = |from: usize| {
+        canonical[from..]
+            .find([':', '@'])
+            .map_or(canonical.len(), |offset| from + offset)
+    };
+    if let Some(slash) = canonical.find('/')
+        && is_domain_and_port(&canonical[..slash])
+    {
+        let name = name_end_after(slash + 1);
+        if is_path(&canonical[slash + 1..name])
+            && let Some((tag, digest)) = tag_and_digest(&canonical[name..])
+        {
+            return Some(ReferenceSpans { name, tag, digest });
+        }
+    }
+    let name = name_end_after(0);
+    if !is_path(&canonical[..name]) {
+        return None;
+    }
+    let (tag, digest) = tag_and_digest(&canonical[name..])?;
+    Some(ReferenceSpans { name, tag, digest })
+}
+
+/// `(:tag)?(@digest)?` and nothing else: the tag's and digest's lengths.
+fn tag_and_digest(rest: &str) -> Option<(Option<usize>, Option<usize>)> {
+    let (tag, rest) = match rest.strip_prefix(':') {
+        Some(after) => {
+            let end = after.find('@').unwrap_or(after.len());
+            (Some(&after[..end]), &after[end..])
+        }
+        None => (None, rest),
+    };
+    if tag.is_some_and(|tag| !is_tag(tag)) {
+        return None;
+    }
+    let digest = match rest.strip_prefix('@') {
+        Some(digest) if is_digest(digest) => Some(digest.len()),
+        Some(_) => return None,
+        None if rest.is_empty() => None,
+        None => return None,
+    };
+    Some((tag.map(str::len), digest))
+}
+
+/// `path-component(/path-component)*`, a component being `[a-z0-9]+` runs joined by `.`, `_`,
+/// `__` or any run of `-`.
+fn is_path(path: &str) -> bool {
+    path.split('/').all(is_path_component)
+}
+
+fn is_path_component(component: &str) -> bool {
+    let bytes = component.as_bytes();
+    let is_alnum = |b: u8| b.is_ascii_lowercase() || b.is_ascii_digit();
+    let mut i = 0;
+    loop {
+        // One alphanumeric run.
+        let run_start = i;
+        while i < bytes.len() && is_alnum(bytes[i]) {
+            i += 1;
+        }
+        if i == run_start {
+            return false;
+        }
+        if i == bytes.len() {
+            return true;
+        }
+        // One separator, then another run must follow.
+        match bytes[i] {
+            b'.' => i += 1,
+            b'_' => {
+                i += if bytes.get(i + 1) == Some(&b'_') {
+                    2
+                } else {
+                    1
+                }
+            }
+            b'-' => {
+                while i < bytes.len() && bytes[i] == b'-' {
+                    i += 1;
+                }
+            }
+            _ => return false,
+        }
+    }
+}
+
+/// `host(:port)?`, the host being dot-separated DNS labels or a bracketed IPv6 address.
+fn is_domain_and_port(domain: &str) -> bool {
+    let (host, port) = if let Some(after) = domain.strip_prefix('[') {
+        let Some(close) = after.find(']') else {
+            return false;
+        };
+        let address = &after[..close];
+        if address.is_empty() || !address.bytes().all(|b| b.is_ascii_hexdigit() || b == b':') {
+            return false;
+        }
+        (None, &after[close + 1..])
+    } else {
+        let end = domain.find(':').unwrap_or(domain.len());
+        (Some(&domain[..end]), &domain[end..])
+    };
+    if let Some(host) = host
+        && !host.split('.').all(is_domain_component)
+    {
+        return false;
+    }
+    match port.strip_prefix(':') {
+        Some(digits) => !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()),
+        None => port.is_empty(),
+    }
+}
+
+/// A DNS label: alphanumerics with `-` inside, not at either end.
+fn is_domain_component(label: &str) -> bool {
+    let bytes = label.as_bytes();
+    match (bytes.first(), bytes.last()) {
+        (Some(first), Some(last)) => {
+            first.is_ascii_alphanumeric()
+                && last.is_ascii_alphanumeric()
+                && bytes
+                    .iter()
+                    .all(|b| b.is_ascii_alphanumeric() || *b == b'-')
+        }
+        _ => false,
+    }
+}
+
+/// `[0-9A-Za-z_][0-9A-Za-z_.-]{0,127}`.
+fn is_tag(tag: &str) -> bool {
+    let bytes = tag.as_bytes();
+    let word = |b: &u8| b.is_ascii_alphanumeric() || *b == b'_';
+    bytes.first().is_some_and(word)
+        && bytes.len() <= 128
+        && bytes[1..]
+            .iter()
+            .all(|b| word(b) || *b == b'.' || *b == b'-')
+}
+
+/// `algorithm:encoded`: `[A-Za-z][A-Za-z0-9]*` parts joined by one of `-_+.`, then at least 32
+/// hex digits (which algorithms and lengths Docker accepts is checked afterwards).
+fn is_digest(digest: &str) -> bool {
+    let Some((algorithm, encoded)) = digest.split_once(':') else {
+        return false;
+    };
+    let parts_ok = algorithm.split(['-', '_', '+', '.']).all(|part| {
+        let bytes = part.as_bytes();
+        bytes.first().is_some_and(u8::is_ascii_alphabetic)
+            && bytes.iter().all(u8::is_ascii_alphanumeric)
+    });
+    parts_ok && encoded.len() >= 32 && encoded.bytes().all(|b| b.is_ascii_hexdigit())
+}
 
 /// Why a reference is not valid.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -95,31 +242,26 @@ impl<'a> ImageRef<'a> {
         } else {
             format!("{registry}/{remainder}")
         };
-        let Some(caps) = REFERENCE.captures(&canonical) else {
+        let Some(spans) = reference_spans(&canonical) else {
             if text.is_empty() {
                 return Err(error("repository name must have at least one component"));
             }
             return Err(error("invalid reference format"));
         };
-        let path_len = caps
-            .get(1)
-            .map_or(0, |m| m.len())
-            .saturating_sub(registry.len() + 1);
+        let path_len = spans.name.saturating_sub(registry.len() + 1);
         if path_len > MAX_PATH_LEN {
             return Err(error(format!(
                 "repository name must not be more than {MAX_PATH_LEN} characters"
             )));
         }
-        let tag_len = caps.get(2).map(|m| m.len());
-        let digest_len = caps.get(3).map(|m| m.len());
-        // Map the captures back onto `remainder`, which is a suffix of `text`.
+        // Map the spans back onto `remainder`, which is a suffix of `text`.
         let mut rest = remainder;
-        let digest = digest_len.map(|len| {
+        let digest = spans.digest.map(|len| {
             let d = &rest[rest.len() - len..];
             rest = &rest[..rest.len() - len - 1];
             d
         });
-        let tag = tag_len.map(|len| {
+        let tag = spans.tag.map(|len| {
             let t = &rest[rest.len() - len..];
             rest = &rest[..rest.len() - len - 1];
             t
@@ -296,6 +438,110 @@ mod tests {
         // An upper-case first element is taken as a domain, so the rest may be valid.
         let r = ImageRef::parse("MyRegistry/app").unwrap();
         assert_eq!(r.registry, "MyRegistry");
+    }
+
+    /// distribution/reference's grammar as one regexp: the oracle the hand-written matcher
+    /// must agree with.
+    fn grammar_regex() -> regex::Regex {
+        let alnum = "[a-z0-9]+";
+        let separator = "(?:[._]|__|[-]+)";
+        let path_component = format!("{alnum}(?:{separator}{alnum})*");
+        let domain_component = "(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])";
+        let domain_name = format!(r"{domain_component}(?:\.{domain_component})*");
+        let host = format!(r"(?:{domain_name}|\[(?:[a-fA-F0-9:]+)\])");
+        let domain_and_port = format!("{host}(?::[0-9]+)?");
+        let name = format!("(?:{domain_and_port}/)?{path_component}(?:/{path_component})*");
+        let tag = r"[0-9A-Za-z_][0-9A-Za-z_.-]{0,127}";
+        let digest = "[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,}";
+        regex::Regex::new(&format!("^({name})(?::({tag}))?(?:@({digest}))?$")).unwrap()
+    }
+
+    fn oracle(re: &regex::Regex, text: &str) -> Option<ReferenceSpans> {
+        let caps = re.captures(text)?;
+        Some(ReferenceSpans {
+            name: caps.get(1).map_or(0, |m| m.len()),
+            tag: caps.get(2).map(|m| m.len()),
+            digest: caps.get(3).map(|m| m.len()),
+        })
+    }
+
+    #[test]
+    fn hand_written_grammar_agrees_with_the_regexp() {
+        let re = grammar_regex();
+        let hex64 = "0123456789abcdef".repeat(4);
+        // Pieces that exercise every production and its edges, glued together at random.
+        let pieces = [
+            "a",
+            "z9",
+            "A",
+            "-",
+            "--",
+            ".",
+            "_",
+            "__",
+            "___",
+            "/",
+            "//",
+            ":",
+            "::",
+            "@",
+            "[",
+            "]",
+            "[::1]",
+            "[fe80::1]",
+            "localhost",
+            "docker.io",
+            "my_reg.com",
+            "reg-",
+            "-reg",
+            "5000",
+            ":5000",
+            "v1.2",
+            "sha256:",
+            &hex64,
+            "sha256+b64:",
+            "x.y_z",
+            "UP",
+            " ",
+            "$",
+        ];
+        let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
+        let mut next = || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        let mut checked = 0;
+        let mut matched = 0;
+        for _ in 0..60_000 {
+            let count = 1 + next() % 7;
+            let mut text = String::new();
+            for _ in 0..count {
+                text.push_str(pieces[(next() % pieces.len() as u64) as usize]);
+            }
+            let expected = oracle(&re, &text);
+            assert_eq!(reference_spans(&text), expected, "{text:?}");
+            checked += 1;
+            matched += usize::from(expected.is_some());
+        }
+        // The generator must reach both outcomes often, or the comparison proves little.
+        assert!(
+            matched > checked / 20,
+            "only {matched} of {checked} matched"
+        );
+        assert!(matched < checked, "every generated text matched");
+        for text in [
+            "docker.io/library/ubuntu:22.04",
+            "localhost:5000/a/b:t@sha256:0123456789abcdef0123456789abcdef",
+            "[::1]:5000/app",
+            "my_reg.com/app",
+            "a.b/c__d---e:tag_1.2-x",
+            "reg:99999/app",
+        ] {
+            assert_eq!(reference_spans(text), oracle(&re, text), "{text:?}");
+            assert!(reference_spans(text).is_some(), "{text:?}");
+        }
     }
 
     #[test]
