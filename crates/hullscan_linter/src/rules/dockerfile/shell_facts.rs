@@ -1,6 +1,7 @@
 //! Facts about RUN instructions shared by the command rules: the commands a RUN runs (seen
 //! through `sudo`/`env`/... wrappers), its `--mount` flags, and which stages a finding matters in.
 
+use hullscan_diagnostics::RuleMeta;
 use hullscan_dockerfile::{Arguments, Instruction, Keyword};
 use hullscan_text::TextRange;
 
@@ -16,6 +17,38 @@ pub(crate) fn run_commands<'s, 'a>(
     index: usize,
 ) -> &'s [RunCommand<'s, 'a>] {
     checker.run_commands(index)
+}
+
+/// Reports `rule` at most once for the RUN at `index`, as hadolint does: at the first command
+/// that installs an unpinned package, naming every unpinned package of the whole RUN.
+/// `unpinned` adds one command's unpinned package names (as written) to the list it is given.
+pub(crate) fn report_unpinned_packages<'s, 'a>(
+    checker: &Checker<'a, 's>,
+    index: usize,
+    rule: &'static RuleMeta,
+    noun: &str,
+    help: &str,
+    mut unpinned: impl FnMut(&'s RunCommand<'s, 'a>, &mut Vec<&'s str>),
+) {
+    let mut names: Vec<&'s str> = Vec::new();
+    let mut first_range = None;
+    for command in run_commands(checker, index) {
+        let before = names.len();
+        unpinned(command, &mut names);
+        if names.len() > before {
+            first_range.get_or_insert(command.range());
+        }
+    }
+    let Some(range) = first_range else {
+        return;
+    };
+    let listed: Vec<String> = names.iter().map(|name| format!("`{name}`")).collect();
+    checker.report_at(
+        rule,
+        format!("unpinned {noun}: {}", listed.join(", ")),
+        range,
+        Some(help),
+    );
 }
 
 /// A `--mount=type=…,target=…` flag of a RUN.

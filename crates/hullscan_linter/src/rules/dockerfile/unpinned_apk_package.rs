@@ -4,7 +4,7 @@ use hullscan_diagnostics::declare_rule;
 use hullscan_dockerfile::Instruction;
 use hullscan_shell::tools::apk;
 
-use super::shell_facts::run_commands;
+use super::shell_facts::report_unpinned_packages;
 use crate::checker::Checker;
 
 declare_rule! {
@@ -45,35 +45,25 @@ declare_rule! {
 
 /// HS218
 pub(crate) fn unpinned_apk_package(checker: &mut Checker, index: usize, _: &Instruction) {
-    // One finding per RUN, at its first unpinned install, as hadolint reports.
-    let mut unpinned_in_run: Vec<String> = Vec::new();
-    let mut first_range = None;
-    for command in run_commands(checker, index) {
-        let Some(apk) = apk(&command.invocation) else {
-            continue;
-        };
-        if !apk.is("add") {
-            continue;
-        }
-        let unpinned: Vec<String> = apk
-            .packages
-            .iter()
-            .map(|package| package.word.value())
-            .filter(|text| !text.contains(['=', '~', '>', '<']) && !text.ends_with(".apk"))
-            .map(|text| format!("`{text}`"))
-            .collect();
-        if unpinned.is_empty() {
-            continue;
-        }
-        first_range.get_or_insert(command.range());
-        unpinned_in_run.extend(unpinned);
-    }
-    if let Some(range) = first_range {
-        checker.report_at(
-            &UNPINNED_APK_PACKAGE,
-            format!("unpinned apk package(s): {}", unpinned_in_run.join(", ")),
-            range,
-            Some("Pin each package as `name=version` or `name~major.minor`"),
-        );
-    }
+    report_unpinned_packages(
+        checker,
+        index,
+        &UNPINNED_APK_PACKAGE,
+        "apk package(s)",
+        "Pin each package as `name=version` or `name~major.minor`",
+        |command, unpinned| {
+            let Some(apk) = apk(&command.invocation) else {
+                return;
+            };
+            if !apk.is("add") {
+                return;
+            }
+            unpinned.extend(
+                apk.packages
+                    .iter()
+                    .map(|package| package.word.value())
+                    .filter(|text| !text.contains(['=', '~', '>', '<']) && !text.ends_with(".apk")),
+            );
+        },
+    );
 }

@@ -4,7 +4,7 @@ use hullscan_diagnostics::declare_rule;
 use hullscan_dockerfile::Instruction;
 use hullscan_shell::tools::{AptTool, apt};
 
-use super::shell_facts::run_commands;
+use super::shell_facts::report_unpinned_packages;
 use crate::checker::Checker;
 
 declare_rule! {
@@ -53,34 +53,25 @@ pub(crate) fn is_pinned_apt_package(text: &str) -> bool {
 
 /// HS208
 pub(crate) fn unpinned_apt_package(checker: &mut Checker, index: usize, _: &Instruction) {
-    // One finding per RUN, at its first unpinned install, as hadolint reports.
-    let mut unpinned_in_run: Vec<String> = Vec::new();
-    let mut first_range = None;
-    for command in run_commands(checker, index) {
-        let Some(apt) = apt(&command.invocation) else {
-            continue;
-        };
-        if apt.tool == AptTool::Aptitude || !apt.is("install") {
-            continue;
-        }
-        let unpinned: Vec<&str> = apt
-            .packages
-            .iter()
-            .map(|package| package.word.value())
-            .filter(|text| !is_pinned_apt_package(text))
-            .collect();
-        if unpinned.is_empty() {
-            continue;
-        }
-        first_range.get_or_insert(command.range());
-        unpinned_in_run.extend(unpinned.iter().map(|name| format!("`{name}`")));
-    }
-    if let Some(range) = first_range {
-        checker.report_at(
-            &UNPINNED_APT_PACKAGE,
-            format!("unpinned apt package(s): {}", unpinned_in_run.join(", ")),
-            range,
-            Some("Pin each package as `name=version` (see `apt-cache policy <name>`)"),
-        );
-    }
+    report_unpinned_packages(
+        checker,
+        index,
+        &UNPINNED_APT_PACKAGE,
+        "apt package(s)",
+        "Pin each package as `name=version` (see `apt-cache policy <name>`)",
+        |command, unpinned| {
+            let Some(apt) = apt(&command.invocation) else {
+                return;
+            };
+            if apt.tool == AptTool::Aptitude || !apt.is("install") {
+                return;
+            }
+            unpinned.extend(
+                apt.packages
+                    .iter()
+                    .map(|package| package.word.value())
+                    .filter(|text| !is_pinned_apt_package(text)),
+            );
+        },
+    );
 }

@@ -4,7 +4,7 @@ use hullscan_diagnostics::declare_rule;
 use hullscan_dockerfile::Instruction;
 use hullscan_shell::{Arg, FlagSpec, parse_args};
 
-use super::shell_facts::run_commands;
+use super::shell_facts::report_unpinned_packages;
 use crate::checker::Checker;
 
 declare_rule! {
@@ -108,57 +108,44 @@ const GEM_FLAGS: FlagSpec = FlagSpec {
 
 /// HS228
 pub(crate) fn unpinned_gem(checker: &mut Checker, index: usize, _: &Instruction) {
-    // One finding per RUN, at its first unpinned install, as hadolint reports.
-    let mut unpinned_in_run: Vec<String> = Vec::new();
-    let mut first_range = None;
-    for command in run_commands(checker, index) {
-        if command.invocation.name != "gem" {
-            continue;
-        }
-        let args = parse_args(command.invocation.args, &GEM_FLAGS);
-        if args.has(&["v", "version"]) {
-            continue;
-        }
-        let mut operands = Vec::new();
-        let mut skip_value = false;
-        for item in &args.items {
-            match item {
-                Arg::EndOfOptions(_) => break,
-                Arg::Flag(flag) => {
-                    skip_value =
-                        flag.long && flag.value.is_none() && !BOOLEAN_FLAGS.contains(&flag.name);
-                }
-                Arg::Operand(word) => {
-                    if !std::mem::take(&mut skip_value) {
-                        operands.push(word.value());
+    report_unpinned_packages(
+        checker,
+        index,
+        &UNPINNED_GEM,
+        "gem(s)",
+        "Pin each gem as `name:version` (or pass `--version`)",
+        |command, unpinned| {
+            if command.invocation.name != "gem" {
+                return;
+            }
+            let args = parse_args(command.invocation.args, &GEM_FLAGS);
+            if args.has(&["v", "version"]) {
+                return;
+            }
+            let mut operands = Vec::new();
+            let mut skip_value = false;
+            for item in &args.items {
+                match item {
+                    Arg::EndOfOptions(_) => break,
+                    Arg::Flag(flag) => {
+                        skip_value = flag.long
+                            && flag.value.is_none()
+                            && !BOOLEAN_FLAGS.contains(&flag.name);
+                    }
+                    Arg::Operand(word) => {
+                        if !std::mem::take(&mut skip_value) {
+                            operands.push(word.value());
+                        }
                     }
                 }
             }
-        }
-        if operands
-            .first()
-            .is_none_or(|sub| !matches!(*sub, "install" | "i"))
-        {
-            continue;
-        }
-        let unpinned: Vec<String> = operands
-            .iter()
-            .skip(1)
-            .filter(|gem| !gem.contains(':'))
-            .map(|gem| format!("`{gem}`"))
-            .collect();
-        if unpinned.is_empty() {
-            continue;
-        }
-        first_range.get_or_insert(command.range());
-        unpinned_in_run.extend(unpinned);
-    }
-    if let Some(range) = first_range {
-        checker.report_at(
-            &UNPINNED_GEM,
-            format!("unpinned gem(s): {}", unpinned_in_run.join(", ")),
-            range,
-            Some("Pin each gem as `name:version` (or pass `--version`)"),
-        );
-    }
+            if operands
+                .first()
+                .is_none_or(|sub| !matches!(*sub, "install" | "i"))
+            {
+                return;
+            }
+            unpinned.extend(operands.iter().skip(1).filter(|gem| !gem.contains(':')));
+        },
+    );
 }

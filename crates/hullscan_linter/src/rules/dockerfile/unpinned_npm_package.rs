@@ -4,7 +4,7 @@ use hullscan_diagnostics::declare_rule;
 use hullscan_dockerfile::Instruction;
 use hullscan_shell::{FlagSpec, parse_args};
 
-use super::shell_facts::run_commands;
+use super::shell_facts::report_unpinned_packages;
 use crate::checker::Checker;
 
 declare_rule! {
@@ -98,42 +98,33 @@ fn is_pinned_npm_package(text: &str) -> bool {
 
 /// HS216
 pub(crate) fn unpinned_npm_package(checker: &mut Checker, index: usize, _: &Instruction) {
-    // One finding per RUN, at its first unpinned install, as hadolint reports.
-    let mut unpinned_in_run: Vec<String> = Vec::new();
-    let mut first_range = None;
-    for command in run_commands(checker, index) {
-        if command.invocation.name != "npm" {
-            continue;
-        }
-        let args = parse_args(command.invocation.args, &NPM_FLAGS);
-        let operands = args.operands();
-        if operands
-            .first()
-            .is_none_or(|word| !matches!(word.value(), "install" | "i" | "add"))
-        {
-            continue;
-        }
-        let unpinned: Vec<String> = operands
-            .iter()
-            .skip(1)
-            .map(|word| word.value())
-            .filter(|text| !is_pinned_npm_package(text))
-            .map(|text| format!("`{text}`"))
-            .collect();
-        if unpinned.is_empty() {
-            continue;
-        }
-        first_range.get_or_insert(command.range());
-        unpinned_in_run.extend(unpinned);
-    }
-    if let Some(range) = first_range {
-        checker.report_at(
-            &UNPINNED_NPM_PACKAGE,
-            format!("unpinned npm package(s): {}", unpinned_in_run.join(", ")),
-            range,
-            Some("Pin each package as `name@version`, or add it to package.json and use `npm ci`"),
-        );
-    }
+    report_unpinned_packages(
+        checker,
+        index,
+        &UNPINNED_NPM_PACKAGE,
+        "npm package(s)",
+        "Pin each package as `name@version`, or add it to package.json and use `npm ci`",
+        |command, unpinned| {
+            if command.invocation.name != "npm" {
+                return;
+            }
+            let args = parse_args(command.invocation.args, &NPM_FLAGS);
+            let operands = args.operands();
+            if operands
+                .first()
+                .is_none_or(|word| !matches!(word.value(), "install" | "i" | "add"))
+            {
+                return;
+            }
+            unpinned.extend(
+                operands
+                    .iter()
+                    .skip(1)
+                    .map(|word| word.value())
+                    .filter(|text| !is_pinned_npm_package(text)),
+            );
+        },
+    );
 }
 
 #[cfg(test)]

@@ -5,7 +5,7 @@ use hullscan_dockerfile::Instruction;
 use hullscan_shell::tools::PIP_FLAGS;
 use hullscan_shell::{Word, parse_args};
 
-use super::shell_facts::{RunCommand, run_commands};
+use super::shell_facts::{RunCommand, report_unpinned_packages};
 use crate::checker::Checker;
 
 declare_rule! {
@@ -86,47 +86,38 @@ fn is_pinned_requirement(text: &str) -> bool {
 
 /// HS213
 pub(crate) fn unpinned_pip_package(checker: &mut Checker, index: usize, _: &Instruction) {
-    // One finding per RUN, at its first unpinned install, as hadolint reports.
-    let mut unpinned_in_run: Vec<String> = Vec::new();
-    let mut first_range = None;
-    for command in run_commands(checker, index) {
-        let Some(words) = pip_arguments(command) else {
-            continue;
-        };
-        let args = parse_args(words, &PIP_FLAGS);
-        let operands = args.operands();
-        if operands
-            .first()
-            .is_none_or(|word| word.value() != "install")
-        {
-            continue;
-        }
-        if args.has(&["r", "requirement", "c", "constraint"])
-            || operands.iter().skip(1).any(|word| word.value() == ".")
-        {
-            continue;
-        }
-        let unpinned: Vec<String> = operands
-            .iter()
-            .skip(1)
-            .map(|word| word.value())
-            .filter(|text| !is_pinned_requirement(text))
-            .map(|text| format!("`{text}`"))
-            .collect();
-        if unpinned.is_empty() {
-            continue;
-        }
-        first_range.get_or_insert(command.range());
-        unpinned_in_run.extend(unpinned);
-    }
-    if let Some(range) = first_range {
-        checker.report_at(
-            &UNPINNED_PIP_PACKAGE,
-            format!("unpinned pip package(s): {}", unpinned_in_run.join(", ")),
-            range,
-            Some("Pin each package (`name==version`), or install from a requirements or constraints file"),
-        );
-    }
+    report_unpinned_packages(
+        checker,
+        index,
+        &UNPINNED_PIP_PACKAGE,
+        "pip package(s)",
+        "Pin each package (`name==version`), or install from a requirements or constraints file",
+        |command, unpinned| {
+            let Some(words) = pip_arguments(command) else {
+                return;
+            };
+            let args = parse_args(words, &PIP_FLAGS);
+            let operands = args.operands();
+            if operands
+                .first()
+                .is_none_or(|word| word.value() != "install")
+            {
+                return;
+            }
+            if args.has(&["r", "requirement", "c", "constraint"])
+                || operands.iter().skip(1).any(|word| word.value() == ".")
+            {
+                return;
+            }
+            unpinned.extend(
+                operands
+                    .iter()
+                    .skip(1)
+                    .map(|word| word.value())
+                    .filter(|text| !is_pinned_requirement(text)),
+            );
+        },
+    );
 }
 
 #[cfg(test)]
