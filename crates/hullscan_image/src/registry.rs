@@ -106,6 +106,9 @@ pub struct RegistryOptions {
     pub credentials: Option<(String, String)>,
     /// The docker config directory; default `$DOCKER_CONFIG`, else `~/.docker`.
     pub docker_config_dir: Option<std::path::PathBuf>,
+    /// Where `docker-credential-<name>` helpers are looked up, in `PATH` syntax; default
+    /// `PATH`.
+    pub credential_helper_path: Option<std::ffi::OsString>,
 }
 
 fn base64(input: &[u8]) -> String {
@@ -153,10 +156,13 @@ fn unbase64(input: &str) -> Option<Vec<u8>> {
 }
 
 /// Credentials for `registry` from the docker config (`$DOCKER_CONFIG/config.json`, else
-/// `~/.docker/config.json`): a credential helper if one is configured, else `auths`.
+/// `~/.docker/config.json`): the registry's `credHelpers` entry, else `credsStore`, else
+/// `auths`; a helper that fails or knows no credentials falls through to `auths`, as docker
+/// does. Helpers are found on `helper_path` (`PATH` syntax), default `PATH`.
 pub fn docker_config_credentials(
     registry: &str,
     config_dir: Option<&std::path::Path>,
+    helper_path: Option<&std::ffi::OsStr>,
 ) -> Option<(String, String)> {
     let dir = config_dir
         .map(std::path::Path::to_path_buf)
@@ -190,7 +196,7 @@ pub fn docker_config_credentials(
         })
         .or_else(|| config.get("credsStore")?.as_str().map(str::to_owned));
     if let Some(helper) = helper
-        && let Some(found) = credential_helper(&helper, &keys[0])
+        && let Some(found) = credential_helper(&helper, &keys[0], helper_path)
     {
         return Some(found);
     }
@@ -208,14 +214,26 @@ pub fn docker_config_credentials(
 }
 
 /// Runs `docker-credential-<helper> get` with the server on stdin.
-fn credential_helper(helper: &str, server: &str) -> Option<(String, String)> {
+fn credential_helper(
+    helper: &str,
+    server: &str,
+    search_path: Option<&std::ffi::OsStr>,
+) -> Option<(String, String)> {
     if !helper
         .bytes()
         .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
     {
         return None;
     }
-    let mut child = Command::new(format!("docker-credential-{helper}"))
+    let program = format!("docker-credential-{helper}");
+    // Found on `search_path` by us, so the helper itself still runs with the user's PATH.
+    let program = match search_path {
+        Some(path) => std::env::split_paths(path)
+            .map(|dir| dir.join(&program))
+            .find(|candidate| candidate.is_file())?,
+        None => std::path::PathBuf::from(program),
+    };
+    let mut child = Command::new(program)
         .arg("get")
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
@@ -312,7 +330,11 @@ impl RegistryStore {
             .build()
             .into();
         let credentials = options.credentials.clone().or_else(|| {
-            docker_config_credentials(&image.registry, options.docker_config_dir.as_deref())
+            docker_config_credentials(
+                &image.registry,
+                options.docker_config_dir.as_deref(),
+                options.credential_helper_path.as_deref(),
+            )
         });
         let store = RegistryStore {
             name,

@@ -396,3 +396,120 @@ fn bearer_token_flow() {
     );
     assert!(requests[0].ends_with("Basic cm9ib3Q6cHc="), "{requests:?}");
 }
+
+/// A `docker-credential-hstest` helper in a fresh directory: it records the server it was
+/// asked about in `asked` and knows credentials only for `known_server`.
+fn fake_credential_helper(known_server: &str) -> tempfile::TempDir {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let helper = dir.path().join("docker-credential-hstest");
+    std::fs::write(
+        &helper,
+        format!(
+            "#!/bin/sh\n[ \"$1\" = get ] || exit 2\nserver=$(cat)\nprintf '%s\\n' \"$server\" >> '{asked}'\n\
+             if [ \"$server\" = '{known_server}' ]; then\n  echo '{{\"ServerURL\":\"'\"$server\"'\",\"Username\":\"helper-user\",\"Secret\":\"scan-pass\"}}'\n\
+             else\n  echo 'credentials not found in native keychain'\n  exit 1\nfi\n",
+            asked = dir.path().join("asked").display(),
+        ),
+    )
+    .unwrap();
+    std::fs::set_permissions(&helper, std::fs::Permissions::from_mode(0o755)).unwrap();
+    dir
+}
+
+fn asked(helpers: &tempfile::TempDir) -> String {
+    std::fs::read_to_string(helpers.path().join("asked")).unwrap_or_default()
+}
+
+#[test]
+fn credential_helpers_come_before_auths_and_fall_back_to_them() {
+    use hullscan_image::registry::docker_config_credentials;
+    let helpers = fake_credential_helper("127.0.0.1:5000");
+    let path = helpers.path().as_os_str();
+    let config = tempfile::tempdir().unwrap();
+    // `auths` holds hull:from-auths for every registry used below.
+    let auth = "aHVsbDpmcm9tLWF1dGhz";
+    std::fs::write(
+        config.path().join("config.json"),
+        format!(
+            r#"{{"credHelpers": {{"127.0.0.1:5000": "hstest", "evil.example": "../hstest"}},
+                "credsStore": "hstest",
+                "auths": {{"127.0.0.1:5000": {{"auth": "{auth}"}}, "other.example": {{"auth": "{auth}"}},
+                           "evil.example": {{"auth": "{auth}"}}, "https://index.docker.io/v1/": {{"auth": "{auth}"}}}}}}"#
+        ),
+    )
+    .unwrap();
+    let lookup =
+        |registry: &str| docker_config_credentials(registry, Some(config.path()), Some(path));
+    let helper_user = Some(("helper-user".to_owned(), "scan-pass".to_owned()));
+    let from_auths = Some(("hull".to_owned(), "from-auths".to_owned()));
+
+    // The registry's own helper answers, and is asked with the registry as the server.
+    assert_eq!(lookup("127.0.0.1:5000"), helper_user);
+    assert_eq!(asked(&helpers), "127.0.0.1:5000\n");
+    // `credsStore` is asked for the rest; when it knows nothing, `auths` is used.
+    assert_eq!(lookup("other.example"), from_auths);
+    assert_eq!(asked(&helpers), "127.0.0.1:5000\nother.example\n");
+    // Docker Hub is asked for under its legacy server URL.
+    assert_eq!(lookup("docker.io"), from_auths);
+    assert!(
+        asked(&helpers).ends_with("https://index.docker.io/v1/\n"),
+        "{}",
+        asked(&helpers)
+    );
+    // A helper name that is not a plain name is never run.
+    let before = asked(&helpers);
+    assert_eq!(lookup("evil.example"), from_auths);
+    assert_eq!(asked(&helpers), before);
+    // A configured helper that is not installed falls back to `auths` too.
+    let empty = tempfile::tempdir().unwrap();
+    assert_eq!(
+        docker_config_credentials(
+            "127.0.0.1:5000",
+            Some(config.path()),
+            Some(empty.path().as_os_str())
+        ),
+        from_auths
+    );
+}
+
+#[test]
+fn htpasswd_registry_accepts_credentials_from_a_helper() {
+    if !require(&["umoci", "skopeo", "docker-registry", "htpasswd"]) || busybox().is_none() {
+        return;
+    }
+    let registry = start_registry(Some(("helper-user", "scan-pass")));
+    let image = small_image("3.0", "amd64", "helper");
+    let host = format!("127.0.0.1:{}", registry.port);
+    let name = format!("{host}/private/helped:3.0");
+    push(
+        &image,
+        &format!("docker://{name}"),
+        Some("helper-user:scan-pass"),
+        false,
+    );
+
+    let helpers = fake_credential_helper(&host);
+    let config = tempfile::tempdir().unwrap();
+    std::fs::write(
+        config.path().join("config.json"),
+        format!(r#"{{"credHelpers": {{"{host}": "hstest"}}}}"#),
+    )
+    .unwrap();
+    let options = ReadOptions {
+        registry: hullscan_image::registry::RegistryOptions {
+            docker_config_dir: Some(config.path().to_owned()),
+            credential_helper_path: Some(helpers.path().as_os_str().to_owned()),
+            ..Default::default()
+        },
+        ..ReadOptions::default()
+    };
+    let (pulled, _) = hullscan_image::open(&format!("docker://{name}"), &options).unwrap();
+    assert!(marker(&pulled));
+    assert!(
+        asked(&helpers).lines().all(|server| server == host),
+        "{}",
+        asked(&helpers)
+    );
+    assert!(!asked(&helpers).is_empty());
+}
