@@ -104,6 +104,9 @@ pub struct ReadOptions<'a> {
     pub limits: Limits,
     /// Called with blob bytes as they are read (for a progress bar).
     pub progress: Option<&'a (dyn Fn(u64) + Sync)>,
+    /// Called once, before the layers are read, with the total of their stored sizes when
+    /// every one is known (so a progress bar can show how far along it is).
+    pub total_bytes: Option<&'a (dyn Fn(u64) + Sync)>,
     /// Whether a bare name not found in the daemon may be pulled from its registry.
     pub allow_network: bool,
     pub registry: crate::registry::RegistryOptions,
@@ -119,11 +122,14 @@ pub fn wants_content(path: &str, size: u64) -> bool {
         || crate::rules::wants_key_content(path, size)
 }
 
-/// The total stored size of the layers `plan` will read (for a progress bar).
-pub fn planned_bytes(store: &dyn BlobStore, plan: &Plan) -> u64 {
+/// The total stored size of the layers `plan` will read (for a progress bar): declared by
+/// the manifest or measured in the store; `None` when any layer's size is unknown.
+pub fn planned_bytes(store: &dyn BlobStore, plan: &Plan) -> Option<u64> {
+    let mut seen = rustc_hash::FxHashSet::default();
     plan.layers
         .iter()
-        .filter_map(|layer| store.size_of(&layer.path))
+        .filter(|layer| seen.insert(layer.path.as_str()))
+        .map(|layer| layer.declared_size.or_else(|| store.size_of(&layer.path)))
         .sum()
 }
 
@@ -151,6 +157,13 @@ pub fn load(
             distinct.push(layer.path.as_str());
             distinct.len() - 1
         });
+    }
+    // The daemon's export stream has been read by now (its manifest comes last), so there is
+    // nothing left to show progress for.
+    if source != SourceKind::Daemon
+        && let (Some(report), Some(total)) = (options.total_bytes, planned_bytes(store, &plan))
+    {
+        report(total);
     }
     let indexes: Vec<Result<Arc<LayerIndex>>> = distinct
         .par_iter()

@@ -24,6 +24,9 @@ pub struct PlannedLayer {
     /// The uncompressed digest from the config's `rootfs.diff_ids`.
     pub diff_id: Option<Digest>,
     pub media_type: String,
+    /// The blob's size as the manifest declares it (OCI descriptors carry one; `docker save`'s
+    /// manifest.json does not).
+    pub declared_size: Option<u64>,
 }
 
 /// Everything needed to read the image's layers.
@@ -199,6 +202,7 @@ fn plan_docker_save(store: &dyn BlobStore, selection: &Selection, limit: u64) ->
                 .and_then(|hex| Digest::parse(&format!("sha256:{hex}"))),
             diff_id: Some(diff_id),
             media_type: String::new(),
+            declared_size: None,
         })
         .collect();
     Ok(Plan {
@@ -296,6 +300,7 @@ fn plan_oci(store: &dyn BlobStore, selection: &Selection, limit: u64) -> Result<
                 blob_digest: Some(blob_digest),
                 diff_id: Some(diff_id),
                 media_type: descriptor.media_type.clone(),
+                declared_size: u64::try_from(descriptor.size).ok().filter(|&size| size > 0),
             });
         }
         let repo_tags = chosen

@@ -358,3 +358,44 @@ fn privileged_port_fires_only_for_non_root() {
             .contains("root:root")
     );
 }
+
+/// The total announced before the layers are read is exactly what the progress callback then
+/// counts, for every layout that reads layers after the manifest (what a progress bar needs).
+#[test]
+fn progress_total_matches_the_bytes_read() {
+    use std::sync::Mutex;
+    use std::sync::atomic::{AtomicU64, Ordering};
+    if !require(&["umoci", "skopeo"]) || busybox().is_none() {
+        return;
+    }
+    let image = problem_image();
+    let work = tempfile::tempdir().unwrap();
+    let legacy = work.path().join("legacy.tar");
+    image.skopeo_copy(&format!("docker-archive:{}:p:latest", legacy.display()));
+    let archive = work.path().join("oci.tar");
+    image.skopeo_copy(&format!("oci-archive:{}:latest", archive.display()));
+    for reference in [
+        image.reference(),
+        legacy.display().to_string(),
+        format!("oci-archive:{}", archive.display()),
+    ] {
+        let read = AtomicU64::new(0);
+        let totals = Mutex::new(Vec::new());
+        let on_bytes = |n: u64| {
+            read.fetch_add(n, Ordering::Relaxed);
+        };
+        let on_total = |total: u64| totals.lock().unwrap().push(total);
+        let options = hullscan_image::ReadOptions {
+            progress: Some(&on_bytes),
+            total_bytes: Some(&on_total),
+            ..hullscan_image::ReadOptions::default()
+        };
+        let (opened, _) = hullscan_image::open(&reference, &options).unwrap();
+        let totals = totals.into_inner().unwrap();
+        assert_eq!(totals.len(), 1, "{reference}: one total, before reading");
+        assert!(totals[0] > 0, "{reference}");
+        assert_eq!(totals[0], read.load(Ordering::Relaxed), "{reference}");
+        let stored: u64 = opened.layers.iter().map(|layer| layer.blob_size).sum();
+        assert_eq!(totals[0], stored, "{reference}");
+    }
+}

@@ -109,6 +109,19 @@ pub fn run(args: ImageArgs) -> anyhow::Result<ExitStatus> {
             bar.inc(n);
         }
     };
+    // Once the manifest says how much there is to read, the spinner becomes a bar.
+    let on_total = |total: u64| {
+        if let Some(bar) = &progress_bar {
+            bar.set_length(total);
+            bar.set_style(
+                indicatif::ProgressStyle::with_template(
+                    "reading layers [{bar:30}] {bytes}/{total_bytes} ({bytes_per_sec}, {eta})",
+                )
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+                .progress_chars("=> "),
+            );
+        }
+    };
     let options = ReadOptions {
         selection: Selection {
             platform,
@@ -119,6 +132,7 @@ pub fn run(args: ImageArgs) -> anyhow::Result<ExitStatus> {
             ..Limits::default()
         },
         progress: Some(&on_bytes),
+        total_bytes: Some(&on_total),
         allow_network: args.remote,
         registry: hullscan_image::registry::RegistryOptions {
             allow_plain_http: args.plain_http,
