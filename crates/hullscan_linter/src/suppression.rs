@@ -270,7 +270,7 @@ impl Suppressions {
         for diagnostic in diagnostics {
             let Some(index) = registry::index_of_code(&diagnostic.code) else {
                 if upstream::is_shellcheck_code(&diagnostic.code) {
-                    if settings.ignores_shellcheck(&diagnostic.code)
+                    if !settings.is_shellcheck_code_enabled(&diagnostic.code)
                         || self.suppress_upstream(&diagnostic, settings)
                     {
                         continue;

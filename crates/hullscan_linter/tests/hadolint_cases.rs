@@ -365,11 +365,11 @@ fn run_script(instruction: &Instruction) -> Option<String> {
     }
 }
 
-/// Runs every `SC*` record's scripts in one ShellCheck batch.
+/// Runs every `SC*` record's scripts through ShellCheck together (in parallel batches).
 fn run_shellcheck_cases(cases: &[&Case]) -> Vec<Outcome> {
     let runner = ProcessRunner::default();
-    let version = match runner.version() {
-        Ok(version) => version,
+    match runner.version() {
+        Ok(_) => {}
         Err(error) => {
             println!(
                 "note: {} ShellCheck records skipped: {error} (`apt-get install -y shellcheck`)",
@@ -401,8 +401,8 @@ fn run_shellcheck_cases(cases: &[&Case]) -> Vec<Outcome> {
             });
         }
     }
-    let mut cache = shellcheck::Cache::default();
-    let results = shellcheck::check_scripts(&runner, &version, &mut cache, &flat)
+    let workers = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
+    let results = shellcheck::check_scripts(&runner, &flat, workers)
         .unwrap_or_else(|error| panic!("ShellCheck failed: {error}"));
     let mut results = results.into_iter();
     per_case

@@ -16,6 +16,8 @@ use std::hash::{Hash, Hasher};
 use std::io;
 use std::path::{Path, PathBuf};
 use std::process::Command;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use hullscan_text::{TextRange, TextSize};
 use rustc_hash::{FxHashMap, FxHasher};
@@ -52,7 +54,7 @@ pub enum ShellcheckError {
         #[source]
         source: io::Error,
     },
-    #[error("`{program}` failed (exit code {code:?}): {stderr}")]
+    #[error("`{program}` failed ({}): {stderr}", exit_description(*.code))]
     Failed {
         program: String,
         code: Option<i32>,
@@ -60,6 +62,27 @@ pub enum ShellcheckError {
     },
     #[error("could not read ShellCheck's JSON output: {0}")]
     BadOutput(String),
+    /// The run that checked a script failed; every script of that run shares the error.
+    #[error("{0}")]
+    Batch(Arc<ShellcheckError>),
+    #[error("a script was not among the scripts checked (internal error)")]
+    Unchecked,
+}
+
+/// `exit code 3`, or `killed by a signal` when there is no code.
+fn exit_description(code: Option<i32>) -> String {
+    code.map_or_else(
+        || "killed by a signal".to_owned(),
+        |code| format!("exit code {code}"),
+    )
+}
+
+impl ShellcheckError {
+    /// Whether running fewer scripts might succeed: a failed run or unreadable output can come
+    /// from one odd script; a missing program or an I/O error does not.
+    fn may_depend_on_the_scripts(&self) -> bool {
+        matches!(self, Self::Failed { .. } | Self::BadOutput(_))
+    }
 }
 
 /// One script to check, with the context hadolint gives ShellCheck.
@@ -157,9 +180,13 @@ pub fn prepare(input: &ScriptInput<'_>) -> Option<PreparedScript> {
     })
 }
 
-/// The arguments for one batched run over `files` (paths of prepared scripts).
+/// The arguments for one batched run over `files` (paths of prepared scripts). `--norc`: like
+/// hadolint, no `.shellcheckrc` applies, so results do not depend on the user's home or on one
+/// planted in a parent of the (world-writable) temporary directory. Both it and `json1` need
+/// ShellCheck 0.7 or later.
 pub fn command_args(files: &[PathBuf]) -> Vec<OsString> {
     let mut args: Vec<OsString> = vec![
+        "--norc".into(),
         "--format=json1".into(),
         format!("--exclude={}", EXCLUDED_CODES.join(",")).into(),
     ];
@@ -351,7 +378,7 @@ pub fn parse_version(output: &str) -> Option<&str> {
 /// Runs ShellCheck over prepared scripts in one batch and returns its `json1` output with
 /// `file` fields that [`file_name`] produced.
 pub trait ShellcheckRunner {
-    /// The ShellCheck version, for the cache key.
+    /// The ShellCheck version (asked once up front, so a missing program is one clear error).
     fn version(&self) -> Result<String, ShellcheckError>;
     fn run(&self, scripts: &[&PreparedScript]) -> Result<String, ShellcheckError>;
 }
@@ -424,6 +451,8 @@ impl ShellcheckRunner for ProcessRunner {
         }
         let output = Command::new(&self.program)
             .args(command_args(&files))
+            // Its options would be added to ours (another output format, other exclusions).
+            .env_remove("SHELLCHECK_OPTS")
             .current_dir(dir.path())
             .output()
             .map_err(|error| self.spawn_error(error))?;
@@ -440,102 +469,269 @@ impl ShellcheckRunner for ProcessRunner {
     }
 }
 
-/// The cache key: the prepared text (script, shell and exported names) hashed, plus the shell
-/// and the ShellCheck version.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub struct CacheKey {
-    pub script_hash: u64,
-    pub shell: String,
-    pub version: String,
-}
-
-/// Findings by [`CacheKey`]. In-memory; identical RUNs across the Dockerfiles of one
-/// invocation are checked once.
+/// The distinct prepared scripts of a whole run, each to be checked once: identical RUNs (same
+/// script, shell and exported names) across all the Dockerfiles of one invocation share an id.
+/// Nothing is kept between runs.
 #[derive(Clone, Debug, Default)]
-pub struct Cache {
-    entries: FxHashMap<CacheKey, Vec<Finding>>,
+pub struct ScriptSet {
+    scripts: Vec<PreparedScript>,
+    /// Hash of the prepared text to the ids with that hash.
+    ids_by_hash: FxHashMap<u64, Vec<usize>>,
 }
 
-impl Cache {
+fn text_hash(text: &str) -> u64 {
+    let mut hasher = FxHasher::default();
+    text.hash(&mut hasher);
+    hasher.finish()
+}
+
+impl ScriptSet {
+    /// The id of `prepared`, added when it is new.
+    pub fn insert(&mut self, prepared: PreparedScript) -> usize {
+        let ids = self
+            .ids_by_hash
+            .entry(text_hash(&prepared.text))
+            .or_default();
+        if let Some(&id) = ids
+            .iter()
+            .find(|&&id| self.scripts[id].text == prepared.text)
+        {
+            return id;
+        }
+        let id = self.scripts.len();
+        ids.push(id);
+        self.scripts.push(prepared);
+        id
+    }
+
+    /// The id of the script whose prepared text is `text`.
+    pub fn id_of(&self, text: &str) -> Option<usize> {
+        self.ids_by_hash
+            .get(&text_hash(text))?
+            .iter()
+            .copied()
+            .find(|&id| self.scripts[id].text == text)
+    }
+
+    pub fn get(&self, id: usize) -> Option<&PreparedScript> {
+        self.scripts.get(id)
+    }
+
     pub fn len(&self) -> usize {
-        self.entries.len()
+        self.scripts.len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.entries.is_empty()
+        self.scripts.is_empty()
     }
 }
 
-fn cache_key(prepared: &PreparedScript, shell: &str, version: &str) -> CacheKey {
-    let mut hasher = FxHasher::default();
-    prepared.text.hash(&mut hasher);
-    CacheKey {
-        script_hash: hasher.finish(),
-        shell: shell.to_owned(),
-        version: version.to_owned(),
-    }
-}
+/// Batches per worker: more than one, so a worker that finishes early takes another batch
+/// instead of idling while one big batch runs on.
+const BATCHES_PER_WORKER: usize = 4;
 
-/// Checks `inputs` with at most one ShellCheck run (none when everything is cached or skipped).
-/// The result has one entry per input: `None` for a skipped (non-POSIX) shell.
-pub fn check_scripts(
-    runner: &dyn ShellcheckRunner,
-    version: &str,
-    cache: &mut Cache,
-    inputs: &[ScriptInput<'_>],
-) -> Result<Vec<Option<Vec<Finding>>>, ShellcheckError> {
-    let prepared: Vec<Option<(PreparedScript, CacheKey)>> = inputs
-        .iter()
-        .map(|input| {
-            prepare(input).map(|p| {
-                let key = cache_key(&p, input.shell, version);
-                (p, key)
-            })
-        })
-        .collect();
-    // Inputs to run: uncached, deduplicated by key.
-    let mut to_run: Vec<usize> = Vec::new();
-    for (index, entry) in prepared.iter().enumerate() {
-        if let Some((_, key)) = entry
-            && !cache.entries.contains_key(key)
-            && !to_run
-                .iter()
-                .any(|&i| prepared[i].as_ref().is_some_and(|(_, k)| k == key))
-        {
-            to_run.push(index);
+/// At most this many scripts per ShellCheck process, which keeps its command line short.
+const MAX_BATCH_SCRIPTS: usize = 2_000;
+
+/// At least about this many bytes of scripts per process (about 35 typical RUN scripts, some
+/// 150 ms of ShellCheck against its 10 ms start-up), so a small run starts one process rather
+/// than one per core.
+const MIN_BATCH_BYTES: usize = 16 * 1024;
+
+/// How many times, in a whole run, a failed batch is split in two to find the scripts that made
+/// it fail; bounded so a ShellCheck that fails on everything is not run thousands of times.
+const MAX_BATCH_SPLITS: usize = 32;
+
+/// Splits scripts of these byte sizes into contiguous batches of about equal size: roughly
+/// [`BATCHES_PER_WORKER`] per worker, each at most [`MAX_BATCH_SCRIPTS`] scripts.
+pub fn plan_batches(sizes: &[usize], workers: usize) -> Vec<std::ops::Range<usize>> {
+    let total: usize = sizes.iter().sum();
+    let target = (total / (workers.max(1) * BATCHES_PER_WORKER)).max(MIN_BATCH_BYTES);
+    let mut batches = Vec::new();
+    let mut start = 0;
+    let mut bytes = 0;
+    for (index, size) in sizes.iter().enumerate() {
+        bytes += size;
+        if bytes >= target || index + 1 - start >= MAX_BATCH_SCRIPTS {
+            batches.push(start..index + 1);
+            start = index + 1;
+            bytes = 0;
         }
     }
-    if !to_run.is_empty() {
-        let batch: Vec<&PreparedScript> = to_run
+    if start < sizes.len() {
+        batches.push(start..sizes.len());
+    }
+    batches
+}
+
+/// The outcome for one script: its findings, or the failure of the run that checked it (shared
+/// by every script of that run).
+pub type ScriptResult = Result<Vec<Finding>, Arc<ShellcheckError>>;
+
+/// Every script of a [`ScriptSet`] with its result.
+#[derive(Debug)]
+pub struct CheckedScripts {
+    set: ScriptSet,
+    results: Vec<ScriptResult>,
+}
+
+impl CheckedScripts {
+    /// The findings for `input`: `Ok(None)` for a skipped (non-POSIX) shell, an error when the
+    /// run that checked it failed or it was never part of the set.
+    pub fn findings(&self, input: &ScriptInput<'_>) -> Result<Option<&[Finding]>, ShellcheckError> {
+        let Some(prepared) = prepare(input) else {
+            return Ok(None);
+        };
+        let id = self
+            .set
+            .id_of(&prepared.text)
+            .ok_or(ShellcheckError::Unchecked)?;
+        match &self.results[id] {
+            Ok(findings) => Ok(Some(findings)),
+            Err(error) => Err(ShellcheckError::Batch(Arc::clone(error))),
+        }
+    }
+
+    /// [`Self::findings`] for a batch of inputs, in the shape the linter's ShellCheck function
+    /// returns.
+    pub fn lookup(
+        &self,
+        inputs: &[ScriptInput<'_>],
+    ) -> Result<Vec<Option<Vec<Finding>>>, ShellcheckError> {
+        inputs
             .iter()
-            .filter_map(|&i| prepared[i].as_ref().map(|(p, _)| p))
-            .collect();
-        let output = runner.run(&batch)?;
-        let scripts: Vec<(&str, &PreparedScript)> = to_run
+            .map(|input| Ok(self.findings(input)?.map(<[Finding]>::to_vec)))
+            .collect()
+    }
+
+    /// The distinct scripts checked.
+    pub fn len(&self) -> usize {
+        self.results.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.results.is_empty()
+    }
+
+    /// The failures, once each (scripts of one failed run share one error).
+    pub fn failures(&self) -> Vec<&ShellcheckError> {
+        let mut failures: Vec<&Arc<ShellcheckError>> = Vec::new();
+        for error in self
+            .results
             .iter()
-            .zip(&batch)
-            .map(|(&i, p)| (inputs[i].script, *p))
-            .collect();
-        let findings = parse_output(&output, &scripts, file_index)?;
-        for (&i, found) in to_run.iter().zip(findings) {
-            if let Some((_, key)) = &prepared[i] {
-                cache.entries.insert(key.clone(), found);
+            .filter_map(|result| result.as_ref().err())
+        {
+            if !failures.iter().any(|seen| Arc::ptr_eq(seen, error)) {
+                failures.push(error);
             }
         }
+        failures.into_iter().map(|error| &**error).collect()
     }
-    Ok(prepared
+}
+
+/// Checks every script of `set` with ShellCheck: the scripts are split into batches (see
+/// [`plan_batches`]) that `workers` threads take in turn, one process per batch. When a batch
+/// fails, it is split to isolate the scripts that made it fail, so only those get the error.
+pub fn check_all(
+    runner: &(dyn ShellcheckRunner + Sync),
+    set: ScriptSet,
+    workers: usize,
+) -> CheckedScripts {
+    let sizes: Vec<usize> = set.scripts.iter().map(|script| script.text.len()).collect();
+    let batches = plan_batches(&sizes, workers);
+    let next_batch = AtomicUsize::new(0);
+    let splits_left = AtomicUsize::new(MAX_BATCH_SPLITS);
+    let workers = workers.clamp(1, batches.len().max(1));
+    let mut results: Vec<Option<ScriptResult>> = (0..set.len()).map(|_| None).collect();
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..workers)
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut done = Vec::new();
+                    loop {
+                        let batch = next_batch.fetch_add(1, Ordering::Relaxed);
+                        let Some(range) = batches.get(batch) else {
+                            break;
+                        };
+                        let ids: Vec<usize> = range.clone().collect();
+                        run_batch(runner, &set, &ids, &splits_left, &mut done);
+                    }
+                    done
+                })
+            })
+            .collect();
+        for handle in handles {
+            // A worker only panics if the runner does; resume that panic here.
+            let done = handle
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            for (id, result) in done {
+                results[id] = Some(result);
+            }
+        }
+    });
+    let results = results
+        .into_iter()
+        .map(|result| result.unwrap_or_else(|| Err(Arc::new(ShellcheckError::Unchecked))))
+        .collect();
+    CheckedScripts { set, results }
+}
+
+/// Runs one batch (the scripts `ids`), pushing one result per id onto `done`.
+fn run_batch(
+    runner: &(dyn ShellcheckRunner + Sync),
+    set: &ScriptSet,
+    ids: &[usize],
+    splits_left: &AtomicUsize,
+    done: &mut Vec<(usize, ScriptResult)>,
+) {
+    let prepared: Vec<&PreparedScript> = ids.iter().map(|&id| &set.scripts[id]).collect();
+    let scripts: Vec<(&str, &PreparedScript)> = prepared
         .iter()
-        .map(|entry| {
-            entry
-                .as_ref()
-                .map(|(_, key)| cache.entries.get(key).cloned().unwrap_or_default())
-        })
-        .collect())
+        .map(|script| (&script.text[script.header_len..], *script))
+        .collect();
+    let outcome = runner
+        .run(&prepared)
+        .and_then(|json| parse_output(&json, &scripts, file_index));
+    match outcome {
+        Ok(findings) => done.extend(ids.iter().copied().zip(findings.into_iter().map(Ok))),
+        Err(error)
+            if ids.len() > 1
+                && error.may_depend_on_the_scripts()
+                && splits_left
+                    .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |n| n.checked_sub(1))
+                    .is_ok() =>
+        {
+            let (first, second) = ids.split_at(ids.len() / 2);
+            run_batch(runner, set, first, splits_left, done);
+            run_batch(runner, set, second, splits_left, done);
+        }
+        Err(error) => {
+            let error = Arc::new(error);
+            done.extend(ids.iter().map(|&id| (id, Err(Arc::clone(&error)))));
+        }
+    }
+}
+
+/// Checks `inputs` with ShellCheck, identical scripts once, in batches over `workers` threads.
+/// The result has one entry per input: `None` for a skipped (non-POSIX) shell.
+pub fn check_scripts(
+    runner: &(dyn ShellcheckRunner + Sync),
+    inputs: &[ScriptInput<'_>],
+    workers: usize,
+) -> Result<Vec<Option<Vec<Finding>>>, ShellcheckError> {
+    let mut set = ScriptSet::default();
+    for input in inputs {
+        if let Some(prepared) = prepare(input) {
+            set.insert(prepared);
+        }
+    }
+    check_all(runner, set, workers).lookup(inputs)
 }
 
 #[cfg(test)]
 mod tests {
-    use std::cell::RefCell;
+    use std::sync::Mutex;
 
     use super::*;
 
@@ -592,10 +788,17 @@ mod tests {
 
     #[test]
     fn command_line_excludes_codes() {
-        let args = command_args(&[PathBuf::from("0.sh")]);
-        assert_eq!(args[0], "--format=json1");
-        assert_eq!(args[1], "--exclude=SC2187,SC1090,SC1091");
-        assert_eq!(args[2], "0.sh");
+        let args = command_args(&[PathBuf::from("0.sh"), PathBuf::from("1.sh")]);
+        assert_eq!(
+            args,
+            [
+                "--norc",
+                "--format=json1",
+                "--exclude=SC2187,SC1090,SC1091",
+                "0.sh",
+                "1.sh"
+            ]
+        );
     }
 
     #[test]
@@ -654,9 +857,20 @@ mod tests {
         assert_eq!(file_index("-"), None);
     }
 
-    /// A runner that records its batches and reports SC2086 on the first `$` of each script.
+    /// A runner that records the size of every batch, fails (like a crashing ShellCheck) on any
+    /// batch holding a script that contains `CRASH`, and otherwise reports SC2086 on the first
+    /// `$` of each script.
+    #[derive(Default)]
     struct FakeRunner {
-        batches: RefCell<Vec<usize>>,
+        batches: Mutex<Vec<usize>>,
+    }
+
+    impl FakeRunner {
+        fn batches(&self) -> Vec<usize> {
+            let mut batches = self.batches.lock().unwrap().clone();
+            batches.sort_unstable();
+            batches
+        }
     }
 
     impl ShellcheckRunner for FakeRunner {
@@ -665,7 +879,14 @@ mod tests {
         }
 
         fn run(&self, scripts: &[&PreparedScript]) -> Result<String, ShellcheckError> {
-            self.batches.borrow_mut().push(scripts.len());
+            self.batches.lock().unwrap().push(scripts.len());
+            if scripts.iter().any(|script| script.text.contains("CRASH")) {
+                return Err(ShellcheckError::Failed {
+                    program: "fake".to_owned(),
+                    code: Some(3),
+                    stderr: "crashed".to_owned(),
+                });
+            }
             let mut comments = Vec::new();
             for (index, script) in scripts.iter().enumerate() {
                 let body = &script.text[script.header_len..];
@@ -684,39 +905,38 @@ mod tests {
         }
     }
 
+    fn sh(script: &str) -> ScriptInput<'_> {
+        ScriptInput {
+            script,
+            shell: DEFAULT_SHELL,
+            variables: &[],
+        }
+    }
+
     #[test]
-    fn batches_once_and_caches() {
-        let runner = FakeRunner {
-            batches: RefCell::new(Vec::new()),
-        };
-        let mut cache = Cache::default();
+    fn identical_scripts_run_once_in_one_batch() {
+        let runner = FakeRunner::default();
         let inputs = [
-            ScriptInput {
-                script: "echo $a",
-                shell: DEFAULT_SHELL,
-                variables: &[],
-            },
-            ScriptInput {
-                script: "ls",
-                shell: DEFAULT_SHELL,
-                variables: &[],
-            },
-            ScriptInput {
-                script: "echo $a",
-                shell: DEFAULT_SHELL,
-                variables: &[],
-            },
+            sh("echo $a"),
+            sh("ls"),
+            sh("echo $a"),
             ScriptInput {
                 script: "Get-ChildItem $x",
                 shell: "pwsh",
                 variables: &[],
             },
+            // Same script, other exported names: a different prepared text.
+            ScriptInput {
+                script: "echo $a",
+                shell: DEFAULT_SHELL,
+                variables: &["a"],
+            },
         ];
-        let results = check_scripts(&runner, "test", &mut cache, &inputs).unwrap();
+        let results = check_scripts(&runner, &inputs, 2).unwrap();
         assert_eq!(
-            *runner.batches.borrow(),
-            [2],
-            "one run, duplicates and pwsh left out"
+            runner.batches(),
+            [3],
+            "one small run; the duplicate and pwsh left out"
         );
         assert_eq!(
             results[0].as_ref().unwrap()[0].range,
@@ -725,12 +945,109 @@ mod tests {
         assert!(results[1].as_ref().unwrap().is_empty());
         assert_eq!(results[2], results[0]);
         assert!(results[3].is_none());
-        assert_eq!(cache.len(), 2);
-        // A second call is served from the cache; a new version is not.
-        check_scripts(&runner, "test", &mut cache, &inputs).unwrap();
-        assert_eq!(runner.batches.borrow().len(), 1);
-        check_scripts(&runner, "other", &mut cache, &inputs[..1]).unwrap();
-        assert_eq!(runner.batches.borrow().len(), 2);
+        assert_eq!(results[4], results[0]);
+    }
+
+    #[test]
+    fn script_set_deduplicates_by_prepared_text() {
+        let mut set = ScriptSet::default();
+        let a = set.insert(prepare(&sh("echo $a")).unwrap());
+        let b = set.insert(prepare(&sh("ls")).unwrap());
+        assert_eq!(set.insert(prepare(&sh("echo $a")).unwrap()), a);
+        assert_ne!(a, b);
+        assert_eq!(set.len(), 2);
+        let text = prepare(&sh("ls")).unwrap().text;
+        assert_eq!(set.id_of(&text), Some(b));
+        assert_eq!(set.id_of("#!/bin/sh\nnever added"), None);
+    }
+
+    #[test]
+    fn batches_are_balanced_bounded_and_cover_every_script() {
+        // 10,000 scripts of 100 bytes on 2 workers: 8 batches of about 125 KB.
+        let sizes = vec![100; 10_000];
+        let batches = plan_batches(&sizes, 2);
+        assert_eq!(batches.len(), 8, "{batches:?}");
+        assert!(
+            batches.iter().all(|batch| batch.len() == 1_250),
+            "{batches:?}"
+        );
+        // Contiguous and complete.
+        assert_eq!(batches[0].start, 0);
+        assert!(batches.windows(2).all(|pair| pair[0].end == pair[1].start));
+        assert_eq!(batches.last().unwrap().end, sizes.len());
+        // Tiny scripts: capped by count.
+        let tiny = plan_batches(&vec![1; 5_000], 1);
+        assert!(tiny.iter().all(|batch| batch.len() <= MAX_BATCH_SCRIPTS));
+        assert_eq!(
+            tiny.iter().map(ExactSizeIterator::len).sum::<usize>(),
+            5_000
+        );
+        // A small run is one batch however many workers there are.
+        assert_eq!(plan_batches(&[10, 20, 30], 16), vec![0..3]);
+        assert!(plan_batches(&[], 4).is_empty());
+    }
+
+    #[test]
+    fn many_scripts_run_in_parallel_batches_with_findings_in_place() {
+        let runner = FakeRunner::default();
+        let scripts: Vec<String> = (0..3_000)
+            .map(|i| format!("echo {} $v{i}\n{}", "x".repeat(i % 7), "# pad\n".repeat(10)))
+            .collect();
+        let inputs: Vec<ScriptInput<'_>> = scripts.iter().map(|script| sh(script)).collect();
+        let results = check_scripts(&runner, &inputs, 2).unwrap();
+        let batches = runner.batches();
+        assert!(batches.len() > 2, "{batches:?}");
+        assert_eq!(batches.iter().sum::<usize>(), 3_000);
+        for (script, result) in scripts.iter().zip(&results) {
+            let finding = &result.as_ref().unwrap()[0];
+            assert_eq!(&script[finding.range.to_range()], "$v", "{script}");
+        }
+    }
+
+    #[test]
+    fn a_failing_script_only_fails_its_own_result() {
+        let runner = FakeRunner::default();
+        let mut set = ScriptSet::default();
+        let scripts: Vec<String> = (0..200)
+            .map(|i| {
+                if i == 77 {
+                    "CRASH $x".to_owned()
+                } else {
+                    format!("echo $v{i}")
+                }
+            })
+            .collect();
+        for script in &scripts {
+            set.insert(prepare(&sh(script)).unwrap());
+        }
+        let checked = check_all(&runner, set, 2);
+        assert_eq!(checked.len(), 200);
+        for (i, script) in scripts.iter().enumerate() {
+            let result = checked.findings(&sh(script));
+            if i == 77 {
+                let error = result.unwrap_err();
+                assert!(error.to_string().contains("crashed"), "{error}");
+            } else {
+                assert_eq!(result.unwrap().unwrap().len(), 1, "{script}");
+            }
+        }
+        let failures = checked.failures();
+        assert_eq!(failures.len(), 1, "{failures:?}");
+        assert!(matches!(
+            checked.findings(&sh("never checked")),
+            Err(ShellcheckError::Unchecked)
+        ));
+    }
+
+    #[test]
+    fn splitting_failed_batches_is_bounded() {
+        let runner = FakeRunner::default();
+        let scripts: Vec<String> = (0..500).map(|i| format!("CRASH {i}")).collect();
+        let inputs: Vec<ScriptInput<'_>> = scripts.iter().map(|script| sh(script)).collect();
+        assert!(check_scripts(&runner, &inputs, 2).is_err());
+        // Unbounded, isolating all 500 would take about 1,000 runs.
+        let runs = runner.batches().len();
+        assert!(runs > 2 && runs <= 16 + 2 * MAX_BATCH_SPLITS, "{runs} runs");
     }
 
     /// Runs the real program when it is installed.
@@ -748,7 +1065,6 @@ mod tests {
                 return;
             }
         };
-        let mut cache = Cache::default();
         let inputs = [
             ScriptInput {
                 script: "apt-get update\n\techo é $foo $VERSION",
@@ -761,7 +1077,8 @@ mod tests {
                 variables: &[],
             },
         ];
-        let results = check_scripts(&runner, &version, &mut cache, &inputs).unwrap();
+        assert!(!version.is_empty());
+        let results = check_scripts(&runner, &inputs, 2).unwrap();
         let first = results[0].as_ref().unwrap();
         let codes: Vec<u32> = first.iter().map(|f| f.code).collect();
         // $foo is unassigned (SC2154) and unquoted (SC2086); $VERSION is exported, so only

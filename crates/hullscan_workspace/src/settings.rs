@@ -66,8 +66,9 @@ pub struct Settings {
     pub config_path: Option<PathBuf>,
     /// The `[secrets]` allow-list (globs relative to the configuration's directory).
     pub secrets: SecretsAllowlist,
-    /// Globs (relative to the configuration's directory) and the rules they turn off.
-    per_path_ignores: Vec<(GlobMatcher, RuleSet)>,
+    /// Globs (relative to the configuration's directory), the rules they turn off and the
+    /// ShellCheck codes or prefixes they ignore.
+    per_path_ignores: Vec<(GlobMatcher, RuleSet, Vec<String>)>,
     /// The directory per-path globs are relative to.
     root: PathBuf,
 }
@@ -118,6 +119,7 @@ impl Settings {
         linter.strict_labels = config.strict_labels;
         linter.disable_ignore_pragma = config.disable_ignore_pragma;
         // ShellCheck codes are not registry rules; the `--shellcheck` pass matches them by code.
+        linter.shellcheck_select = shellcheck_select(config, overrides);
         linter.shellcheck_ignore = config
             .ignore
             .iter()
@@ -143,7 +145,13 @@ impl Settings {
                     glob.get_ref()
                 ),
             })?;
-            per_path_ignores.push((matcher, union(names.iter().cloned())?));
+            let shellcheck: Vec<String> = names
+                .iter()
+                .map(|named| named.name.trim())
+                .filter(|name| LinterSettings::is_shellcheck_selector(name))
+                .map(str::to_owned)
+                .collect();
+            per_path_ignores.push((matcher, union(names.iter().cloned())?, shellcheck));
         }
 
         let secrets = SecretsAllowlist::resolve(&config.secrets, config_path, root.clone())?;
@@ -173,16 +181,21 @@ impl Settings {
         let relative = absolute.strip_prefix(&self.root).unwrap_or(path);
         let file_name = path.file_name().map(Path::new);
         let mut ignored = RuleSet::EMPTY;
-        for (matcher, rules) in &self.per_path_ignores {
+        let mut shellcheck_ignored: Vec<&String> = Vec::new();
+        for (matcher, rules, shellcheck) in &self.per_path_ignores {
             if matcher.is_match(relative) || file_name.is_some_and(|name| matcher.is_match(name)) {
                 ignored = ignored.union(rules);
+                shellcheck_ignored.extend(shellcheck);
             }
         }
-        if ignored.is_empty() {
+        if ignored.is_empty() && shellcheck_ignored.is_empty() {
             return Cow::Borrowed(&self.linter);
         }
         let mut narrowed = LinterSettings::clone(&self.linter);
         narrowed.rules = narrowed.rules.difference(&ignored);
+        narrowed
+            .shellcheck_ignore
+            .extend(shellcheck_ignored.into_iter().cloned());
         Cow::Owned(narrowed)
     }
 
@@ -196,6 +209,39 @@ fn compile_glob(glob: &str) -> Result<GlobMatcher, globset::Error> {
     // `*` stays within one path component; `**` crosses them, as in .gitignore.
     let built: Glob = GlobBuilder::new(glob).literal_separator(true).build()?;
     Ok(built.compile_matcher())
+}
+
+/// The ShellCheck codes and prefixes selected, as [`LinterSettings::shellcheck_select`] holds
+/// them: `None` without a `select` (every code), otherwise the `select` and `extend-select` names
+/// that are ShellCheck selectors (`ALL` as `SC`), plus the ones a severity override enables.
+fn shellcheck_select(config: &Configuration, overrides: &CliOverrides) -> Option<Vec<String>> {
+    let select: Vec<&str> = match (&overrides.select, &config.select) {
+        (Some(select), _) => select.iter().map(String::as_str).collect(),
+        (None, Some(select)) => select.iter().map(|named| named.name.as_str()).collect(),
+        (None, None) => return None,
+    };
+    let severity_enabled = config
+        .severity
+        .iter()
+        .filter(|_| config.severity_enables)
+        .map(|(named, _)| named.name.as_str());
+    let names = select
+        .into_iter()
+        .chain(config.extend_select.iter().map(|named| named.name.as_str()))
+        .chain(overrides.extend_select.iter().map(String::as_str))
+        .chain(severity_enabled);
+    Some(
+        names
+            .filter_map(|name| {
+                let name = name.trim();
+                if name.eq_ignore_ascii_case("all") {
+                    Some("SC".to_owned())
+                } else {
+                    LinterSettings::is_shellcheck_selector(name).then(|| name.to_owned())
+                }
+            })
+            .collect(),
+    )
 }
 
 fn resolve(named: &Named) -> Result<RuleSet, ConfigError> {

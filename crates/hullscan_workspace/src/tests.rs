@@ -53,6 +53,74 @@ fn shellcheck_key_is_off_by_default_and_validated() {
 }
 
 #[test]
+fn select_and_ignore_filter_shellcheck_codes() {
+    let cli = |select: Option<&[&str]>, ignore: &[&str]| CliOverrides {
+        select: select.map(|names| names.iter().map(|name| (*name).to_owned()).collect()),
+        ignore: ignore.iter().map(|name| (*name).to_owned()).collect(),
+        ..CliOverrides::default()
+    };
+    let on = |settings: &Settings, code: &str| settings.linter.is_shellcheck_code_enabled(code);
+
+    let all = resolve_toml("", &CliOverrides::default()).unwrap();
+    assert!(on(&all, "SC2086") && on(&all, "SC3010"));
+
+    let one = resolve_toml("", &cli(Some(&["SC2086"]), &[])).unwrap();
+    assert!(on(&one, "SC2086") && !on(&one, "SC2154"));
+    assert!(
+        !enabled(&one, "HS101"),
+        "--select replaces the default rules"
+    );
+
+    let prefix = resolve_toml("", &cli(Some(&["sc", "HS1"]), &["SC2154"])).unwrap();
+    assert!(on(&prefix, "SC2086") && on(&prefix, "SC3010") && !on(&prefix, "SC2154"));
+    assert!(enabled(&prefix, "HS101"));
+
+    let other_rules = resolve_toml("", &cli(Some(&["HS1"]), &[])).unwrap();
+    assert!(!on(&other_rules, "SC2086"));
+    assert!(!other_rules.linter.selects_any_shellcheck_code());
+
+    let everything = resolve_toml("", &cli(Some(&["ALL"]), &[])).unwrap();
+    assert!(on(&everything, "SC2086"));
+
+    let configured = resolve_toml(
+        "select = [\"SC20\"]\nextend-select = [\"SC3010\"]\nignore = [\"SC2046\"]\n",
+        &CliOverrides::default(),
+    )
+    .unwrap();
+    assert!(on(&configured, "SC2086") && on(&configured, "SC3010"));
+    assert!(!on(&configured, "SC2046") && !on(&configured, "SC1000"));
+    // The command line's `--select` replaces the configuration's.
+    let replaced = resolve_toml("select = [\"SC20\"]\n", &cli(Some(&["SC1000"]), &[])).unwrap();
+    assert!(on(&replaced, "SC1000") && !on(&replaced, "SC2086"));
+}
+
+#[test]
+fn shellcheck_codes_are_valid_selectors_and_malformed_ones_are_not() {
+    for name in ["SC2086", "sc1000", "SC", "SC3"] {
+        let overrides = CliOverrides {
+            select: Some(vec![name.to_owned()]),
+            ignore: vec![name.to_owned()],
+            ..CliOverrides::default()
+        };
+        overrides
+            .validate()
+            .unwrap_or_else(|err| panic!("{name}: {err}"));
+    }
+    for name in ["SC20866", "SC20x6", "SCX"] {
+        let overrides = CliOverrides {
+            select: Some(vec![name.to_owned()]),
+            ..CliOverrides::default()
+        };
+        assert!(overrides.validate().is_err(), "{name} accepted");
+        let toml = format!("select = [\"{name}\"]\n");
+        assert!(
+            resolve_toml(&toml, &CliOverrides::default()).is_err(),
+            "{name}"
+        );
+    }
+}
+
+#[test]
 fn defaults_without_configuration() {
     let settings = resolve_toml("", &CliOverrides::default()).unwrap();
     assert_eq!(settings.failure_threshold, DEFAULT_FAILURE_THRESHOLD);
@@ -190,6 +258,23 @@ fn per_path_ignores_match_relative_paths_and_file_names() {
             .linter_for(Path::new("/project/x/app.dev.Dockerfile"))
             .is_enabled(hs105)
     );
+}
+
+#[test]
+fn per_path_ignores_apply_to_shellcheck_codes() {
+    let settings = resolve_toml(
+        "[per-path-ignores]\n\"legacy/**\" = [\"SC2086\", \"HS101\"]\n\"tools/*\" = [\"SC\"]\n",
+        &CliOverrides::default(),
+    )
+    .unwrap();
+    let legacy = settings.linter_for(Path::new("/project/legacy/a/Dockerfile"));
+    assert!(!legacy.is_shellcheck_code_enabled("SC2086"));
+    assert!(legacy.is_shellcheck_code_enabled("SC2154"));
+    let tools = settings.linter_for(Path::new("/project/tools/Dockerfile"));
+    assert!(!tools.is_shellcheck_code_enabled("SC2154"));
+    assert!(!tools.selects_any_shellcheck_code());
+    let elsewhere = settings.linter_for(Path::new("/project/new/Dockerfile"));
+    assert!(elsewhere.is_shellcheck_code_enabled("SC2086"));
 }
 
 #[test]

@@ -9,7 +9,8 @@ use clap::Args;
 use hullscan_diagnostics::{FileReport, Severity};
 use hullscan_linter::shellcheck::ShellcheckFn;
 use hullscan_linter::shellcheck::runner::{
-    Cache, Finding, ProcessRunner, ScriptInput, ShellcheckError, ShellcheckRunner, check_scripts,
+    CheckedScripts, Finding, PreparedScript, ProcessRunner, ScriptInput, ScriptSet,
+    ShellcheckError, ShellcheckRunner, check_all, prepare,
 };
 use hullscan_text::SourceFile;
 use hullscan_workspace::{CliOverrides, ConfigMode, Resolver, Settings};
@@ -119,17 +120,23 @@ pub fn run(args: LintArgs) -> anyhow::Result<ExitStatus> {
     } else {
         args.paths.clone()
     };
+    // One stat per named path, on every core: with thousands of files on the command line
+    // (a CI job passing `git ls-files` output) this was a serial prologue to the parallel lint.
+    let kinds: Vec<Option<bool>> = paths
+        .par_iter()
+        .map(|path| std::fs::metadata(path).ok().map(|meta| meta.is_dir()))
+        .collect();
     let mut inputs = Vec::new();
-    for path in &paths {
+    for (path, is_dir) in paths.iter().zip(kinds) {
         if path.as_os_str() == "-" {
             let name = args
                 .stdin_filename
                 .clone()
                 .unwrap_or_else(|| PathBuf::from("-"));
             inputs.push((Input::Stdin, name));
-        } else if path.is_dir() {
+        } else if is_dir == Some(true) {
             discover(path, &mut inputs, &mut io_errors);
-        } else if path.exists() {
+        } else if is_dir == Some(false) {
             // A file named explicitly is linted whatever its name.
             inputs.push((Input::File(path.clone()), path.clone()));
         } else {
@@ -150,28 +157,28 @@ pub fn run(args: LintArgs) -> anyhow::Result<ExitStatus> {
         });
     }
 
-    let shellcheck = if args.shellcheck || jobs.iter().any(|job| job.settings.shellcheck) {
+    // Files whose RUN scripts go to ShellCheck: asked for, and some ShellCheck code selected.
+    let checks_scripts = |job: &Job| {
+        (args.shellcheck || job.settings.shellcheck) && job.linter().selects_any_shellcheck_code()
+    };
+    let results: Vec<Linted> = if jobs.iter().any(checks_scripts) {
         let runner = ProcessRunner::default();
         // Asked once up front, so a missing program is one clear error (exit 2), not one per file.
-        let version = runner.version().map_err(anyhow::Error::new)?;
-        Some(ShellcheckPass { runner, version })
+        runner.version().map_err(anyhow::Error::new)?;
+        lint_with_shellcheck(&jobs, &runner, checks_scripts)
     } else {
-        None
+        jobs.par_iter()
+            .map(|job| Linted {
+                report: read_job(job).map(|bytes| lint_bytes(job.display(), bytes, &job.linter())),
+                shellcheck_error: None,
+            })
+            .collect()
     };
-    let results: Vec<Result<FileReport, String>> = jobs
-        .par_iter()
-        .map(|job| {
-            let pass = shellcheck
-                .as_ref()
-                .filter(|_| args.shellcheck || job.settings.shellcheck);
-            lint_job(job, pass)
-        })
-        .collect();
 
     let mut reports = Vec::with_capacity(results.len());
     let mut failed = false;
     for (job, result) in jobs.iter().zip(results) {
-        match result {
+        match result.report {
             Ok(report) => {
                 failed |= report
                     .diagnostics
@@ -181,6 +188,7 @@ pub fn run(args: LintArgs) -> anyhow::Result<ExitStatus> {
             }
             Err(message) => io_errors.push(message),
         }
+        io_errors.extend(result.shellcheck_error);
     }
     failed |= run_context_rules(&args, &jobs, &mut reports, &mut io_errors);
     args.output.print(&reports)?;
@@ -248,27 +256,30 @@ fn registry_is_context(code: &str) -> bool {
     code.starts_with("HS5")
 }
 
-/// The ShellCheck program and its version, shared by every file of the run.
-struct ShellcheckPass {
-    runner: ProcessRunner,
-    version: String,
-}
+impl Job {
+    fn display(&self) -> String {
+        self.path.to_string_lossy().into_owned()
+    }
 
-impl ShellcheckPass {
-    /// One batched ShellCheck run over one file's scripts (identical scripts run once).
-    fn check(
-        &self,
-        inputs: &[ScriptInput<'_>],
-    ) -> Result<Vec<Option<Vec<Finding>>>, ShellcheckError> {
-        let mut cache = Cache::default();
-        check_scripts(&self.runner, &self.version, &mut cache, inputs)
+    fn linter(&self) -> std::borrow::Cow<'_, hullscan_linter::settings::LinterSettings> {
+        self.settings.linter_for(&self.path)
     }
 }
 
-fn lint_job(job: &Job, shellcheck: Option<&ShellcheckPass>) -> Result<FileReport, String> {
-    let bytes = match &job.input {
+/// One file's outcome: its report (or why it could not be read), and, when ShellCheck failed
+/// on some of its scripts, that error (the report then lacks those scripts' findings).
+struct Linted {
+    report: Result<FileReport, String>,
+    shellcheck_error: Option<String>,
+}
+
+/// A file's bytes, or why they could not be read.
+type ReadResult = Result<Vec<u8>, String>;
+
+fn read_job(job: &Job) -> ReadResult {
+    match &job.input {
         Input::File(path) => {
-            std::fs::read(path).map_err(|err| format!("{}: {err}", path.display()))?
+            std::fs::read(path).map_err(|err| format!("{}: {err}", path.display()))
         }
         Input::Stdin => {
             let mut bytes = Vec::new();
@@ -276,17 +287,115 @@ fn lint_job(job: &Job, shellcheck: Option<&ShellcheckPass>) -> Result<FileReport
                 .lock()
                 .read_to_end(&mut bytes)
                 .map_err(|err| format!("stdin: {err}"))?;
-            bytes
+            Ok(bytes)
         }
-    };
-    let display = job.path.to_string_lossy().into_owned();
-    let linter = job.settings.linter_for(&job.path);
-    match shellcheck {
-        None => Ok(lint_bytes(display, bytes, &linter)),
-        Some(pass) => {
-            let run = |inputs: &[ScriptInput<'_>]| pass.check(inputs);
-            lint_bytes_with(display.clone(), bytes, &linter, Some(&run))
-                .map_err(|err| format!("{display}: {err}"))
+    }
+}
+
+/// Lints `jobs` with ShellCheck over the RUN scripts of those `checks_scripts` picks, in three
+/// steps: collect every file's scripts (in parallel), check the distinct ones in a few large
+/// ShellCheck runs (about one per core at a time), then lint each file (in parallel) answering
+/// its scripts from those results. ShellCheck thus starts a handful of times, not once per
+/// file, and a script shared by many files is checked once.
+fn lint_with_shellcheck(
+    jobs: &[Job],
+    runner: &ProcessRunner,
+    checks_scripts: impl Fn(&Job) -> bool + Sync,
+) -> Vec<Linted> {
+    let collected: Vec<(ReadResult, Vec<PreparedScript>)> = jobs
+        .par_iter()
+        .map(|job| {
+            let bytes = read_job(job);
+            let scripts = match &bytes {
+                Ok(bytes) if checks_scripts(job) => prepared_scripts(bytes),
+                _ => Vec::new(),
+            };
+            (bytes, scripts)
+        })
+        .collect();
+    let mut set = ScriptSet::default();
+    let mut loaded = Vec::with_capacity(collected.len());
+    for (bytes, scripts) in collected {
+        for script in scripts {
+            set.insert(script);
+        }
+        loaded.push(bytes);
+    }
+    let checked = check_all(runner, set, rayon::current_num_threads());
+    jobs.par_iter()
+        .zip(loaded)
+        .map(|(job, bytes)| match bytes {
+            Err(message) => Linted {
+                report: Err(message),
+                shellcheck_error: None,
+            },
+            Ok(bytes) if checks_scripts(job) => lint_with_findings(job, bytes, &checked),
+            Ok(bytes) => Linted {
+                report: Ok(lint_bytes(job.display(), bytes, &job.linter())),
+                shellcheck_error: None,
+            },
+        })
+        .collect()
+}
+
+/// The prepared ShellCheck input of every RUN script of the file, as the linter will ask for
+/// them.
+fn prepared_scripts(bytes: &[u8]) -> Vec<PreparedScript> {
+    let (_, parse) = decode(bytes.to_vec());
+    let model = hullscan_semantic::SemanticModel::new(&parse.dockerfile);
+    let mut scripts = Vec::new();
+    hullscan_linter::shellcheck::for_each_script_input(&parse, &model, &mut |input| {
+        scripts.extend(prepare(input));
+    });
+    scripts
+}
+
+/// Lints one file, its ShellCheck findings looked up in `checked`. Scripts whose ShellCheck run
+/// failed contribute no findings; the file's other findings are still reported, with the error.
+fn lint_with_findings(job: &Job, bytes: Vec<u8>, checked: &CheckedScripts) -> Linted {
+    let failure: std::sync::Mutex<Option<ShellcheckError>> = std::sync::Mutex::new(None);
+    let lookup =
+        |inputs: &[ScriptInput<'_>]| -> Result<Vec<Option<Vec<Finding>>>, ShellcheckError> {
+            Ok(inputs
+                .iter()
+                .map(|input| match checked.findings(input) {
+                    Ok(findings) => findings.map(<[Finding]>::to_vec),
+                    Err(error) => {
+                        let mut failure =
+                            failure.lock().unwrap_or_else(|poison| poison.into_inner());
+                        failure.get_or_insert(error);
+                        Some(Vec::new())
+                    }
+                })
+                .collect())
+        };
+    let display = job.display();
+    let report = lint_bytes_with(display.clone(), bytes, &job.linter(), Some(&lookup))
+        .map_err(|err| format!("{display}: {err}"));
+    let shellcheck_error = failure
+        .into_inner()
+        .unwrap_or_else(|poison| poison.into_inner())
+        .map(|error| {
+            format!("{display}: ShellCheck findings are missing for some RUN scripts: {error}")
+        });
+    Linted {
+        report,
+        shellcheck_error,
+    }
+}
+
+/// The text of a file's bytes (invalid UTF-8 replaced) and its parse.
+fn decode(bytes: Vec<u8>) -> (String, hullscan_dockerfile::Parse) {
+    match String::from_utf8(bytes) {
+        Ok(text) => {
+            let parse = hullscan_dockerfile::parse(&text);
+            (text, parse)
+        }
+        Err(err) => {
+            // The parser records the invalid bytes as a syntax error; its offsets are into the
+            // same lossy text.
+            let parse = hullscan_dockerfile::parse_bytes(err.as_bytes());
+            (String::from_utf8_lossy(err.as_bytes()).into_owned(), parse)
         }
     }
 }
@@ -311,18 +420,7 @@ pub fn lint_bytes_with(
     settings: &hullscan_linter::settings::LinterSettings,
     shellcheck: Option<&ShellcheckFn<'_>>,
 ) -> Result<FileReport, ShellcheckError> {
-    let (text, parse) = match String::from_utf8(bytes) {
-        Ok(text) => {
-            let parse = hullscan_dockerfile::parse(&text);
-            (text, parse)
-        }
-        Err(err) => {
-            // The parser records the invalid bytes as a syntax error; its offsets are into the
-            // same lossy text.
-            let parse = hullscan_dockerfile::parse_bytes(err.as_bytes());
-            (String::from_utf8_lossy(err.as_bytes()).into_owned(), parse)
-        }
-    };
+    let (text, parse) = decode(bytes);
     let source = SourceFile::new(name, text);
     let model = hullscan_semantic::SemanticModel::new(&parse.dockerfile);
     let diagnostics = hullscan_linter::check_dockerfile_with_shellcheck(
