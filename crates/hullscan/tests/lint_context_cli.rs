@@ -77,3 +77,80 @@ fn explicit_context_dir_is_used_for_a_dockerfile_elsewhere() {
     let (_, output) = lint(dir.path(), &["--context", ".", "docker/Dockerfile"]);
     assert!(output.contains("HS502"), "{output}");
 }
+
+/// Context findings on a Dockerfile's lines obey its suppression comments like any other
+/// finding, and a comment that silences one is not reported as unused.
+#[test]
+fn suppression_comments_apply_to_context_findings_on_the_dockerfile() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join(".dockerignore"), ".git\n").unwrap();
+    std::fs::write(dir.path().join("main.py"), "print('hi')\n").unwrap();
+    let dockerfile = "FROM alpine:3.20\n\
+                      # hullscan ignore=copy-source-not-in-context\n\
+                      COPY missing-one.txt /app/\n\
+                      COPY missing-two.txt /app/\n\
+                      COPY main.py /app/\n";
+    std::fs::write(dir.path().join("Dockerfile"), dockerfile).unwrap();
+    let (code, output) = lint(
+        dir.path(),
+        &[
+            "--extend-select",
+            "unused-suppression",
+            "--format",
+            "concise",
+            "Dockerfile",
+        ],
+    );
+    assert!(!output.contains("missing-one.txt"), "{output}");
+    assert!(
+        output.contains("Dockerfile:4:") && output.contains("HS508"),
+        "{output}"
+    );
+    assert!(
+        !output.to_lowercase().contains("unused suppression"),
+        "{output}"
+    );
+    assert_eq!(code, 1, "{output}");
+
+    // A file-wide comment silences every one, so the run passes.
+    std::fs::write(
+        dir.path().join("Dockerfile"),
+        format!("# hullscan global ignore=HS508\n{dockerfile}"),
+    )
+    .unwrap();
+    let (code, output) = lint(dir.path(), &["--format", "concise", "Dockerfile"]);
+    assert!(!output.contains("HS508"), "{output}");
+    assert_eq!(code, 0, "{output}");
+}
+
+/// Whether context findings fail the run follows the threshold of the file they belong to.
+#[test]
+fn context_findings_fail_the_run_by_their_own_files_threshold() {
+    let dir = project(Some(".git\n"));
+    // HS502 (the .env is sent) is an error; a threshold above it passes only with --no-fail.
+    let (code, output) = lint(dir.path(), &["--format", "concise", "Dockerfile"]);
+    assert!(output.contains("HS502"), "{output}");
+    assert_eq!(code, 1, "{output}");
+    std::fs::write(
+        dir.path().join("hullscan.toml"),
+        "[severity]\nHS502 = \"style\"\n",
+    )
+    .unwrap();
+    let output = Command::cargo_bin("hullscan")
+        .unwrap()
+        .current_dir(dir.path())
+        .env("NO_COLOR", "1")
+        .args([
+            "lint",
+            "--select",
+            "HS5",
+            "--format",
+            "concise",
+            "Dockerfile",
+        ])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&output.stdout);
+    assert!(text.contains("HS502"), "{text}");
+    assert_eq!(output.status.code(), Some(0), "{text}");
+}

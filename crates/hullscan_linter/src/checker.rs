@@ -97,6 +97,42 @@ pub fn check_dockerfile_with_shellcheck(
     settings: &LinterSettings,
     shellcheck: Option<&ShellcheckFn<'_>>,
 ) -> Result<Vec<Diagnostic>, ShellcheckError> {
+    check_dockerfile_with(
+        source,
+        parse,
+        model,
+        settings,
+        CheckExtras {
+            shellcheck,
+            external: Vec::new(),
+        },
+    )
+}
+
+/// What a check of one file can take besides the file and its settings.
+#[derive(Default)]
+pub struct CheckExtras<'f> {
+    /// Runs ShellCheck over the RUN scripts (`--shellcheck`).
+    pub shellcheck: Option<&'f ShellcheckFn<'f>>,
+    /// Findings on this file made outside the linter, such as the build-context rules (which
+    /// need the context on disk). They go through the file's suppression comments, `# check=`
+    /// directive and severity overrides exactly like the linter's own, so a
+    /// `# hullscan ignore=` above a COPY silences a context finding on it too.
+    pub external: Vec<Diagnostic>,
+}
+
+/// [`check_dockerfile`] with [`CheckExtras`].
+pub fn check_dockerfile_with(
+    source: &SourceFile,
+    parse: &Parse,
+    model: &SemanticModel<'_>,
+    settings: &LinterSettings,
+    extras: CheckExtras<'_>,
+) -> Result<Vec<Diagnostic>, ShellcheckError> {
+    let CheckExtras {
+        shellcheck,
+        external,
+    } = extras;
     let joined_exec_runs = run_script::join_exec_runs(&parse.dockerfile.instructions);
     // Outlive the checker so it can hand out commands borrowed from the scripts.
     let run_scripts = RunScripts::new(&parse.dockerfile.instructions, &joined_exec_runs);
@@ -152,5 +188,6 @@ pub fn check_dockerfile_with_shellcheck(
 
     let mut diagnostics = checker.diagnostics.take();
     diagnostics.extend(shellcheck_diagnostics);
+    diagnostics.extend(external);
     Ok(suppressions.apply(diagnostics, settings))
 }

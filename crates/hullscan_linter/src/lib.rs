@@ -18,7 +18,9 @@ pub mod shellcheck;
 mod suppression;
 pub mod upstream;
 
-pub use checker::{Checker, check_dockerfile, check_dockerfile_with_shellcheck};
+pub use checker::{
+    CheckExtras, Checker, check_dockerfile, check_dockerfile_with, check_dockerfile_with_shellcheck,
+};
 pub use settings::LinterSettings;
 
 #[cfg(test)]

@@ -7,6 +7,7 @@ use std::sync::Arc;
 
 use clap::Args;
 use hullscan_diagnostics::{FileReport, Severity};
+use hullscan_linter::CheckExtras;
 use hullscan_linter::shellcheck::ShellcheckFn;
 use hullscan_linter::shellcheck::runner::{
     CheckedScripts, Finding, PreparedScript, ProcessRunner, ScriptInput, ScriptSet,
@@ -16,6 +17,7 @@ use hullscan_text::SourceFile;
 use hullscan_workspace::{CliOverrides, ConfigMode, Resolver, Settings};
 use rayon::prelude::*;
 
+use super::lint_context::{self, ContextChoice, ContextFindings};
 use crate::ExitStatus;
 use crate::output::OutputArgs;
 
@@ -161,36 +163,48 @@ pub fn run(args: LintArgs) -> anyhow::Result<ExitStatus> {
     let checks_scripts = |job: &Job| {
         (args.shellcheck || job.settings.shellcheck) && job.linter().selects_any_shellcheck_code()
     };
+    let context = ContextChoice::from_args(args.context.as_deref(), args.no_context);
     let results: Vec<Linted> = if jobs.iter().any(checks_scripts) {
         let runner = ProcessRunner::default();
         // Asked once up front, so a missing program is one clear error (exit 2), not one per file.
         runner.version().map_err(anyhow::Error::new)?;
-        lint_with_shellcheck(&jobs, &runner, checks_scripts)
+        lint_with_shellcheck(&jobs, &runner, checks_scripts, &context)
     } else {
         jobs.par_iter()
-            .map(|job| Linted {
-                report: read_job(job).map(|bytes| lint_bytes(job.display(), bytes, &job.linter())),
-                shellcheck_error: None,
+            .map(|job| match read_job(job) {
+                Ok(bytes) => lint_file(job, bytes, None, &context),
+                Err(message) => Linted::unreadable(message),
             })
             .collect()
     };
 
     let mut reports = Vec::with_capacity(results.len());
+    // Two Dockerfiles sharing a context share its ignore file: it is reported once.
+    let mut ignore_reports: Vec<FileReport> = Vec::new();
     let mut failed = false;
     for (job, result) in jobs.iter().zip(results) {
+        let fails = |report: &FileReport| {
+            report
+                .diagnostics
+                .iter()
+                .any(|diagnostic| job.settings.fails_on(diagnostic.severity))
+        };
         match result.report {
             Ok(report) => {
-                failed |= report
-                    .diagnostics
-                    .iter()
-                    .any(|diagnostic| job.settings.fails_on(diagnostic.severity));
+                failed |= fails(&report);
                 reports.push(report);
             }
             Err(message) => io_errors.push(message),
         }
-        io_errors.extend(result.shellcheck_error);
+        if let Some(report) = result.ignore_report
+            && !ignore_reports.iter().any(|seen| seen.path == report.path)
+        {
+            failed |= fails(&report);
+            ignore_reports.push(report);
+        }
+        io_errors.extend(result.errors);
     }
-    failed |= run_context_rules(&args, &jobs, &mut reports, &mut io_errors);
+    reports.append(&mut ignore_reports);
     args.output.print(&reports)?;
     for message in &io_errors {
         eprintln!("hullscan: error: {message}");
@@ -206,56 +220,6 @@ pub fn run(args: LintArgs) -> anyhow::Result<ExitStatus> {
     })
 }
 
-/// Runs the build-context rules for every linted file that has a context (see `--context`),
-/// merging findings into `reports`; returns whether any reaches the file's failure threshold.
-fn run_context_rules(
-    args: &LintArgs,
-    jobs: &[Job],
-    reports: &mut Vec<FileReport>,
-    io_errors: &mut Vec<String>,
-) -> bool {
-    use super::lint_context::{ContextChoice, add_context_findings, default_context};
-    let choice = ContextChoice::from_args(args.context.as_deref(), args.no_context);
-    let mut failed = false;
-    for job in jobs {
-        let Input::File(path) = &job.input else {
-            continue;
-        };
-        let dir = match &choice {
-            ContextChoice::Off => continue,
-            ContextChoice::Dir(dir) => dir.clone(),
-            ContextChoice::Auto => {
-                let Ok(text) = std::fs::read_to_string(path) else {
-                    continue;
-                };
-                match default_context(path, &text) {
-                    Some(dir) => dir,
-                    None => continue,
-                }
-            }
-        };
-        let display = job.path.to_string_lossy().into_owned();
-        let linter = job.settings.linter_for(&job.path);
-        let before: usize = reports.iter().map(|r| r.diagnostics.len()).sum();
-        if let Err(message) = add_context_findings(reports, &display, &dir, path, &linter) {
-            io_errors.push(message);
-        }
-        let after: usize = reports.iter().map(|r| r.diagnostics.len()).sum();
-        if after > before {
-            // The new findings are the context's; any at or above the threshold fails the run.
-            failed |= reports
-                .iter()
-                .flat_map(|r| &r.diagnostics)
-                .any(|d| registry_is_context(&d.code) && job.settings.fails_on(d.severity));
-        }
-    }
-    failed
-}
-
-fn registry_is_context(code: &str) -> bool {
-    code.starts_with("HS5")
-}
-
 impl Job {
     fn display(&self) -> String {
         self.path.to_string_lossy().into_owned()
@@ -266,11 +230,23 @@ impl Job {
     }
 }
 
-/// One file's outcome: its report (or why it could not be read), and, when ShellCheck failed
-/// on some of its scripts, that error (the report then lacks those scripts' findings).
+/// One file's outcome: its report (or why it could not be read), the report on its build
+/// context's ignore file, and what went wrong without stopping it (ShellCheck failing on some
+/// scripts, an unreadable context); the report then lacks only what those would have found.
 struct Linted {
     report: Result<FileReport, String>,
-    shellcheck_error: Option<String>,
+    ignore_report: Option<FileReport>,
+    errors: Vec<String>,
+}
+
+impl Linted {
+    fn unreadable(message: String) -> Self {
+        Linted {
+            report: Err(message),
+            ignore_report: None,
+            errors: Vec::new(),
+        }
+    }
 }
 
 /// A file's bytes, or why they could not be read.
@@ -301,6 +277,7 @@ fn lint_with_shellcheck(
     jobs: &[Job],
     runner: &ProcessRunner,
     checks_scripts: impl Fn(&Job) -> bool + Sync,
+    context: &ContextChoice,
 ) -> Vec<Linted> {
     let collected: Vec<(ReadResult, Vec<PreparedScript>)> = jobs
         .par_iter()
@@ -325,15 +302,9 @@ fn lint_with_shellcheck(
     jobs.par_iter()
         .zip(loaded)
         .map(|(job, bytes)| match bytes {
-            Err(message) => Linted {
-                report: Err(message),
-                shellcheck_error: None,
-            },
-            Ok(bytes) if checks_scripts(job) => lint_with_findings(job, bytes, &checked),
-            Ok(bytes) => Linted {
-                report: Ok(lint_bytes(job.display(), bytes, &job.linter())),
-                shellcheck_error: None,
-            },
+            Err(message) => Linted::unreadable(message),
+            Ok(bytes) if checks_scripts(job) => lint_with_findings(job, bytes, &checked, context),
+            Ok(bytes) => lint_file(job, bytes, None, context),
         })
         .collect()
 }
@@ -352,7 +323,12 @@ fn prepared_scripts(bytes: &[u8]) -> Vec<PreparedScript> {
 
 /// Lints one file, its ShellCheck findings looked up in `checked`. Scripts whose ShellCheck run
 /// failed contribute no findings; the file's other findings are still reported, with the error.
-fn lint_with_findings(job: &Job, bytes: Vec<u8>, checked: &CheckedScripts) -> Linted {
+fn lint_with_findings(
+    job: &Job,
+    bytes: Vec<u8>,
+    checked: &CheckedScripts,
+    context: &ContextChoice,
+) -> Linted {
     let failure: std::sync::Mutex<Option<ShellcheckError>> = std::sync::Mutex::new(None);
     let lookup =
         |inputs: &[ScriptInput<'_>]| -> Result<Vec<Option<Vec<Finding>>>, ShellcheckError> {
@@ -369,18 +345,50 @@ fn lint_with_findings(job: &Job, bytes: Vec<u8>, checked: &CheckedScripts) -> Li
                 })
                 .collect())
         };
-    let display = job.display();
-    let report = lint_bytes_with(display.clone(), bytes, &job.linter(), Some(&lookup))
-        .map_err(|err| format!("{display}: {err}"));
-    let shellcheck_error = failure
+    let mut linted = lint_file(job, bytes, Some(&lookup), context);
+    if let Some(error) = failure
         .into_inner()
         .unwrap_or_else(|poison| poison.into_inner())
-        .map(|error| {
-            format!("{display}: ShellCheck findings are missing for some RUN scripts: {error}")
-        });
+    {
+        linted.errors.push(format!(
+            "{}: ShellCheck findings are missing for some RUN scripts: {error}",
+            job.display()
+        ));
+    }
+    linted
+}
+
+/// Lints one file's bytes: its rules, ShellCheck through `shellcheck` when given, and the
+/// build-context rules when `context` gives it a context.
+fn lint_file(
+    job: &Job,
+    bytes: Vec<u8>,
+    shellcheck: Option<&ShellcheckFn<'_>>,
+    context: &ContextChoice,
+) -> Linted {
+    let display = job.display();
+    let linter = job.linter();
+    let (text, parse) = decode(bytes);
+    let mut errors = Vec::new();
+    let mut context_findings = ContextFindings::default();
+    if let Input::File(path) = &job.input
+        && let Some(dir) = context.context_for(path, &parse.dockerfile)
+    {
+        match lint_context::context_findings(&dir, path, &parse.dockerfile, &linter) {
+            Ok(found) => context_findings = found,
+            Err(message) => errors.push(message),
+        }
+    }
+    let extras = CheckExtras {
+        shellcheck,
+        external: context_findings.dockerfile,
+    };
+    let report = check_text(display.clone(), text, &parse, &linter, extras)
+        .map_err(|err| format!("{display}: {err}"));
     Linted {
         report,
-        shellcheck_error,
+        ignore_report: context_findings.ignore_file,
+        errors,
     }
 }
 
@@ -400,32 +408,18 @@ fn decode(bytes: Vec<u8>) -> (String, hullscan_dockerfile::Parse) {
     }
 }
 
-/// Parses, models and checks one file's bytes.
-pub fn lint_bytes(
+/// Models and checks one parsed file.
+fn check_text(
     name: String,
-    bytes: Vec<u8>,
+    text: String,
+    parse: &hullscan_dockerfile::Parse,
     settings: &hullscan_linter::settings::LinterSettings,
-) -> FileReport {
-    match lint_bytes_with(name, bytes, settings, None) {
-        Ok(report) => report,
-        // Only the ShellCheck pass can fail, and there is none here.
-        Err(err) => unreachable!("lint without ShellCheck failed: {err}"),
-    }
-}
-
-/// [`lint_bytes`], with RUN scripts also sent to ShellCheck through `shellcheck` when given.
-pub fn lint_bytes_with(
-    name: String,
-    bytes: Vec<u8>,
-    settings: &hullscan_linter::settings::LinterSettings,
-    shellcheck: Option<&ShellcheckFn<'_>>,
+    extras: CheckExtras<'_>,
 ) -> Result<FileReport, ShellcheckError> {
-    let (text, parse) = decode(bytes);
     let source = SourceFile::new(name, text);
     let model = hullscan_semantic::SemanticModel::new(&parse.dockerfile);
-    let diagnostics = hullscan_linter::check_dockerfile_with_shellcheck(
-        &source, &parse, &model, settings, shellcheck,
-    )?;
+    let diagnostics =
+        hullscan_linter::check_dockerfile_with(&source, parse, &model, settings, extras)?;
     let mut report = FileReport::for_source(Arc::new(source), diagnostics);
     report.sort();
     if report.diagnostics.is_empty() {

@@ -1,18 +1,17 @@
 //! The build-context part of `hullscan lint`: decides which directory is a Dockerfile's build
-//! context, runs the HS5xx rules over it with the file's settings, and merges the findings into
-//! the reports (the Dockerfile's own report for COPY/ADD findings, a `.dockerignore` report for
-//! the rest).
+//! context and runs the HS5xx rules over it with the file's settings. Findings on the
+//! Dockerfile's own lines (COPY/ADD) go back into the file's lint, so its suppression comments
+//! apply to them; the rest form a report on the `.dockerignore`.
 
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 
 use hullscan_context::analysis::{clean_source, context_copies};
 use hullscan_context::find_ignore_file;
 use hullscan_context::rules::{ContextCheck, ContextSettings, check_context};
 use hullscan_diagnostics::{Diagnostic, FileReport};
+use hullscan_dockerfile::Dockerfile;
 use hullscan_linter::registry;
 use hullscan_linter::settings::LinterSettings;
-use hullscan_text::SourceFile;
 
 /// How `hullscan lint` chooses build contexts.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -40,7 +39,7 @@ impl ContextChoice {
 /// context sources exists there (`.` counts when the directory holds more than Dockerfiles). Otherwise `None`: a Dockerfile kept apart from its sources
 /// (e.g. `docker/app/Dockerfile` built from the repository root) would give false "missing
 /// source" findings.
-pub fn default_context(dockerfile: &Path, text: &str) -> Option<PathBuf> {
+pub fn default_context(dockerfile: &Path, parsed: &Dockerfile) -> Option<PathBuf> {
     let dir = match dockerfile.parent() {
         Some(parent) if parent.as_os_str().is_empty() => PathBuf::from("."),
         Some(parent) => parent.to_path_buf(),
@@ -49,8 +48,7 @@ pub fn default_context(dockerfile: &Path, text: &str) -> Option<PathBuf> {
     if find_ignore_file(&dir, dockerfile).is_some() {
         return Some(dir);
     }
-    let parsed = hullscan_dockerfile::parse(text);
-    let any_source_exists = context_copies(&parsed.dockerfile).iter().any(|copy| {
+    let any_source_exists = context_copies(parsed).iter().any(|copy| {
         copy.sources.iter().any(|(source, _)| {
             let cleaned = clean_source(source.trim_matches(['"', '\'']));
             if cleaned == "." {
@@ -74,67 +72,65 @@ fn holds_more_than_dockerfiles(dir: &Path) -> bool {
     })
 }
 
-/// Runs the enabled context rules for one Dockerfile and merges the findings into `reports`
-/// (its own report is found by `dockerfile_display`); the caller applies the failure threshold.
-pub fn add_context_findings(
-    reports: &mut Vec<FileReport>,
-    dockerfile_display: &str,
+impl ContextChoice {
+    /// The build context of the Dockerfile at `path` (parsed as `parsed`), if its context
+    /// rules run.
+    pub fn context_for(&self, path: &Path, parsed: &Dockerfile) -> Option<PathBuf> {
+        match self {
+            ContextChoice::Off => None,
+            ContextChoice::Dir(dir) => Some(dir.clone()),
+            ContextChoice::Auto => default_context(path, parsed),
+        }
+    }
+}
+
+/// The context rules' findings for one Dockerfile.
+#[derive(Debug, Default)]
+pub struct ContextFindings {
+    /// Findings on the Dockerfile's own lines (COPY/ADD sources): the caller passes them
+    /// through the file's suppressions with its other findings.
+    pub dockerfile: Vec<Diagnostic>,
+    /// The report on the ignore file (or on the missing one), when it has findings.
+    pub ignore_file: Option<FileReport>,
+}
+
+/// Runs the enabled context rules for the Dockerfile at `dockerfile_path`, parsed as
+/// `parsed`, over `context_dir`.
+pub fn context_findings(
     context_dir: &Path,
     dockerfile_path: &Path,
+    parsed: &Dockerfile,
     settings: &LinterSettings,
-) -> Result<(), String> {
+) -> Result<ContextFindings, String> {
     let enabled = |rule: &hullscan_diagnostics::RuleMeta| settings.is_enabled(rule);
     if !hullscan_context::rules::RULES
         .iter()
         .any(|rule| enabled(rule))
     {
-        return Ok(());
+        return Ok(ContextFindings::default());
     }
     let context = hullscan_context::load_context(context_dir, Some(dockerfile_path))
         .map_err(|err| format!("{}: {err}", context_dir.display()))?;
-    let text = std::fs::read(dockerfile_path)
-        .map(|bytes| String::from_utf8_lossy(&bytes).into_owned())
-        .map_err(|err| format!("{}: {err}", dockerfile_path.display()))?;
-    let parsed = hullscan_dockerfile::parse(&text);
     let findings = check_context(
         &ContextCheck {
             context: &context,
-            dockerfile: Some(&parsed.dockerfile),
+            dockerfile: Some(parsed),
             settings: ContextSettings::default(),
         },
         &enabled,
     );
-    let mut dockerfile_findings = findings.dockerfile;
     let mut ignore_findings = findings.ignore_file;
-    apply_severities(&mut dockerfile_findings, settings);
+    // The ignore file has no suppression comments; only configured severities apply to it.
     apply_severities(&mut ignore_findings, settings);
-
-    if !dockerfile_findings.is_empty() {
-        let source = Arc::new(SourceFile::new(dockerfile_display.to_owned(), text));
-        match reports.iter_mut().find(|r| r.path == dockerfile_display) {
-            Some(report) => {
-                if report.source.is_none() {
-                    report.source = Some(source);
-                }
-                report.diagnostics.append(&mut dockerfile_findings);
-                report.sort();
-            }
-            None => reports.push(FileReport::for_source(source, dockerfile_findings)),
-        }
-    }
-    if !ignore_findings.is_empty() {
-        let path = findings.ignore_source.name().to_owned();
-        match reports.iter_mut().find(|r| r.path == path) {
-            // Two Dockerfiles sharing a context share its ignore file: report it once.
-            Some(_) => {}
-            None => {
-                let mut report = FileReport::for_source(findings.ignore_source, ignore_findings);
-                report.sort();
-                reports.push(report);
-            }
-        }
-    }
-    Ok(())
+    let ignore_file = (!ignore_findings.is_empty()).then(|| {
+        let mut report = FileReport::for_source(findings.ignore_source, ignore_findings);
+        report.sort();
+        report
+    });
+    Ok(ContextFindings {
+        dockerfile: findings.dockerfile,
+        ignore_file,
+    })
 }
 
 /// Gives each finding the severity the file's configuration sets for its rule.
@@ -155,7 +151,8 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let dockerfile = dir.path().join("Dockerfile");
         std::fs::write(&dockerfile, "FROM alpine\nCOPY app.py /app/\n").unwrap();
-        let text = "FROM alpine\nCOPY app.py /app/\n";
+        let parse = hullscan_dockerfile::parse("FROM alpine\nCOPY app.py /app/\n");
+        let text = &parse.dockerfile;
         assert_eq!(default_context(&dockerfile, text), None);
         std::fs::write(dir.path().join("app.py"), "print()\n").unwrap();
         assert_eq!(
