@@ -2,7 +2,9 @@
 //! position, suppressed by the usual comments, absent without the flag, and a clear error when
 //! the program is missing.
 
+use std::ffi::OsStr;
 use std::path::Path;
+use std::process::Output;
 
 use assert_cmd::Command;
 use serde_json::Value;
@@ -20,23 +22,24 @@ fn shellcheck_installed() -> bool {
     installed
 }
 
+/// `hullscan lint --no-context <args>` run in `dir` with `env` added to its environment.
+fn hullscan_lint(dir: &Path, env: &[(&str, &OsStr)], args: &[&str]) -> Output {
+    let mut command = Command::cargo_bin("hullscan").unwrap();
+    command
+        .current_dir(dir)
+        .args(["lint", "--no-context"])
+        .args(args);
+    for (name, value) in env {
+        command.env(name, value);
+    }
+    command.output().unwrap()
+}
+
 /// `(code, line, column)` of every finding of `hullscan lint --format json <args>` in `dir`.
 fn lint_json(dir: &Path, args: &[&str]) -> Vec<(String, u64, u64)> {
-    let output = Command::cargo_bin("hullscan")
-        .unwrap()
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .args([
-            "lint",
-            "--no-config",
-            "--no-context",
-            "--no-fail",
-            "-f",
-            "json",
-        ])
-        .args(args)
-        .output()
-        .unwrap();
+    let mut all = vec!["--no-config", "--no-fail", "-f", "json"];
+    all.extend_from_slice(args);
+    let output = hullscan_lint(dir, &[("NO_COLOR", OsStr::new("1"))], &all);
     let stdout = String::from_utf8(output.stdout).unwrap();
     let value: Value = serde_json::from_str(&stdout).unwrap_or_else(|err| {
         panic!(
@@ -100,21 +103,21 @@ fn shellcheck_opts_in_the_environment_change_nothing() {
     }
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("Dockerfile"), UNQUOTED).unwrap();
-    let output = Command::cargo_bin("hullscan")
-        .unwrap()
-        .current_dir(dir.path())
-        .env("SHELLCHECK_OPTS", "--format=gcc --exclude=SC2086")
-        .args([
-            "lint",
+    let output = hullscan_lint(
+        dir.path(),
+        &[(
+            "SHELLCHECK_OPTS",
+            OsStr::new("--format=gcc --exclude=SC2086"),
+        )],
+        &[
             "--no-config",
-            "--no-context",
             "--no-fail",
             "-f",
             "json",
-        ])
-        .args(["--shellcheck", "Dockerfile"])
-        .output()
-        .unwrap();
+            "--shellcheck",
+            "Dockerfile",
+        ],
+    );
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert_eq!(output.status.code(), Some(0), "{stderr}");
     let value: Value = serde_json::from_slice(&output.stdout).unwrap();
@@ -159,19 +162,11 @@ fn nothing_from_shellcheck_without_the_flag() {
 fn missing_program_is_a_clear_error() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("Dockerfile"), UNQUOTED).unwrap();
-    let output = Command::cargo_bin("hullscan")
-        .unwrap()
-        .current_dir(dir.path())
-        .env("PATH", dir.path())
-        .args([
-            "lint",
-            "--no-config",
-            "--no-context",
-            "--shellcheck",
-            "Dockerfile",
-        ])
-        .output()
-        .unwrap();
+    let output = hullscan_lint(
+        dir.path(),
+        &[("PATH", dir.path().as_os_str())],
+        &["--no-config", "--shellcheck", "Dockerfile"],
+    );
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert_eq!(output.status.code(), Some(2), "{stderr}");
     assert!(stderr.contains("`shellcheck` was not found"), "{stderr}");
@@ -239,20 +234,11 @@ fn select_keeps_only_the_selected_shellcheck_codes() {
     );
     // A configuration's `select` filters them too.
     std::fs::write(dir.path().join("hullscan.toml"), "select = [\"SC2154\"]\n").unwrap();
-    let output = Command::cargo_bin("hullscan")
-        .unwrap()
-        .current_dir(dir.path())
-        .args([
-            "lint",
-            "--no-context",
-            "--no-fail",
-            "-f",
-            "json",
-            "--shellcheck",
-            "Dockerfile",
-        ])
-        .output()
-        .unwrap();
+    let output = hullscan_lint(
+        dir.path(),
+        &[],
+        &["--no-fail", "-f", "json", "--shellcheck", "Dockerfile"],
+    );
     let value: Value = serde_json::from_slice(&output.stdout).unwrap();
     let configured: Vec<&str> = value
         .as_array()
@@ -272,19 +258,11 @@ fn select_keeps_only_the_selected_shellcheck_codes() {
 fn malformed_shellcheck_code_is_an_unknown_rule() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("Dockerfile"), UNQUOTED).unwrap();
-    let output = Command::cargo_bin("hullscan")
-        .unwrap()
-        .current_dir(dir.path())
-        .args([
-            "lint",
-            "--no-config",
-            "--no-context",
-            "--select",
-            "SC20866",
-            "Dockerfile",
-        ])
-        .output()
-        .unwrap();
+    let output = hullscan_lint(
+        dir.path(),
+        &[],
+        &["--no-config", "--select", "SC20866", "Dockerfile"],
+    );
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert_eq!(output.status.code(), Some(2), "{stderr}");
     assert!(stderr.contains("SC20866"), "{stderr}");
@@ -316,13 +294,9 @@ fn many_files_each_get_their_findings() {
     }
     let mut args = vec!["--shellcheck", "--select", "SC2086", "-f", "json"];
     args.extend(names.iter().map(String::as_str));
-    let output = Command::cargo_bin("hullscan")
-        .unwrap()
-        .current_dir(dir.path())
-        .args(["lint", "--no-config", "--no-context", "--no-fail"])
-        .args(&args)
-        .output()
-        .unwrap();
+    let mut all = vec!["--no-config", "--no-fail"];
+    all.extend_from_slice(&args);
+    let output = hullscan_lint(dir.path(), &[], &all);
     let value: Value = serde_json::from_slice(&output.stdout).unwrap();
     let mut found: Vec<(String, u64, u64)> = value
         .as_array()
@@ -392,21 +366,18 @@ fn a_failing_shellcheck_run_is_reported_and_loses_nothing_else() {
         bin.display(),
         std::env::var("PATH").unwrap_or_default()
     );
-    let output = Command::cargo_bin("hullscan")
-        .unwrap()
-        .current_dir(dir.path())
-        .env("PATH", path)
-        .args([
-            "lint",
+    let output = hullscan_lint(
+        dir.path(),
+        &[("PATH", OsStr::new(&path))],
+        &[
             "--no-config",
-            "--no-context",
             "-f",
             "json",
             "--shellcheck",
-        ])
-        .args(["Dockerfile", "crash.Dockerfile"])
-        .output()
-        .unwrap();
+            "Dockerfile",
+            "crash.Dockerfile",
+        ],
+    );
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert_eq!(output.status.code(), Some(2), "{stderr}");
     assert!(stderr.contains("crash.Dockerfile"), "{stderr}");
@@ -436,21 +407,17 @@ fn a_failing_shellcheck_run_is_reported_and_loses_nothing_else() {
 fn shellcheck_is_not_run_when_no_shellcheck_code_is_selected() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("Dockerfile"), UNQUOTED).unwrap();
-    let output = Command::cargo_bin("hullscan")
-        .unwrap()
-        .current_dir(dir.path())
-        .env("PATH", dir.path())
-        .args([
-            "lint",
+    let output = hullscan_lint(
+        dir.path(),
+        &[("PATH", dir.path().as_os_str())],
+        &[
             "--no-config",
-            "--no-context",
             "--shellcheck",
             "--select",
             "HS1",
-        ])
-        .arg("Dockerfile")
-        .output()
-        .unwrap();
+            "Dockerfile",
+        ],
+    );
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert_eq!(output.status.code(), Some(1), "{stderr}");
     assert!(!stderr.contains("shellcheck"), "{stderr}");
