@@ -54,6 +54,9 @@ fi
 
 count=$(find "$BENCH_DIR" -type f | wc -l)   # also warms the page cache
 echo "tree: $BENCH_DIR ($count files)"
+# Other work on the machine inflates wall times (this is a 2-thread walk): report the load
+# before and after, and rerun when it is not low.
+load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 
 # One timed run of "$@" (stdout discarded): "wall_s cpu_s" with cpu = user + system of the
 # command and its children, from bash's `time` (no external tool needed).
@@ -63,26 +66,28 @@ timed() {
     awk '{ printf "%.3f %.3f\n", $1, $2 + $3 }' <<<"$out"
 }
 
-# Best wall time and best CPU time over RUNS runs (each minimum taken separately: on a busy
-# machine the run that got the CPU soonest is the closest to the command's own cost).
-best() {
-    local best_wall="" best_cpu="" wall cpu
-    for _ in $(seq "$RUNS"); do
-        read -r wall cpu < <(timed "$@")
-        best_wall=$(awk -v a="$wall" -v b="$best_wall" 'BEGIN { print (b == "" || a < b) ? a : b }')
-        best_cpu=$(awk -v a="$cpu" -v b="$best_cpu" 'BEGIN { print (b == "" || a < b) ? a : b }')
-    done
-    echo "$best_wall $best_cpu"
-}
-
-read -r find_wall find_cpu < <(best bash -c "find '$BENCH_DIR' -type f | wc -l")
+# Best wall time and best CPU time over RUNS rounds (each minimum taken separately: on a busy
+# machine the run that got the CPU soonest is the closest to the command's own cost). The
+# three commands take turns within each round, so a burst of load from elsewhere does not
+# land on one of them only.
+find_cmd=(bash -c "find '$BENCH_DIR' -type f | wc -l")
 # Reference for the cost of sizes: find stats every file (-printf %s) and the sizes are
 # summed. `find -type f` alone reads only directory entries (their d_type) and never stats.
-read -r sized_wall sized_cpu < <(best bash -c "find '$BENCH_DIR' -type f -printf '%s\\n' | awk '{ s += \$1 } END { print s }'")
-read -r hullscan_wall hullscan_cpu < <(best "$HULLSCAN_BIN" context "$BENCH_DIR")
+sized_cmd=(bash -c "find '$BENCH_DIR' -type f -printf '%s\\n' | awk '{ s += \$1 } END { print s }'")
+hullscan_cmd=("$HULLSCAN_BIN" context "$BENCH_DIR")
+min() { awk -v a="$1" -v b="$2" 'BEGIN { print (b == "" || a < b) ? a : b }'; }
+find_wall="" find_cpu="" sized_wall="" sized_cpu="" hullscan_wall="" hullscan_cpu=""
+for _ in $(seq "$RUNS"); do
+    read -r wall cpu < <(timed "${find_cmd[@]}")
+    find_wall=$(min "$wall" "$find_wall"); find_cpu=$(min "$cpu" "$find_cpu")
+    read -r wall cpu < <(timed "${sized_cmd[@]}")
+    sized_wall=$(min "$wall" "$sized_wall"); sized_cpu=$(min "$cpu" "$sized_cpu")
+    read -r wall cpu < <(timed "${hullscan_cmd[@]}")
+    hullscan_wall=$(min "$wall" "$hullscan_wall"); hullscan_cpu=$(min "$cpu" "$hullscan_cpu")
+done
 "$HULLSCAN_BIN" context "$BENCH_DIR" | sed -n '1,6p'
 
-echo "load average: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores; best of $RUNS runs each"
+echo "load average: $load_before before, $(cut -d' ' -f1-3 /proc/loadavg) after, on $(nproc) cores; best of $RUNS runs each"
 awk -v fw="$find_wall" -v fc="$find_cpu" -v sw="$sized_wall" -v sc="$sized_cpu" \
     -v hw="$hullscan_wall" -v hc="$hullscan_cpu" 'BEGIN {
     printf "%-34s %9s %12s\n", "", "wall", "CPU (u+s)"
@@ -91,4 +96,5 @@ awk -v fw="$find_wall" -v fc="$find_cpu" -v sw="$sized_wall" -v sc="$sized_cpu" 
     printf "%-34s %7.1f ms %9.1f ms\n", "hullscan context", hw * 1000, hc * 1000
     printf "ratio hullscan / find -type f    : %5.2f wall  %5.2f CPU  (target: wall <= 1.50)\n", hw / fw, hc / fc
     printf "ratio hullscan / find with sizes : %5.2f wall  %5.2f CPU\n", hw / sw, hc / sc
+    printf "result: %s (hullscan wall %.2fx find -type f; target <= 1.50x)\n", (hw <= 1.5 * fw) ? "PASS" : "FAIL", hw / fw
 }'

@@ -28,49 +28,127 @@ pub fn largest_dirs(context: &BuildContext, limit: usize) -> Vec<DirTotal> {
     if limit == 0 {
         return Vec::new();
     }
-    // Everything under `d/` is one contiguous run of the sorted entries.
-    let mut dirs: Vec<DirTotal> = context
-        .entries
-        .iter()
-        .filter(|e| e.kind == EntryKind::Dir)
-        .map(|dir| {
-            let under = context.entries_under(&dir.path);
-            DirTotal {
-                path: dir.path.clone(),
-                bytes: under.iter().map(|e| e.size).sum(),
-                files: under.iter().filter(|e| e.kind != EntryKind::Dir).count() as u64,
-            }
-        })
-        .collect();
-    let order =
-        |a: &DirTotal, b: &DirTotal| b.bytes.cmp(&a.bytes).then_with(|| a.path.cmp(&b.path));
-    if dirs.len() > limit {
-        dirs.select_nth_unstable_by(limit - 1, order);
-        dirs.truncate(limit);
+    let entries = &context.entries;
+    let path = |index: usize| entries.get(index).map_or("", |e| e.path.as_str());
+    let order = |a: &(usize, u64, u64), b: &(usize, u64, u64)| {
+        b.1.cmp(&a.1).then_with(|| path(a.0).cmp(path(b.0)))
+    };
+    let mut top = dir_totals(context).to_vec();
+    if top.len() > limit {
+        top.select_nth_unstable_by(limit - 1, order);
+        top.truncate(limit);
     }
-    dirs.sort_by(order);
-    dirs
+    top.sort_by(order);
+    top.into_iter()
+        .map(|(index, bytes, files)| DirTotal {
+            path: path(index).to_owned(),
+            bytes,
+            files,
+        })
+        .collect()
+}
+
+/// Every sent directory with the bytes and entries other than directories sent below it, as
+/// `(index into entries, bytes, files)` in order: from the walk for a loaded context,
+/// computed on first use otherwise.
+pub(crate) fn dir_totals(context: &BuildContext) -> &[(usize, u64, u64)] {
+    context
+        .dir_totals_cache
+        .get_or_init(|| compute_dir_totals(&context.entries))
+}
+
+/// [`dir_totals`] from the sorted entries: everything under `d/` counts towards `d`.
+pub(crate) fn compute_dir_totals(entries: &[ContextEntry]) -> Vec<(usize, u64, u64)> {
+    let mut totals: Vec<(usize, u64, u64)> = entries
+        .iter()
+        .enumerate()
+        .filter(|(_, e)| e.kind == EntryKind::Dir)
+        .map(|(index, _)| (index, 0, 0))
+        .collect();
+    let index: std::collections::HashMap<&str, usize> = totals
+        .iter()
+        .enumerate()
+        .map(|(slot, &(entry, _, _))| (entries[entry].path.as_str(), slot))
+        .collect();
+    // One sequential pass: each file counts towards its parent directory. Siblings come in
+    // long runs, so the parent is looked up once per run.
+    let mut run: Option<(&str, Option<usize>)> = None;
+    for entry in entries.iter().filter(|e| e.kind != EntryKind::Dir) {
+        let Some((parent, _)) = entry.path.rsplit_once('/') else {
+            continue;
+        };
+        let slot = match run {
+            Some((previous, slot)) if previous == parent => slot,
+            _ => {
+                let slot = nearest_dir(&index, parent);
+                run = Some((parent, slot));
+                slot
+            }
+        };
+        if let Some(slot) = slot {
+            totals[slot].1 += entry.size;
+            totals[slot].2 += 1;
+        }
+    }
+    // Then each directory counts towards its parent, deepest first: a child's path sorts
+    // after its parent's, so reverse path order visits children first.
+    for slot in (0..totals.len()).rev() {
+        if let Some((parent, _)) = entries[totals[slot].0].path.rsplit_once('/')
+            && let Some(parent_slot) = nearest_dir(&index, parent)
+        {
+            let (_, bytes, files) = totals[slot];
+            totals[parent_slot].1 += bytes;
+            totals[parent_slot].2 += files;
+        }
+    }
+    totals
+}
+
+/// The index of `dir` or, when it is not an entry, of its nearest ancestor that is (Docker
+/// always sends a sent path's directories, so that is `dir` itself in a loaded context).
+fn nearest_dir(index: &std::collections::HashMap<&str, usize>, mut dir: &str) -> Option<usize> {
+    loop {
+        if let Some(&slot) = index.get(dir) {
+            return Some(slot);
+        }
+        dir = dir.rsplit_once('/')?.0;
+    }
 }
 
 /// The `limit` largest files, biggest first.
 pub fn largest_files(context: &BuildContext, limit: usize) -> Vec<&ContextEntry> {
-    let order = |a: &&ContextEntry, b: &&ContextEntry| {
-        b.size.cmp(&a.size).then_with(|| a.path.cmp(&b.path))
-    };
-    let mut files: Vec<&ContextEntry> = context
-        .entries
-        .iter()
-        .filter(|e| e.kind == EntryKind::File)
-        .collect();
     if limit == 0 {
         return Vec::new();
     }
-    if files.len() > limit {
-        files.select_nth_unstable_by(limit - 1, order);
-        files.truncate(limit);
+    let order = |a: &&ContextEntry, b: &&ContextEntry| {
+        b.size.cmp(&a.size).then_with(|| a.path.cmp(&b.path))
+    };
+    let files = context.entries.iter().filter(|e| e.kind == EntryKind::File);
+    if limit > 64 {
+        let mut files: Vec<&ContextEntry> = files.collect();
+        if files.len() > limit {
+            files.select_nth_unstable_by(limit - 1, order);
+            files.truncate(limit);
+        }
+        files.sort_by(order);
+        return files;
     }
-    files.sort_by(order);
-    files
+    // The best `limit` so far, in order: most files are turned away by their size alone,
+    // without collecting every file first.
+    let mut top: Vec<&ContextEntry> = Vec::with_capacity(limit + 1);
+    for file in files {
+        if top.len() == limit
+            && top
+                .last()
+                .is_some_and(|last| order(&file, last) != std::cmp::Ordering::Less)
+        {
+            continue;
+        }
+        let at = top.partition_point(|kept| order(kept, &file) == std::cmp::Ordering::Less);
+        top.insert(at, file);
+        top.truncate(limit);
+    }
+    top
 }
 
 /// `1204` → `1,204`.
@@ -139,11 +217,19 @@ impl SecretKind {
 /// Files whose content decides whether they hold a token (`.npmrc`, `.pypirc`): the loader
 /// reads these (small) files when they are sent.
 pub fn needs_content_check(path: &str) -> bool {
-    matches!(file_name(path), ".npmrc" | ".pypirc" | ".yarnrc.yml")
+    name_needs_content_check(file_name(path))
+}
+
+/// [`needs_content_check`] for a bare file name.
+pub(crate) fn name_needs_content_check(name: &str) -> bool {
+    matches!(name, ".npmrc" | ".pypirc" | ".yarnrc.yml")
 }
 
 fn file_name(path: &str) -> &str {
-    path.rsplit('/').next().unwrap_or(path)
+    match path.bytes().rposition(|b| b == b'/') {
+        Some(slash) => &path[slash + 1..],
+        None => path,
+    }
 }
 
 /// Whether `content` of a package-manager config holds a credential.
@@ -161,30 +247,70 @@ pub fn registry_config_has_token(path: &str, content: &str) -> bool {
     }
 }
 
+/// The credential directories (`.ssh`, `.aws`, ...) among a path's directory components, as
+/// bit flags, so a walk can carry them down instead of searching every path.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) struct SecretDirs(u8);
+
+impl SecretDirs {
+    const SSH: u8 = 1;
+    const AWS: u8 = 2;
+    const GCLOUD: u8 = 4;
+    const KUBE: u8 = 8;
+    const DOCKER: u8 = 16;
+
+    /// The flags of a directory named `name` inside a directory with these flags.
+    pub(crate) fn with_component(self, name: &str) -> Self {
+        let flag = match name {
+            ".ssh" => Self::SSH,
+            ".aws" => Self::AWS,
+            ".gcloud" => Self::GCLOUD,
+            ".kube" => Self::KUBE,
+            ".docker" => Self::DOCKER,
+            _ => 0,
+        };
+        Self(self.0 | flag)
+    }
+
+    /// The flags of every component of `dir` (a slash-separated directory path).
+    fn of_dir(dir: &str) -> Self {
+        dir.split('/').fold(Self::default(), |flags, component| {
+            flags.with_component(component)
+        })
+    }
+
+    fn has(self, flag: u8) -> bool {
+        self.0 & flag != 0
+    }
+}
+
 /// Classifies a sent path by name (and, for registry configs, the content the loader read).
 pub fn secret_kind(path: &str, content: Option<&str>) -> Option<SecretKind> {
-    let name = file_name(path);
+    // A directory component is one followed by `/`: everything before the last slash.
+    let (dirs, name) = match path.rsplit_once('/') {
+        Some((dir, name)) => (SecretDirs::of_dir(dir), name),
+        None => (SecretDirs::default(), path),
+    };
+    classify_secret(name, dirs, content)
+}
+
+/// [`secret_kind`] from a path's file name and its directories' flags.
+pub(crate) fn classify_secret(
+    name: &str,
+    dirs: SecretDirs,
+    content: Option<&str>,
+) -> Option<SecretKind> {
     let lower: Cow<'_, str> = if name.bytes().any(|b| b.is_ascii_uppercase()) {
         Cow::Owned(name.to_ascii_lowercase())
     } else {
         Cow::Borrowed(name)
     };
     let lower = lower.as_ref();
-    // `dir` is a directory on the path: `dir/...` or `.../dir/...` (cheap substring tests).
-    let in_dir = |dir: &str| {
-        path.strip_prefix(dir)
-            .is_some_and(|rest| rest.starts_with('/'))
-            || path.match_indices(dir).any(|(i, _)| {
-                i > 0
-                    && path.as_bytes()[i - 1] == b'/'
-                    && path.as_bytes().get(i + dir.len()) == Some(&b'/')
-            })
-    };
     if lower == ".env" || (lower.starts_with(".env.") && !is_env_template(lower)) {
         return Some(SecretKind::DotEnv);
     }
     if matches!(lower, "id_rsa" | "id_dsa" | "id_ecdsa" | "id_ed25519")
-        || (in_dir(".ssh") && !lower.ends_with(".pub") && lower != "known_hosts")
+        || (dirs.has(SecretDirs::SSH) && !lower.ends_with(".pub") && lower != "known_hosts")
     {
         return Some(SecretKind::SshPrivateKey);
     }
@@ -194,12 +320,12 @@ pub fn secret_kind(path: &str, content: Option<&str>) -> Option<SecretKind> {
     {
         return Some(SecretKind::PrivateKeyOrCertificate);
     }
-    if needs_content_check(path) {
+    if name_needs_content_check(name) {
         return content
-            .filter(|c| registry_config_has_token(path, c))
+            .filter(|c| registry_config_has_token(name, c))
             .map(|_| SecretKind::PackageManagerToken);
     }
-    if in_dir(".aws") || lower == "credentials.json" && in_dir(".gcloud") {
+    if dirs.has(SecretDirs::AWS) || lower == "credentials.json" && dirs.has(SecretDirs::GCLOUD) {
         return Some(SecretKind::CloudCredentials);
     }
     if matches!(lower, ".git-credentials" | ".netrc" | "_netrc") {
@@ -207,11 +333,11 @@ pub fn secret_kind(path: &str, content: Option<&str>) -> Option<SecretKind> {
     }
     if lower == "kubeconfig"
         || lower.ends_with(".kubeconfig")
-        || (in_dir(".kube") && lower == "config")
+        || (dirs.has(SecretDirs::KUBE) && lower == "config")
     {
         return Some(SecretKind::Kubeconfig);
     }
-    if in_dir(".docker") && lower == "config.json" {
+    if dirs.has(SecretDirs::DOCKER) && lower == "config.json" {
         return Some(SecretKind::DockerConfig);
     }
     if lower.ends_with(".tfstate") || lower.ends_with(".tfstate.backup") {
@@ -496,6 +622,34 @@ pub fn copy_files<'c>(context: &'c BuildContext, copy: &ContextCopy<'_>) -> Vec<
 /// Whether a file name is a dependency manifest or lock file.
 pub fn is_dependency_manifest(path: &str) -> bool {
     let name = file_name(path);
+    // Every manifest name ends in one of these two bytes; checking them first turns most
+    // source files (`.js`, `.rs`, `.go`, ...) away without comparing the names below.
+    let tail = match name.as_bytes() {
+        [.., a, b] => (*a, *b),
+        _ => return false,
+    };
+    if !matches!(
+        tail,
+        (b'o', b'n') // .json
+            | (b'c', b'k') // .lock
+            | (b'm', b'l') // .yaml, .toml, .xml, .yml
+            | (b'k', b'b') // .lockb
+            | (b'r', b'c') // .npmrc, .yarnrc.yml is `ml`
+            | (b'l', b'e') // Pipfile, Gemfile, .gradle
+            | (b'p', b'y') // setup.py
+            | (b'f', b'g') // setup.cfg
+            | (b'o', b'd') // go.mod
+            | (b'u', b'm') // go.sum
+            | (b't', b's') // .kts
+            | (b'e', b's') // .properties
+            | (b'x', b's') // .exs
+            | (b'i', b'g') // NuGet.Config, nuget.config
+            | (b'x', b't') // requirements*.txt
+            | (b'o', b'j') // .csproj, .fsproj
+            | (b'e', b'c') // .gemspec
+    ) {
+        return false;
+    }
     matches!(
         name,
         "package.json"
@@ -703,23 +857,33 @@ pub fn cache_busts(dockerfile: &Dockerfile, context: &BuildContext) -> Vec<Cache
             continue;
         };
         let files = copy_files(context, copy);
-        let manifests: Vec<String> = files
-            .iter()
-            .filter(|e| is_dependency_manifest(&e.path))
-            .map(|e| e.path.clone())
-            .collect();
-        let others: Vec<&ContextEntry> = files
-            .iter()
-            .copied()
-            .filter(|e| !is_dependency_manifest(&e.path))
-            .collect();
-        if manifests.is_empty() || others.is_empty() {
-            continue;
-        }
+        // One pass: manifests by name, the others counted per top-level directory (a
+        // directory's paths are contiguous in sorted order, so the map sees one update per
+        // run rather than one per file).
+        let mut manifests: Vec<String> = Vec::new();
+        let mut other_files = 0u64;
         let mut per_dir: BTreeMap<&str, u64> = BTreeMap::new();
-        for entry in &others {
+        let mut run: (&str, u64) = ("", 0);
+        for entry in &files {
+            if is_dependency_manifest(&entry.path) {
+                manifests.push(entry.path.clone());
+                continue;
+            }
+            other_files += 1;
             let top = entry.path.split_once('/').map_or("", |(top, _)| top);
-            *per_dir.entry(top).or_default() += 1;
+            if top != run.0 {
+                if run.1 > 0 {
+                    *per_dir.entry(run.0).or_default() += run.1;
+                }
+                run = (top, 0);
+            }
+            run.1 += 1;
+        }
+        if run.1 > 0 {
+            *per_dir.entry(run.0).or_default() += run.1;
+        }
+        if manifests.is_empty() || other_files == 0 {
+            continue;
         }
         let (main_dir, main_dir_files) = per_dir
             .iter()
@@ -730,7 +894,7 @@ pub fn cache_busts(dockerfile: &Dockerfile, context: &BuildContext) -> Vec<Cache
             copy_index: copy.index,
             copy_line: copy.instruction.start_line,
             manifests,
-            other_files: others.len() as u64,
+            other_files,
             main_dir,
             main_dir_files,
             install_command,
@@ -785,6 +949,66 @@ mod tests {
             Some(SecretKind::Kubeconfig)
         );
         assert_eq!(secret_kind("src/main.rs", None), None);
+    }
+
+    #[test]
+    fn manifest_names_pass_the_quick_name_filter() {
+        for name in [
+            "package.json",
+            "package-lock.json",
+            "npm-shrinkwrap.json",
+            "yarn.lock",
+            "pnpm-lock.yaml",
+            "pnpm-workspace.yaml",
+            "bun.lockb",
+            "bun.lock",
+            ".npmrc",
+            ".yarnrc.yml",
+            "Pipfile",
+            "Pipfile.lock",
+            "pyproject.toml",
+            "poetry.lock",
+            "uv.lock",
+            "setup.py",
+            "setup.cfg",
+            "go.mod",
+            "go.sum",
+            "Cargo.toml",
+            "Cargo.lock",
+            "Gemfile",
+            "Gemfile.lock",
+            "composer.json",
+            "composer.lock",
+            "pom.xml",
+            "build.gradle",
+            "build.gradle.kts",
+            "settings.gradle",
+            "settings.gradle.kts",
+            "gradle.properties",
+            "mix.exs",
+            "mix.lock",
+            "packages.lock.json",
+            "NuGet.Config",
+            "nuget.config",
+            "requirements.txt",
+            "requirements-dev.txt",
+            "App.csproj",
+            "App.fsproj",
+            "app.gemspec",
+        ] {
+            assert!(is_dependency_manifest(name), "{name}");
+            assert!(is_dependency_manifest(&format!("a/b/{name}")), "a/b/{name}");
+        }
+        for path in [
+            "src/index.js",
+            "main.rs",
+            "requirements.md",
+            "src/config.ts",
+            "x",
+            "",
+        ] {
+            assert!(!is_dependency_manifest(path), "{path}");
+        }
     }
 
     #[test]

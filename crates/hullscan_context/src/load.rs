@@ -91,19 +91,29 @@ pub fn load_context_with(
         });
     }
     let output = walk_with(context, matcher.as_deref(), options);
-    let probed_contents = output
-        .entries
+    let probed_contents: Vec<(String, String)> = output
+        .content_checks
         .iter()
-        .filter(|e| {
-            e.kind == EntryKind::File
-                && e.size <= PROBE_LIMIT
-                && crate::analysis::needs_content_check(&e.path)
-        })
+        .map(|&index| &output.entries[index])
+        .filter(|e| e.kind == EntryKind::File && e.size <= PROBE_LIMIT)
         .filter_map(|e| {
             let text = std::fs::read(context.join(&e.path)).ok()?;
             Some((e.path.clone(), String::from_utf8_lossy(&text).into_owned()))
         })
         .collect();
+    // The walk classified every other sent name; registry configs need their content.
+    let mut secrets = output.secrets;
+    for &index in &output.content_checks {
+        let path = &output.entries[index].path;
+        let content = probed_contents
+            .iter()
+            .find(|(p, _)| p == path)
+            .map(|(_, c)| c.as_str());
+        if let Some(kind) = crate::analysis::secret_kind(path, content) {
+            secrets.push((index, kind));
+        }
+    }
+    secrets.sort_unstable_by_key(|&(index, _)| index);
     Ok(BuildContext {
         root_display: context.display().to_string(),
         dockerfile_in_context,
@@ -115,7 +125,8 @@ pub fn load_context_with(
         usage: output.usage,
         problems: output.problems,
         probed_contents,
-        secrets_cache: std::sync::OnceLock::new(),
+        secrets_cache: std::sync::OnceLock::from(secrets),
+        dir_totals_cache: std::sync::OnceLock::from(output.dir_totals),
     })
 }
 

@@ -117,8 +117,12 @@ pub struct BuildContext {
     /// The text of small sent files whose secrecy depends on their content (`.npmrc`,
     /// `.pypirc`), by path.
     pub probed_contents: Vec<(String, String)>,
-    /// Sent entries that look like credentials (index into `entries`), computed once.
+    /// Sent entries that look like credentials (index into `entries`): filled by the loader
+    /// from the walk's classification, computed on first use otherwise.
     pub(crate) secrets_cache: std::sync::OnceLock<Vec<(usize, crate::analysis::SecretKind)>>,
+    /// Sent directories with the totals below them (see `analysis::dir_totals`): filled by
+    /// the loader from the walk, computed on first use otherwise.
+    pub(crate) dir_totals_cache: std::sync::OnceLock<Vec<(usize, u64, u64)>>,
 }
 
 impl BuildContext {

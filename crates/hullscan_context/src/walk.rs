@@ -5,26 +5,31 @@
 //! - I/O is one `open` + `getdents64` (64 KiB buffer, reused per thread) per directory and
 //!   one `statx` per sent file, relative to the directory's fd and asking only for the size,
 //!   so the kernel never walks a full path per file. Sibling directories are walked in
-//!   parallel (rayon work stealing); a directory's fd is closed before descending.
+//!   parallel (rayon work stealing), and a large directory's sizes are read on every thread;
+//!   a directory's fd is closed before descending.
 //! - Each path is decided from its own pattern hits and its parent directory's per-pattern
 //!   results (`MatchesUsingParentResults`), which is where the walk can differ from
 //!   whole-path matching.
 //! - An excluded directory is skipped without being read unless an exception could
 //!   re-include something inside it. A re-included file inside an excluded directory brings
 //!   the directories on its path with it.
+//! - Sent files are classified by name (credential-looking names) while the walk has the name
+//!   at hand, in parallel, so the report needs no second pass over every path.
+//! - Per-entry work allocates only the entry's own path: names live in a per-thread arena
+//!   while a directory is processed, and paths are built in a reused buffer.
 
-use std::borrow::Cow;
 use std::cell::RefCell;
 use std::ffi::OsStr;
 use std::io;
 use std::os::fd::OwnedFd;
 use std::os::unix::ffi::OsStrExt;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use hullscan_ignore::{MatchInfo, MatchScratch, PatternMatcher};
 use rayon::prelude::*;
 use rustix::fs::{AtFlags, FileType, Mode, OFlags, RawDir, StatxFlags, readlinkat, statx};
 
+use crate::analysis::{SecretDirs, SecretKind, classify_secret, name_needs_content_check};
 use crate::model::{ContextEntry, EntryKind, ExcludedEntry, PatternUsage, WalkProblem};
 
 /// What one walk produced.
@@ -34,6 +39,16 @@ pub struct WalkOutput {
     pub excluded: Vec<ExcludedEntry>,
     pub usage: PatternUsage,
     pub problems: Vec<WalkProblem>,
+    /// Sent entries (not directories) whose name looks like a credential, as `(index into
+    /// entries, kind)` in index order. Names whose secrecy depends on the content are in
+    /// `content_checks` instead.
+    pub secrets: Vec<(usize, SecretKind)>,
+    /// Sent entries (not directories) whose name needs a look at the content to classify
+    /// (`.npmrc`, ...), as indices into `entries`, in order.
+    pub content_checks: Vec<usize>,
+    /// Every sent directory with the bytes and entries other than directories sent below
+    /// it, as `(index into entries, bytes, files)`, in order.
+    pub dir_totals: Vec<(usize, u64, u64)>,
 }
 
 /// A directory's walk result before flattening: entries in path order, as a list of runs so
@@ -41,9 +56,18 @@ pub struct WalkOutput {
 #[derive(Debug, Default)]
 struct DirOutput {
     segments: Vec<Vec<ContextEntry>>,
+    /// Entries in `segments`.
+    len: usize,
     excluded: Vec<ExcludedEntry>,
     usage: PatternUsage,
     problems: Vec<WalkProblem>,
+    /// As in [`WalkOutput`], with indices into this directory's entries.
+    secrets: Vec<(usize, SecretKind)>,
+    content_checks: Vec<usize>,
+    dir_totals: Vec<(usize, u64, u64)>,
+    /// Bytes and entries other than directories in `segments`.
+    bytes: u64,
+    files: u64,
 }
 
 /// Per-directory state handed to its children.
@@ -53,6 +77,8 @@ struct DirState {
     info: MatchInfo,
     /// Patterns applying to this directory (matching it or an ancestor).
     applying: Vec<bool>,
+    /// Credential directories on this directory's path (itself included).
+    secret_dirs: SecretDirs,
 }
 
 /// Which engine's walk to reproduce.
@@ -62,6 +88,13 @@ pub struct WalkOptions {
     /// skipped unless an exception names a path inside it, even when some exception has
     /// wildcards. Current engines descend whenever an exception has wildcards.
     pub legacy_exception_skip: bool,
+}
+
+/// What every directory of one walk shares.
+#[derive(Clone, Copy)]
+struct Walker<'m> {
+    matcher: Option<&'m PatternMatcher>,
+    options: WalkOptions,
 }
 
 /// Walks `root` and returns what Docker would send with `matcher` (none: everything).
@@ -80,23 +113,58 @@ pub fn walk_with(
         rel: String::new(),
         info: MatchInfo::default(),
         applying: vec![false; patterns],
+        secret_dirs: SecretDirs::default(),
     };
-    let (tree, _) = walk_dir(root, &state, matcher, options);
-    let total = tree.segments.iter().map(Vec::len).sum();
-    let mut entries = Vec::with_capacity(total);
-    for segment in tree.segments {
-        entries.extend(segment);
-    }
-    debug_assert!(entries.windows(2).all(|w| w[0].path <= w[1].path));
+    let walker = Walker { matcher, options };
+    let (tree, _) = walker.walk_dir(root, &state);
+    debug_assert_eq!(tree.len, tree.segments.iter().map(Vec::len).sum::<usize>());
+    let entries = flatten(tree.segments);
+    debug_assert!(entries.windows(2).all(|w| w[0].path < w[1].path));
+    debug_assert!(tree.secrets.windows(2).all(|w| w[0].0 < w[1].0));
+    debug_assert!(tree.content_checks.windows(2).all(|w| w[0] < w[1]));
+    debug_assert!(tree.dir_totals.windows(2).all(|w| w[0].0 < w[1].0));
     let mut output = WalkOutput {
         entries,
         excluded: tree.excluded,
         usage: tree.usage,
         problems: tree.problems,
+        secrets: tree.secrets,
+        content_checks: tree.content_checks,
+        dir_totals: tree.dir_totals,
     };
-    output.excluded.sort_unstable_by(|a, b| a.path.cmp(&b.path));
+    output
+        .excluded
+        .par_sort_unstable_by(|a, b| a.path.cmp(&b.path));
     output.problems.sort_by(|a, b| a.path.cmp(&b.path));
     output
+}
+
+/// Concatenates the runs of entries on every thread: a single thread copying (and
+/// page-faulting in) the whole list would run alone after the walk.
+fn flatten(segments: Vec<Vec<ContextEntry>>) -> Vec<ContextEntry> {
+    let len = segments.iter().map(Vec::len).sum();
+    let placeholder = ContextEntry {
+        path: String::new(),
+        kind: EntryKind::Other,
+        size: 0,
+        link_target: None,
+    };
+    let mut entries = Vec::with_capacity(len);
+    entries.par_extend((0..len).into_par_iter().map(|_| placeholder.clone()));
+    let mut targets: Vec<(&mut [ContextEntry], Vec<ContextEntry>)> =
+        Vec::with_capacity(segments.len());
+    let mut rest = entries.as_mut_slice();
+    for segment in segments {
+        let (target, tail) = std::mem::take(&mut rest).split_at_mut(segment.len());
+        targets.push((target, segment));
+        rest = tail;
+    }
+    targets.into_par_iter().for_each(|(target, segment)| {
+        for (slot, entry) in target.iter_mut().zip(segment) {
+            *slot = entry;
+        }
+    });
+    entries
 }
 
 fn io_problem(rel: &str, err: &io::Error) -> WalkProblem {
@@ -110,24 +178,62 @@ fn io_problem(rel: &str, err: &io::Error) -> WalkProblem {
     }
 }
 
-/// One directory item, in the order Docker's sorted path list needs.
+/// One directory item. Its sort key (the name, with `/` appended for directories, so the
+/// order is Docker's sorted path order) lives in [`Scratch::keys`].
 struct Item {
-    /// The name, with `/` appended for directories.
-    key: String,
+    /// The key's first bytes, big-endian (zero-padded), which decide most comparisons.
+    head: u64,
+    start: u32,
+    len: u32,
     kind: EntryKind,
-    /// The name's bytes, when they are not UTF-8 (`key` then holds a lossy copy, which
+    /// The name's bytes, when they are not UTF-8 (the key then holds a lossy copy, which
     /// cannot be used to reach the file).
-    raw_name: Option<Vec<u8>>,
+    raw_name: Option<Box<[u8]>>,
 }
 
-impl Item {
-    /// The name as the file system knows it.
-    fn name_bytes(&self) -> &[u8] {
-        match &self.raw_name {
-            Some(raw) => raw,
-            None => self.key.strip_suffix('/').unwrap_or(&self.key).as_bytes(),
+/// Per-thread buffers for processing one directory's items, reused for every directory
+/// (nothing in them outlives the processing of one directory).
+#[derive(Default)]
+struct Scratch {
+    dirents: Vec<u8>,
+    keys: String,
+    items: Vec<Item>,
+    /// The relative path of the item being decided.
+    rel: String,
+    direct: Vec<bool>,
+    matching: MatchScratch,
+}
+
+impl Scratch {
+    fn key(&self, item: &Item) -> &str {
+        &self.keys[item.start as usize..(item.start + item.len) as usize]
+    }
+
+    /// The item's name (lossy for non-UTF-8 names).
+    fn name(&self, item: &Item) -> &str {
+        let key = self.key(item);
+        if item.kind == EntryKind::Dir {
+            &key[..key.len() - 1]
+        } else {
+            key
         }
     }
+
+    /// The name as the file system knows it.
+    fn name_bytes<'a>(&'a self, item: &'a Item) -> &'a [u8] {
+        match &item.raw_name {
+            Some(raw) => raw,
+            None => self.name(item).as_bytes(),
+        }
+    }
+}
+
+thread_local! {
+    static SCRATCH: RefCell<Scratch> = RefCell::new(Scratch {
+        // A fresh buffer per directory would cost a page fault per 4 KiB the kernel writes.
+        dirents: Vec::with_capacity(DIRENT_BUFFER),
+        ..Scratch::default()
+    });
 }
 
 /// Bytes of the `getdents64` buffer: large enough that a directory of a few hundred
@@ -145,33 +251,24 @@ fn open_dir(abs: &Path) -> io::Result<OwnedFd> {
     )?)
 }
 
-/// Reads every entry of `dir` (without `.` and `..`), classified from the directory entry's
-/// type, falling back to `statx` (never following links) on file systems that leave the
-/// type unknown.
-fn read_items(dir: &OwnedFd, rel: &str, output: &mut DirOutput) -> io::Result<Vec<Item>> {
-    thread_local! {
-        // One buffer per thread, reused for every directory: a fresh one per directory
-        // costs a page fault per 4 KiB the kernel writes.
-        static DIRENT_BUFFER_POOL: RefCell<Vec<u8>> = RefCell::new(Vec::with_capacity(DIRENT_BUFFER));
-    }
-    DIRENT_BUFFER_POOL.with_borrow_mut(|buffer| read_items_into(dir, rel, output, buffer))
-}
-
-fn read_items_into(
+/// Reads every entry of `dir` (without `.` and `..`) into `scratch.items`, classified from
+/// the directory entry's type, falling back to `statx` (never following links) on file
+/// systems that leave the type unknown.
+fn read_items(
     dir: &OwnedFd,
     rel: &str,
-    output: &mut DirOutput,
-    buffer: &mut Vec<u8>,
-) -> io::Result<Vec<Item>> {
-    let mut raw = RawDir::new(dir, buffer.spare_capacity_mut());
-    let mut items = Vec::new();
+    problems: &mut Vec<WalkProblem>,
+    scratch: &mut Scratch,
+) -> io::Result<()> {
+    scratch.keys.clear();
+    scratch.items.clear();
+    let mut raw = RawDir::new(dir, scratch.dirents.spare_capacity_mut());
     while let Some(entry) = raw.next() {
         let entry = entry?;
         let name_bytes = entry.file_name().to_bytes();
         if name_bytes == b"." || name_bytes == b".." {
             continue;
         }
-        let name = String::from_utf8_lossy(name_bytes);
         let kind = match entry.file_type() {
             FileType::Directory => EntryKind::Dir,
             FileType::RegularFile => EntryKind::File,
@@ -189,27 +286,41 @@ fn read_items_into(
                     _ => EntryKind::Other,
                 },
                 Err(err) => {
-                    output
-                        .problems
-                        .push(io_problem(&join(rel, &name), &err.into()));
+                    let name = String::from_utf8_lossy(name_bytes);
+                    problems.push(io_problem(&join(rel, &name), &err.into()));
                     continue;
                 }
             },
             _ => EntryKind::Other,
         };
-        let mut key = String::with_capacity(name.len() + 1);
-        key.push_str(&name);
+        let start = scratch.keys.len();
+        let raw_name = match std::str::from_utf8(name_bytes) {
+            Ok(name) => {
+                scratch.keys.push_str(name);
+                None
+            }
+            Err(_) => {
+                scratch.keys.push_str(&String::from_utf8_lossy(name_bytes));
+                Some(name_bytes.into())
+            }
+        };
         if kind == EntryKind::Dir {
-            key.push('/');
+            scratch.keys.push('/');
         }
-        let raw_name = matches!(name, Cow::Owned(_)).then(|| name_bytes.to_vec());
-        items.push(Item {
-            key,
+        let key = &scratch.keys.as_bytes()[start..];
+        let mut head = [0u8; 8];
+        let shown = key.len().min(8);
+        head[..shown].copy_from_slice(&key[..shown]);
+        scratch.items.push(Item {
+            head: u64::from_be_bytes(head),
+            // Directory listings are far below 4 GiB of names.
+            start: start as u32,
+            len: key.len() as u32,
             kind,
             raw_name,
         });
     }
-    Ok(items)
+    Ok(())
 }
 
 /// The size of the regular file `name` in `dir`: one `statx` relative to the directory's
@@ -225,6 +336,51 @@ fn file_size(dir: &OwnedFd, name: &[u8]) -> io::Result<u64> {
     Ok(stat.stx_size)
 }
 
+/// How many files a directory must hold for their sizes to be read on every thread: one
+/// `statx` costs about a microsecond, so a directory of many thousand files would otherwise
+/// keep one core busy while the others have nothing left to walk.
+const PARALLEL_SIZES_MIN: usize = 512;
+
+/// Reads the sizes of the files `to_size` among `sent` (entries of the directory `dir_rel`,
+/// open as `dir`); a file that cannot be `stat`ed is a problem (Docker fails on it) and
+/// keeps size 0.
+fn read_sizes(
+    dir: &OwnedFd,
+    dir_rel: &str,
+    sent: &mut [ContextEntry],
+    to_size: &[(usize, Option<Box<[u8]>>)],
+    problems: &mut Vec<WalkProblem>,
+) {
+    let name_start = if dir_rel.is_empty() {
+        0
+    } else {
+        dir_rel.len() + 1
+    };
+    let size_of = |sent: &[ContextEntry], (index, raw_name): &(usize, Option<Box<[u8]>>)| {
+        let name = match raw_name {
+            Some(raw) => raw,
+            None => &sent[*index].path.as_bytes()[name_start..],
+        };
+        file_size(dir, name)
+    };
+    let sizes: Vec<io::Result<u64>> = if to_size.len() >= PARALLEL_SIZES_MIN {
+        let sent = &*sent;
+        to_size
+            .par_iter()
+            .with_min_len(PARALLEL_SIZES_MIN / 2)
+            .map(|file| size_of(sent, file))
+            .collect()
+    } else {
+        to_size.iter().map(|file| size_of(sent, file)).collect()
+    };
+    for ((index, _), size) in to_size.iter().zip(sizes) {
+        match size {
+            Ok(size) => sent[*index].size = size,
+            Err(err) => problems.push(io_problem(&sent[*index].path, &err)),
+        }
+    }
+}
+
 /// The target of the symlink `name` in `dir`.
 fn link_target(dir: &OwnedFd, name: &[u8]) -> Option<String> {
     readlinkat(dir, name, Vec::new())
@@ -232,246 +388,411 @@ fn link_target(dir: &OwnedFd, name: &[u8]) -> Option<String> {
         .map(|target| String::from_utf8_lossy(target.as_bytes()).into_owned())
 }
 
-/// What happened to one item, in sibling order.
-enum Outcome {
-    /// A sent file, link or other entry.
-    Sent(ContextEntry),
-    /// A directory: whether it is itself sent, and the index of its walk in `children`.
-    Dir {
-        rel: String,
-        sent: bool,
-        child: Option<usize>,
-    },
-    Excluded,
+/// What the report needs to know about a sent entry besides the entry itself.
+#[derive(Clone, Copy)]
+enum Mark {
+    Secret(SecretKind),
+    ContentCheck,
 }
 
-/// Walks one directory; returns its output (entries in path order) and whether anything
-/// below it was sent.
-fn walk_dir(
-    abs: &Path,
-    dir: &DirState,
-    matcher: Option<&PatternMatcher>,
-    options: WalkOptions,
-) -> (DirOutput, bool) {
-    let patterns = matcher.map_or(0, |m| m.patterns().len());
-    let mut output = DirOutput {
-        usage: PatternUsage::new(patterns),
-        ..DirOutput::default()
-    };
-    let dir_fd = match open_dir(abs) {
-        Ok(fd) => fd,
-        Err(err) => {
-            output.problems.push(io_problem(&dir.rel, &err));
-            return (output, false);
-        }
-    };
-    let mut items = match read_items(&dir_fd, &dir.rel, &mut output) {
-        Ok(items) => items,
-        Err(err) => {
-            output.problems.push(io_problem(&dir.rel, &err));
-            return (output, false);
-        }
-    };
-    items.sort_unstable_by(|a, b| a.key.cmp(&b.key));
+/// A subdirectory among a directory's items.
+struct DirItem {
+    rel: String,
+    /// Sent entries that sort before the subdirectory's contents (`name/...`).
+    sent_before: usize,
+    /// Whether the directory itself is sent (not excluded).
+    sent: bool,
+    /// The index of its walk in `subdirs`, when it is walked.
+    child: Option<usize>,
+}
 
-    let mut scratch = MatchScratch::default();
-    let mut direct: Vec<bool> = Vec::with_capacity(patterns);
-    let mut outcomes: Vec<Outcome> = Vec::with_capacity(items.len());
-    let mut subdirs: Vec<(std::path::PathBuf, DirState, bool)> = Vec::new();
-    let mut sent_any = false;
-    for item in items {
-        let kind = item.kind;
-        let name = item.key.strip_suffix('/').unwrap_or(&item.key);
-        let rel = join(&dir.rel, name);
+/// A subdirectory to walk after its parent's items are decided.
+struct Subdir {
+    abs: PathBuf,
+    state: DirState,
+    excluded: bool,
+}
 
-        let mut info = MatchInfo::default();
-        let mut excluded = false;
-        if let Some(matcher) = matcher {
-            matcher.direct_hits_into(&rel, &mut scratch, &mut direct);
-            let decision = if kind == EntryKind::Dir {
-                matcher
-                    .decide(&direct, &dir.info)
-                    .map(|(excluded, dir_info)| {
-                        info = dir_info;
-                        excluded
-                    })
-            } else {
-                matcher.decide_excluded(&direct, &dir.info)
-            };
-            match decision {
-                Ok(decided) => excluded = decided,
-                // Docker fails the whole build here; record it and treat the path as sent so
-                // the rest of the report stays useful.
-                Err(err) => output.problems.push(WalkProblem {
-                    path: rel.clone(),
-                    message: err.to_string(),
+/// One directory's items, decided.
+struct Decided {
+    /// Sent files, links and other entries, in path order.
+    sent: Vec<ContextEntry>,
+    /// The sent files whose size is still to be read (index into `sent`), with the name's
+    /// bytes when it is not UTF-8 (the path then holds a lossy copy).
+    to_size: Vec<(usize, Option<Box<[u8]>>)>,
+    /// Marks of sent entries (index into `sent`), in order.
+    marks: Vec<(usize, Mark)>,
+    dirs: Vec<DirItem>,
+    subdirs: Vec<Subdir>,
+    sent_any: bool,
+}
+
+fn record_mark(output: &mut DirOutput, index: usize, mark: Mark) {
+    match mark {
+        Mark::Secret(kind) => output.secrets.push((index, kind)),
+        Mark::ContentCheck => output.content_checks.push(index),
+    }
+}
+
+impl Walker<'_> {
+    /// Walks one directory; returns its output (entries in path order) and whether anything
+    /// below it was sent.
+    fn walk_dir(&self, abs: &Path, dir: &DirState) -> (DirOutput, bool) {
+        let patterns = self.matcher.map_or(0, |m| m.patterns().len());
+        let mut output = DirOutput {
+            usage: PatternUsage::new(patterns),
+            ..DirOutput::default()
+        };
+        let decided = match open_dir(abs) {
+            Ok(dir_fd) => SCRATCH
+                .with_borrow_mut(|scratch| {
+                    self.decide_items(&dir_fd, abs, dir, &mut output, scratch)
+                })
+                .map(|mut decided| {
+                    let to_size = std::mem::take(&mut decided.to_size);
+                    read_sizes(
+                        &dir_fd,
+                        &dir.rel,
+                        &mut decided.sent,
+                        &to_size,
+                        &mut output.problems,
+                    );
+                    decided
                 }),
+            Err(err) => Err(err),
+        };
+        // The directory's fd is closed by now, so open descriptors stay bounded by the number
+        // of threads rather than the tree's depth.
+        let Decided {
+            sent,
+            marks,
+            dirs,
+            subdirs,
+            mut sent_any,
+            ..
+        } = match decided {
+            Ok(decided) => decided,
+            Err(err) => {
+                output.problems.push(io_problem(&dir.rel, &err));
+                return (output, false);
             }
-            // Usage: which patterns apply (directly or through an ancestor), and which one
-            // is the last to apply (the one that decides).
-            let mut last = None;
-            for (index, (hit, inherited)) in direct.iter().zip(&dir.applying).enumerate() {
-                if *hit || *inherited {
-                    output.usage.applied[index] = true;
-                    last = Some(index);
+        };
+        if dirs.is_empty() {
+            // A leaf directory (most of them): its entries are already in order.
+            for (index, mark) in marks {
+                record_mark(&mut output, index, mark);
+            }
+            output.len = sent.len();
+            output.files = sent.len() as u64;
+            output.bytes = sent.iter().map(|e| e.size).sum();
+            if !sent.is_empty() {
+                output.segments.push(sent);
+            }
+            return (output, sent_any);
+        }
+
+        let mut children: Vec<Option<(DirOutput, bool)>> = subdirs
+            .into_par_iter()
+            .map(|subdir| {
+                let (mut out, below) = self.walk_dir(&subdir.abs, &subdir.state);
+                if subdir.excluded {
+                    // An unreadable excluded directory is fine for Docker (it only fails on
+                    // permission errors for paths it sends).
+                    out.problems.retain(|p| p.path != subdir.state.rel);
+                }
+                Some((out, below))
+            })
+            .collect();
+
+        // Assemble so the entries come out sorted by full path. A directory takes two places
+        // among its siblings: its own entry sorts by its name (`a` before `a.txt`), its
+        // contents by its name plus `/` (`a/b` after `a.txt`).
+        enum Tag {
+            Plain,
+            Mark(Mark),
+            /// A directory's own entry, with the totals below it.
+            Dir(u64, u64),
+        }
+        enum Piece {
+            Entry(ContextEntry, Tag),
+            Children(String, DirOutput),
+        }
+        fn key(piece: &Piece) -> &str {
+            match piece {
+                Piece::Entry(entry, _) => &entry.path,
+                Piece::Children(key, _) => key,
+            }
+        }
+        let mut pieces: Vec<Piece> = Vec::with_capacity(sent.len() + 2 * dirs.len());
+        let mut marks = marks.into_iter().peekable();
+        let mut sent = sent.into_iter().enumerate().peekable();
+        let mut take_sent_until = |end: usize, pieces: &mut Vec<Piece>| {
+            while let Some((index, entry)) = sent.next_if(|(index, _)| *index < end) {
+                let tag = marks
+                    .next_if(|(at, _)| *at == index)
+                    .map_or(Tag::Plain, |(_, mark)| Tag::Mark(mark));
+                pieces.push(Piece::Entry(entry, tag));
+            }
+        };
+        for dir_item in dirs {
+            take_sent_until(dir_item.sent_before, &mut pieces);
+            let child = dir_item.child.and_then(|i| children[i].take());
+            let below = child.as_ref().is_some_and(|(_, below)| *below);
+            sent_any |= below;
+            let totals = child
+                .as_ref()
+                .map_or((0, 0), |(child, _)| (child.bytes, child.files));
+            if let Some((child, _)) = child {
+                pieces.push(Piece::Children(format!("{}/", dir_item.rel), child));
+            }
+            // A re-included path inside an excluded directory brings the directory too.
+            if dir_item.sent || below {
+                pieces.push(Piece::Entry(
+                    ContextEntry {
+                        path: dir_item.rel,
+                        kind: EntryKind::Dir,
+                        size: 0,
+                        link_target: None,
+                    },
+                    Tag::Dir(totals.0, totals.1),
+                ));
+            }
+        }
+        take_sent_until(usize::MAX, &mut pieces);
+        // Nearly sorted already (only directories' own entries move), which the stable sort
+        // handles in about one comparison per piece.
+        pieces.sort_by(|a, b| key(a).cmp(key(b)));
+        let mut run: Vec<ContextEntry> = Vec::with_capacity(pieces.len());
+        for piece in pieces {
+            match piece {
+                Piece::Entry(entry, tag) => {
+                    let index = output.len + run.len();
+                    match tag {
+                        Tag::Plain => {}
+                        Tag::Mark(mark) => record_mark(&mut output, index, mark),
+                        Tag::Dir(bytes, files) => output.dir_totals.push((index, bytes, files)),
+                    }
+                    if entry.kind != EntryKind::Dir {
+                        output.bytes += entry.size;
+                        output.files += 1;
+                    }
+                    run.push(entry);
+                }
+                Piece::Children(_, child) => {
+                    output.len += run.len();
+                    if !run.is_empty() {
+                        output.segments.push(std::mem::take(&mut run));
+                    }
+                    let offset = output.len;
+                    output.len += child.len;
+                    output.segments.extend(child.segments);
+                    output.secrets.extend(
+                        child
+                            .secrets
+                            .into_iter()
+                            .map(|(index, kind)| (offset + index, kind)),
+                    );
+                    output
+                        .content_checks
+                        .extend(child.content_checks.into_iter().map(|index| offset + index));
+                    output.dir_totals.extend(
+                        child
+                            .dir_totals
+                            .into_iter()
+                            .map(|(index, bytes, files)| (offset + index, bytes, files)),
+                    );
+                    output.bytes += child.bytes;
+                    output.files += child.files;
+                    output.excluded.extend(child.excluded);
+                    output.usage.merge(&child.usage);
+                    output.problems.extend(child.problems);
                 }
             }
-            if let Some(last) = last {
-                output.usage.decided[last] = true;
-            }
         }
+        output.len += run.len();
+        if !run.is_empty() {
+            output.segments.push(run);
+        }
+        (output, sent_any)
+    }
 
-        if kind == EntryKind::Dir {
-            let descend = !excluded
-                || matcher.is_some_and(|m| {
-                    if options.legacy_exception_skip {
-                        m.exception_names_path_under(&rel)
-                    } else {
-                        m.must_descend_into_excluded(&rel)
+    /// Reads a directory's items and decides each one: sent (stated), excluded, or a
+    /// subdirectory to walk.
+    fn decide_items(
+        &self,
+        dir_fd: &OwnedFd,
+        abs: &Path,
+        dir: &DirState,
+        output: &mut DirOutput,
+        scratch: &mut Scratch,
+    ) -> io::Result<Decided> {
+        read_items(dir_fd, &dir.rel, &mut output.problems, scratch)?;
+        let mut items = std::mem::take(&mut scratch.items);
+        items.sort_unstable_by(|a, b| {
+            a.head
+                .cmp(&b.head)
+                .then_with(|| scratch.key(a).cmp(scratch.key(b)))
+        });
+        let decided = self.decide_sorted(dir_fd, abs, dir, output, scratch, &items);
+        items.clear();
+        scratch.items = items;
+        Ok(decided)
+    }
+
+    fn decide_sorted(
+        &self,
+        dir_fd: &OwnedFd,
+        abs: &Path,
+        dir: &DirState,
+        output: &mut DirOutput,
+        scratch: &mut Scratch,
+        items: &[Item],
+    ) -> Decided {
+        let mut rel = std::mem::take(&mut scratch.rel);
+        let mut direct = std::mem::take(&mut scratch.direct);
+        let mut matching = std::mem::take(&mut scratch.matching);
+        let mut decided = Decided {
+            sent: Vec::with_capacity(items.len()),
+            to_size: Vec::with_capacity(items.len()),
+            marks: Vec::new(),
+            dirs: Vec::new(),
+            subdirs: Vec::new(),
+            sent_any: false,
+        };
+        for item in items {
+            let kind = item.kind;
+            let name = scratch.name(item);
+            rel.clear();
+            if !dir.rel.is_empty() {
+                rel.push_str(&dir.rel);
+                rel.push('/');
+            }
+            rel.push_str(name);
+
+            let mut info = MatchInfo::default();
+            let mut excluded = false;
+            if let Some(matcher) = self.matcher {
+                matcher.direct_hits_into(&rel, &mut matching, &mut direct);
+                let decision = if kind == EntryKind::Dir {
+                    matcher
+                        .decide(&direct, &dir.info)
+                        .map(|(excluded, dir_info)| {
+                            info = dir_info;
+                            excluded
+                        })
+                } else {
+                    matcher.decide_excluded(&direct, &dir.info)
+                };
+                match decision {
+                    Ok(decided) => excluded = decided,
+                    // Docker fails the whole build here; record it and treat the path as sent
+                    // so the rest of the report stays useful.
+                    Err(err) => output.problems.push(WalkProblem {
+                        path: rel.clone(),
+                        message: err.to_string(),
+                    }),
+                }
+                // Usage: which patterns apply (directly or through an ancestor), and which one
+                // is the last to apply (the one that decides).
+                let mut last = None;
+                for (index, (hit, inherited)) in direct.iter().zip(&dir.applying).enumerate() {
+                    if *hit || *inherited {
+                        output.usage.applied[index] = true;
+                        last = Some(index);
                     }
+                }
+                if let Some(last) = last {
+                    output.usage.decided[last] = true;
+                }
+            }
+
+            if kind == EntryKind::Dir {
+                let descend = !excluded
+                    || self.matcher.is_some_and(|m| {
+                        if self.options.legacy_exception_skip {
+                            m.exception_names_path_under(&rel)
+                        } else {
+                            m.must_descend_into_excluded(&rel)
+                        }
+                    });
+                if excluded {
+                    output.excluded.push(ExcludedEntry {
+                        path: rel.clone(),
+                        kind,
+                        subtree_skipped: !descend,
+                    });
+                } else {
+                    decided.sent_any = true;
+                }
+                let child = if descend {
+                    let applying = direct
+                        .iter()
+                        .zip(&dir.applying)
+                        .map(|(hit, inherited)| *hit || *inherited)
+                        .collect();
+                    decided.subdirs.push(Subdir {
+                        abs: abs.join(OsStr::from_bytes(scratch.name_bytes(item))),
+                        state: DirState {
+                            rel: rel.clone(),
+                            info,
+                            applying,
+                            secret_dirs: dir.secret_dirs.with_component(name),
+                        },
+                        excluded,
+                    });
+                    Some(decided.subdirs.len() - 1)
+                } else {
+                    None
+                };
+                decided.dirs.push(DirItem {
+                    rel: rel.clone(),
+                    sent_before: decided.sent.len(),
+                    sent: !excluded,
+                    child,
                 });
+                continue;
+            }
+
             if excluded {
                 output.excluded.push(ExcludedEntry {
                     path: rel.clone(),
                     kind,
-                    subtree_skipped: !descend,
+                    subtree_skipped: false,
                 });
-            } else {
-                sent_any = true;
+                continue;
             }
-            let child = if descend {
-                let applying = direct
-                    .iter()
-                    .zip(&dir.applying)
-                    .map(|(hit, inherited)| *hit || *inherited)
-                    .collect();
-                subdirs.push((
-                    abs.join(OsStr::from_bytes(item.name_bytes())),
-                    DirState {
-                        rel: rel.clone(),
-                        info,
-                        applying,
-                    },
-                    excluded,
-                ));
-                Some(subdirs.len() - 1)
-            } else {
-                None
+            let link_target = match kind {
+                // Sizes are read once every item is decided (see `read_sizes`).
+                EntryKind::File => {
+                    decided
+                        .to_size
+                        .push((decided.sent.len(), item.raw_name.clone()));
+                    None
+                }
+                EntryKind::Symlink => link_target(dir_fd, scratch.name_bytes(item)),
+                _ => None,
             };
-            outcomes.push(Outcome::Dir {
-                rel,
-                sent: !excluded,
-                child,
-            });
-            continue;
-        }
-
-        if excluded {
-            output.excluded.push(ExcludedEntry {
-                path: rel,
+            let mark = if name_needs_content_check(name) {
+                Some(Mark::ContentCheck)
+            } else {
+                classify_secret(name, dir.secret_dirs, None).map(Mark::Secret)
+            };
+            if let Some(mark) = mark {
+                decided.marks.push((decided.sent.len(), mark));
+            }
+            decided.sent.push(ContextEntry {
+                path: rel.clone(),
                 kind,
-                subtree_skipped: false,
+                size: 0,
+                link_target,
             });
-            outcomes.push(Outcome::Excluded);
-            continue;
+            decided.sent_any = true;
         }
-        let (size, link_target) = match kind {
-            EntryKind::File => match file_size(&dir_fd, item.name_bytes()) {
-                Ok(size) => (size, None),
-                Err(err) => {
-                    output.problems.push(io_problem(&rel, &err));
-                    (0, None)
-                }
-            },
-            EntryKind::Symlink => (0, link_target(&dir_fd, item.name_bytes())),
-            _ => (0, None),
-        };
-        outcomes.push(Outcome::Sent(ContextEntry {
-            path: rel,
-            kind,
-            size,
-            link_target,
-        }));
-        sent_any = true;
+        scratch.rel = rel;
+        scratch.direct = direct;
+        scratch.matching = matching;
+        decided
     }
-
-    // Close this directory before descending, so open descriptors stay bounded by the
-    // number of threads rather than the tree's depth.
-    drop(dir_fd);
-    let mut children: Vec<Option<(DirOutput, bool)>> = subdirs
-        .into_par_iter()
-        .map(|(path, state, excluded)| {
-            let (mut out, below) = walk_dir(&path, &state, matcher, options);
-            if excluded {
-                // An unreadable excluded directory is fine for Docker (it only fails on
-                // permission errors for paths it sends).
-                out.problems.retain(|p| p.path != state.rel);
-            }
-            Some((out, below))
-        })
-        .collect();
-
-    // Assemble so the entries come out sorted by full path. A directory takes two places
-    // among its siblings: its own entry sorts by its name (`a` before `a.txt`), its contents
-    // by its name plus `/` (`a/b` after `a.txt`).
-    enum Piece {
-        Entry(ContextEntry),
-        Children(DirOutput),
-    }
-    let mut pieces: Vec<(String, Piece)> = Vec::with_capacity(outcomes.len() + children.len());
-    for outcome in outcomes {
-        match outcome {
-            Outcome::Sent(entry) => pieces.push((String::new(), Piece::Entry(entry))),
-            Outcome::Excluded => {}
-            Outcome::Dir { rel, sent, child } => {
-                let child = child.and_then(|i| children[i].take());
-                let below = child.as_ref().is_some_and(|(_, below)| *below);
-                sent_any |= below;
-                if let Some((child, _)) = child {
-                    pieces.push((format!("{rel}/"), Piece::Children(child)));
-                }
-                // A re-included path inside an excluded directory brings the directory too.
-                if sent || below {
-                    pieces.push((
-                        String::new(),
-                        Piece::Entry(ContextEntry {
-                            path: rel,
-                            kind: EntryKind::Dir,
-                            size: 0,
-                            link_target: None,
-                        }),
-                    ));
-                }
-            }
-        }
-    }
-    fn key(piece: &(String, Piece)) -> &str {
-        match &piece.1 {
-            Piece::Entry(entry) => &entry.path,
-            Piece::Children(_) => &piece.0,
-        }
-    }
-    pieces.sort_by(|a, b| key(a).cmp(key(b)));
-    let mut run: Vec<ContextEntry> = Vec::new();
-    for (_, piece) in pieces {
-        match piece {
-            Piece::Entry(entry) => run.push(entry),
-            Piece::Children(child) => {
-                if !child.segments.is_empty() {
-                    output.segments.push(std::mem::take(&mut run));
-                    output.segments.extend(child.segments);
-                }
-                output.excluded.extend(child.excluded);
-                output.usage.merge(&child.usage);
-                output.problems.extend(child.problems);
-            }
-        }
-    }
-    if !run.is_empty() {
-        output.segments.push(run);
-    }
-    output.segments.retain(|s| !s.is_empty());
-    (output, sent_any)
 }
 
 fn join(parent: &str, name: &str) -> String {
@@ -519,6 +840,109 @@ mod tests {
                 ("plain.txt", EntryKind::File, 3, None),
             ]
         );
+    }
+
+    /// The walk's per-directory totals, and the largest files kept while scanning, equal what
+    /// the sorted entries give, including where a directory's contents do not follow its own
+    /// entry (`d`, `d.txt`, `d/a`) and for directories sent only for a re-included file.
+    #[test]
+    fn walk_totals_match_the_entries() {
+        let root = tempfile::tempdir().expect("temp dir");
+        let files: &[(&str, usize)] = &[
+            ("d/a", 5),
+            ("d/sub/b", 7),
+            ("d.txt", 11),
+            ("d-x/c", 13),
+            ("e/f/g/h", 17),
+            ("e/f/i", 19),
+            ("skip/deep/keep.txt", 23),
+            ("skip/deep/drop.txt", 29),
+            ("skip/other", 31),
+            ("top", 37),
+        ];
+        for (path, size) in files {
+            fs_write(&root.path().join(path), &vec![b'x'; *size]);
+        }
+        fs_write(
+            &root.path().join(".dockerignore"),
+            b"skip\n!skip/deep/keep.txt\n",
+        );
+        let context = crate::load_context(root.path(), None).expect("load");
+        assert!(context.contains("skip/deep/keep.txt"));
+        assert!(!context.contains("skip/other"));
+        let from_walk = crate::analysis::dir_totals(&context).to_vec();
+        assert_eq!(
+            from_walk,
+            crate::analysis::compute_dir_totals(&context.entries)
+        );
+        let find = |path: &str| {
+            let index = context
+                .entries
+                .iter()
+                .position(|e| e.path == path)
+                .expect(path);
+            from_walk.iter().find(|t| t.0 == index).map(|t| (t.1, t.2))
+        };
+        assert_eq!(find("d"), Some((12, 2)));
+        assert_eq!(find("skip"), Some((23, 1)));
+        assert_eq!(find("e"), Some((36, 2)));
+
+        let mut by_size: Vec<&str> = context
+            .entries
+            .iter()
+            .filter(|e| e.kind == EntryKind::File)
+            .map(|e| e.path.as_str())
+            .collect();
+        by_size.sort_by_key(|path| {
+            std::cmp::Reverse(
+                context
+                    .entries
+                    .iter()
+                    .find(|e| e.path == *path)
+                    .map(|e| e.size),
+            )
+        });
+        for limit in [1, 3, 100] {
+            let largest: Vec<&str> = crate::analysis::largest_files(&context, limit)
+                .iter()
+                .map(|e| e.path.as_str())
+                .collect();
+            assert_eq!(
+                largest,
+                by_size[..limit.min(by_size.len())],
+                "limit {limit}"
+            );
+        }
+    }
+
+    /// A directory large enough for its sizes to be read on every thread gets every size,
+    /// in order, like a small one.
+    #[test]
+    fn large_directory_sizes_are_read_in_parallel_and_in_order() {
+        let root = tempfile::tempdir().expect("temp dir");
+        let count = PARALLEL_SIZES_MIN * 3;
+        for i in 0..count {
+            fs_write(
+                &root.path().join(format!("flat/f{i:05}")),
+                &vec![b'x'; i % 97],
+            );
+        }
+        let output = walk(root.path(), None);
+        assert!(output.problems.is_empty(), "{:?}", output.problems);
+        let files: Vec<(&str, u64)> = output
+            .entries
+            .iter()
+            .filter(|e| e.kind == EntryKind::File)
+            .map(|e| (e.path.as_str(), e.size))
+            .collect();
+        assert_eq!(files.len(), count);
+        for (i, (path, size)) in files.iter().enumerate() {
+            assert_eq!(*path, format!("flat/f{i:05}"));
+            assert_eq!(*size, (i % 97) as u64, "{path}");
+        }
+        assert_eq!(output.dir_totals.len(), 1);
+        let expected: u64 = (0..count).map(|i| (i % 97) as u64).sum();
+        assert_eq!(output.dir_totals[0].1, expected);
     }
 
     fn fs_write(path: &Path, bytes: &[u8]) {

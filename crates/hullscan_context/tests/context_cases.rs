@@ -191,3 +191,65 @@ fn totals_largest_dirs_and_files() {
     assert_eq!(files, ["a/b/big", "c/d"]);
     assert_eq!(context.total_bytes(), 12);
 }
+
+/// The walk classifies credential-looking names as it goes (carrying `.ssh`, `.aws`, ...
+/// down the tree); the result must be what classifying each whole sent path gives, including
+/// registry configs whose content decides.
+#[test]
+fn walk_time_secret_classification_matches_whole_path_classification() {
+    use hullscan_context::analysis::{SecretKind, secret_kind, secrets};
+    let dir = tempfile::tempdir().expect("tempdir");
+    write_files(
+        dir.path(),
+        &[
+            (".env", "A=1"),
+            ("app/.env.example", "A="),
+            ("app/.env.production", "A=2"),
+            ("home/.ssh/id_ed25519", "k"),
+            ("home/.ssh/id_ed25519.pub", "k"),
+            ("home/.ssh/known_hosts", "h"),
+            ("home/.ssh/.npmrc", "registry=x"),
+            ("deep/x/.aws/sub/credentials", "c"),
+            ("not.aws/credentials", "c"),
+            ("cfg/.gcloud/credentials.json", "{}"),
+            ("cfg/.kube/config", "k"),
+            ("cfg/.docker/config.json", "{}"),
+            ("tls/Server.PEM", "p"),
+            ("ops/prod.tfstate", "{}"),
+            ("web/.npmrc", "//r/:_authToken=abc\n"),
+            ("lib/.npmrc", "registry=https://r\n"),
+            (".pypirc", "[pypi]\npassword = x\n"),
+            ("src/main.rs", "fn main() {}"),
+        ],
+    );
+    let context = load_context(dir.path(), None).expect("load");
+    let expected: Vec<(usize, SecretKind)> = context
+        .entries
+        .iter()
+        .enumerate()
+        .filter(|(_, e)| e.kind != hullscan_context::EntryKind::Dir)
+        .filter_map(|(i, e)| secret_kind(&e.path, context.probed_content(&e.path)).map(|k| (i, k)))
+        .collect();
+    assert_eq!(secrets(&context), expected.as_slice());
+    let found: Vec<(&str, SecretKind)> = secrets(&context)
+        .iter()
+        .map(|&(i, k)| (context.entries[i].path.as_str(), k))
+        .collect();
+    assert_eq!(
+        found,
+        [
+            (".env", SecretKind::DotEnv),
+            (".pypirc", SecretKind::PackageManagerToken),
+            ("app/.env.production", SecretKind::DotEnv),
+            ("cfg/.docker/config.json", SecretKind::DockerConfig),
+            ("cfg/.gcloud/credentials.json", SecretKind::CloudCredentials),
+            ("cfg/.kube/config", SecretKind::Kubeconfig),
+            ("deep/x/.aws/sub/credentials", SecretKind::CloudCredentials),
+            ("home/.ssh/.npmrc", SecretKind::SshPrivateKey),
+            ("home/.ssh/id_ed25519", SecretKind::SshPrivateKey),
+            ("ops/prod.tfstate", SecretKind::TerraformState),
+            ("tls/Server.PEM", SecretKind::PrivateKeyOrCertificate),
+            ("web/.npmrc", SecretKind::PackageManagerToken),
+        ]
+    );
+}

@@ -1,7 +1,7 @@
 //! The pattern matcher: Docker's "last applying pattern wins, parents count" rule, with all
 //! regex patterns compiled into one multi-pattern automaton so each path is searched once.
 
-use regex_automata::meta::Regex;
+use regex_automata::meta::{Cache, Regex};
 use regex_automata::{Anchored, Input, MatchKind as AutomatonMatchKind, PatternSet};
 
 use crate::clean::{go_clean, go_dir};
@@ -57,11 +57,17 @@ impl MatchInfo {
     }
 }
 
-/// Reusable search state for [`PatternMatcher::direct_hits_into`].
+/// Reusable search state for [`PatternMatcher::direct_hits_into`]: the result set and the
+/// automaton's cache (owning it spares a shared cache pool per search).
 #[derive(Debug, Default)]
 pub struct MatchScratch {
     set: Option<PatternSet>,
+    /// The automaton cache, with the [`PatternMatcher::id`] it belongs to.
+    cache: Option<(u64, Cache)>,
 }
+
+/// Source of [`PatternMatcher`] ids, so a scratch never uses another matcher's cache.
+static NEXT_MATCHER_ID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
 
 /// A compiled `.dockerignore` pattern list.
 #[derive(Debug)]
@@ -71,7 +77,12 @@ pub struct PatternMatcher {
     /// would refuse to compile it.
     regex_slot: Vec<RegexSlot>,
     regex: Option<Regex>,
+    /// The literal text every regexp pattern in `regex` ends with (a match must end with one
+    /// of them, so other paths skip the search); `None` when some pattern has none.
+    regex_tails: Option<Vec<String>>,
     has_exceptions: bool,
+    /// Unique per matcher (see [`MatchScratch`]).
+    id: u64,
     /// Whether every exception is free of wildcards, so excluded directories can be skipped
     /// unless an exception names a path inside them.
     only_prefix_exceptions: bool,
@@ -141,6 +152,12 @@ impl PatternMatcher {
                 .build_many(&sources)
                 .ok()
         };
+        let regex_tails = patterns
+            .iter()
+            .zip(&regex_slot)
+            .filter(|(_, slot)| matches!(slot, RegexSlot::Slot(_)))
+            .map(|(pattern, _)| pattern.literal_tail().map(str::to_owned))
+            .collect();
         let has_exceptions = patterns.iter().any(Pattern::is_exception);
         let only_prefix_exceptions = !patterns
             .iter()
@@ -149,7 +166,9 @@ impl PatternMatcher {
             patterns,
             regex_slot,
             regex,
+            regex_tails,
             has_exceptions,
+            id: NEXT_MATCHER_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
             only_prefix_exceptions,
         }
     }
@@ -314,10 +333,15 @@ impl PatternMatcher {
     pub fn direct_hits_into(&self, path: &str, scratch: &mut MatchScratch, out: &mut Vec<bool>) {
         out.clear();
         let mut searched = false;
+        let regex_may_match = self
+            .regex_tails
+            .as_ref()
+            .is_none_or(|tails| tails.iter().any(|tail| path.ends_with(tail.as_str())));
         for (index, pattern) in self.patterns.iter().enumerate() {
             let hit = match pattern.match_literal(path) {
                 Some(result) => result,
                 None => match (&self.regex_slot[index], &self.regex) {
+                    (RegexSlot::Slot(_), Some(_)) if !regex_may_match => false,
                     (RegexSlot::Slot(slot), Some(regex)) => {
                         let set = scratch
                             .set
@@ -327,8 +351,12 @@ impl PatternMatcher {
                         }
                         if !searched {
                             set.clear();
+                            let cache = match &mut scratch.cache {
+                                Some((id, cache)) if *id == self.id => cache,
+                                slot => &mut slot.insert((self.id, regex.create_cache())).1,
+                            };
                             let input = Input::new(path).anchored(Anchored::Yes);
-                            regex.which_overlapping_matches(&input, set);
+                            regex.which_overlapping_matches_with(cache, &input, set);
                             searched = true;
                         }
                         set.contains(regex_automata::PatternID::must(*slot))
@@ -455,6 +483,48 @@ mod tests {
         let m = matcher(&["a", "![Local-Only]"]);
         assert_eq!(m.matches_or_parent_matches("b"), Ok(false));
         assert!(m.matches_or_parent_matches("a").is_err());
+    }
+
+    /// Paths that cannot end like any regexp pattern skip the automaton; the answers must be
+    /// the automaton's (compared with the per-pattern search `matches_or_parent_matches`
+    /// uses), including where `**/` makes a slash optional.
+    #[test]
+    fn literal_tails_only_skip_searches_that_cannot_match() {
+        let patterns = ["**/*.log", "*.tmp", "a**/b", "x/**/y.txt", "[ab]c", "d?e"];
+        let m = matcher(&patterns);
+        assert!(m.regex_tails.is_some());
+        let paths = [
+            "ab",
+            "a/b",
+            "azz/b",
+            "b",
+            "x/y.txt",
+            "x/k/y.txt",
+            "xy.txt",
+            "run.log",
+            "d/run.log",
+            "a.tmp",
+            "d/a.tmp",
+            "ac",
+            "bc",
+            "cc",
+            "dde",
+            "de",
+            "d/e",
+            "file.js",
+        ];
+        for path in paths {
+            let fast = m.direct_hits(path);
+            for (index, hit) in fast.iter().enumerate() {
+                let mut hits = None;
+                let slow = m.pattern_matches(index, path, &mut hits) == Ok(true);
+                assert_eq!(*hit, slow, "{} on {path}", patterns[index]);
+            }
+        }
+        assert!(m.direct_hits("ab")[2]);
+        assert!(m.direct_hits("x/y.txt")[3]);
+        // A pattern ending in a wildcard has no tail: every path is searched.
+        assert!(matcher(&["*.log", "q/*"]).regex_tails.is_none());
     }
 
     #[test]

@@ -162,6 +162,25 @@ impl Pattern {
         }
     }
 
+    /// The literal text at the end of a regexp pattern (after its last wildcard), which every
+    /// path it matches ends with; `None` when there is none or it is not plain text (a `\`
+    /// escape, which Go's regexp could read as a class or a code point, or a `^`).
+    pub(crate) fn literal_tail(&self) -> Option<&str> {
+        if self.text.contains(['\\', '^']) {
+            return None;
+        }
+        let start = self
+            .text
+            .rfind(['*', '?', '[', ']'])
+            .map_or(0, |wildcard| wildcard + 1);
+        let mut tail = &self.text[start..];
+        // `**/` makes its slash optional (`a**/b` matches `ab`).
+        if self.text[..start].ends_with("**") {
+            tail = tail.strip_prefix('/').unwrap_or(tail);
+        }
+        (!tail.is_empty()).then_some(tail)
+    }
+
     /// Whether patternmatcher's walk may skip a directory this pattern excludes: an exception
     /// with wildcards (after removing a trailing `/*` or `/**`) could re-include anything.
     pub(crate) fn exception_has_wildcards(&self) -> bool {

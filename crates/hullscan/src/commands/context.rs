@@ -64,20 +64,39 @@ pub fn run(args: ContextArgs) -> anyhow::Result<ExitStatus> {
     let settings = ContextSettings {
         max_context_bytes: args.max_size_mib.saturating_mul(1024 * 1024),
     };
-    let findings = check_context(
-        &ContextCheck {
-            context: &context,
-            dockerfile,
-            settings,
+    // The rules and the report's figures both read the whole context: compute them side by
+    // side.
+    let (findings, mut report) = rayon::join(
+        || {
+            check_context(
+                &ContextCheck {
+                    context: &context,
+                    dockerfile,
+                    settings,
+                },
+                &|_| true,
+            )
         },
-        &|_| true,
+        || {
+            Report::build(
+                &context,
+                dockerfile.map(|d| (d, dockerfile_path.as_path())),
+                args.top,
+            )
+        },
     );
-    let report = Report::build(
-        &context,
-        dockerfile.map(|d| (d, dockerfile_path.as_path())),
-        dockerfile_text.as_deref(),
+    report.cache_busts = findings
+        .cache_busts
+        .iter()
+        .map(|bust| CacheBustReport {
+            message: bust.describe(),
+            bust: bust.clone(),
+        })
+        .collect();
+    report.findings = Report::findings(
         &findings,
-        args.top,
+        report.dockerfile.as_deref(),
+        dockerfile_text.as_deref(),
     );
 
     let stdout = std::io::stdout();
@@ -94,6 +113,10 @@ pub fn run(args: ContextArgs) -> anyhow::Result<ExitStatus> {
     let failed = context.ignore_error.is_some()
         || !context.problems.is_empty()
         || report.findings.iter().any(|f| f.severity == "error");
+    // The process ends right after this command, and handing a large context back to the
+    // allocator path by path (then having it purge the pages at exit) costs more than the
+    // whole report: let the process exit reclaim it.
+    std::mem::forget(context);
     Ok(if failed {
         ExitStatus::Failure
     } else {
@@ -228,17 +251,25 @@ impl Report {
     fn build(
         context: &BuildContext,
         dockerfile: Option<(&hullscan_dockerfile::Dockerfile, &Path)>,
-        dockerfile_text: Option<&str>,
-        findings: &ContextFindings,
         top: usize,
     ) -> Self {
-        let totals = Totals {
-            bytes: context.total_bytes(),
-            files: context.count(EntryKind::File),
-            dirs: context.count(EntryKind::Dir),
-            symlinks: context.count(EntryKind::Symlink),
-            other: context.count(EntryKind::Other),
+        // One pass over the entries rather than one per figure.
+        let mut totals = Totals {
+            bytes: 0,
+            files: 0,
+            dirs: 0,
+            symlinks: 0,
+            other: 0,
         };
+        for entry in &context.entries {
+            totals.bytes += entry.size;
+            *match entry.kind {
+                EntryKind::File => &mut totals.files,
+                EntryKind::Dir => &mut totals.dirs,
+                EntryKind::Symlink => &mut totals.symlinks,
+                EntryKind::Other => &mut totals.other,
+            } += 1;
+        }
         let ignore_file = context.ignore_file.as_ref().map(|file| IgnoreReport {
             path: file.display_path.clone(),
             kind: file.kind,
@@ -264,58 +295,23 @@ impl Report {
                 description: kind.describe(),
             })
             .collect();
-        let (copies, cache_busts) = match dockerfile {
-            Some((parsed, _)) => (
-                context_copies(parsed)
-                    .iter()
-                    .map(|copy| {
-                        let files = copy_files(context, copy);
-                        CopyReport {
-                            line: copy.instruction.start_line,
-                            instruction: copy.instruction.original.clone(),
-                            sources: copy.sources.iter().map(|(s, _)| s.clone()).collect(),
-                            files: files.len(),
-                            bytes: files.iter().map(|e| e.size).sum(),
-                        }
-                    })
-                    .collect(),
-                analysis::cache_busts(parsed, context)
-                    .into_iter()
-                    .map(|bust| CacheBustReport {
-                        message: bust.describe(),
-                        bust,
-                    })
-                    .collect(),
-            ),
-            None => (Vec::new(), Vec::new()),
+        let copies = match dockerfile {
+            Some((parsed, _)) => context_copies(parsed)
+                .iter()
+                .map(|copy| {
+                    let files = copy_files(context, copy);
+                    CopyReport {
+                        line: copy.instruction.start_line,
+                        instruction: copy.instruction.original.clone(),
+                        sources: copy.sources.iter().map(|(s, _)| s.clone()).collect(),
+                        files: files.len(),
+                        bytes: files.iter().map(|e| e.size).sum(),
+                    }
+                })
+                .collect(),
+            None => Vec::new(),
         };
-        let ignore_name = findings.ignore_source.name().to_owned();
         let dockerfile_name = dockerfile.map(|(_, p)| p.display().to_string());
-        let mut finding_reports: Vec<FindingReport> = Vec::new();
-        for (diagnostics, file, text) in [
-            (
-                &findings.ignore_file,
-                ignore_name.clone(),
-                Some(findings.ignore_source.text()),
-            ),
-            (
-                &findings.dockerfile,
-                dockerfile_name.clone().unwrap_or_default(),
-                dockerfile_text,
-            ),
-        ] {
-            for d in diagnostics {
-                finding_reports.push(FindingReport {
-                    code: d.code.to_string(),
-                    name: d.name.to_string(),
-                    severity: severity_name(d.severity),
-                    message: d.message.clone(),
-                    file: file.clone(),
-                    line: text.and_then(|t| line_of(t, d)),
-                    fix: d.fix.as_ref().map(|f| f.title.clone()),
-                });
-            }
-        }
         Report {
             context: context.root_display.clone(),
             dockerfile: dockerfile_name,
@@ -345,10 +341,46 @@ impl Report {
             secrets,
             unwanted_dirs: analysis::unwanted_dirs(context),
             copies,
-            cache_busts,
-            findings: finding_reports,
+            // Filled from the rules' findings (the dependency-cache-bust rule computes them).
+            cache_busts: Vec::new(),
+            findings: Vec::new(),
             problems: context.problems.clone(),
         }
+    }
+
+    /// The rules' findings, with the file and line each one is in.
+    fn findings(
+        findings: &ContextFindings,
+        dockerfile_name: Option<&str>,
+        dockerfile_text: Option<&str>,
+    ) -> Vec<FindingReport> {
+        let ignore_name = findings.ignore_source.name().to_owned();
+        let mut finding_reports: Vec<FindingReport> = Vec::new();
+        for (diagnostics, file, text) in [
+            (
+                &findings.ignore_file,
+                ignore_name,
+                Some(findings.ignore_source.text()),
+            ),
+            (
+                &findings.dockerfile,
+                dockerfile_name.unwrap_or_default().to_owned(),
+                dockerfile_text,
+            ),
+        ] {
+            for d in diagnostics {
+                finding_reports.push(FindingReport {
+                    code: d.code.to_string(),
+                    name: d.name.to_string(),
+                    severity: severity_name(d.severity),
+                    message: d.message.clone(),
+                    file: file.clone(),
+                    line: text.and_then(|t| line_of(t, d)),
+                    fix: d.fix.as_ref().map(|f| f.title.clone()),
+                });
+            }
+        }
+        finding_reports
     }
 
     fn with_files<'a>(&'a self, context: &'a BuildContext) -> ReportWithFiles<'a> {

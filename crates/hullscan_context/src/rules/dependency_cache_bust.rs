@@ -2,7 +2,7 @@ use hullscan_diagnostics::{Diagnostic, Location, declare_rule};
 use hullscan_dockerfile::Dockerfile;
 
 use super::ContextCheck;
-use crate::analysis::cache_busts;
+use crate::analysis::{CacheBust, cache_busts};
 
 declare_rule! {
     /// ## What it does
@@ -39,8 +39,14 @@ declare_rule! {
     };
 }
 
-pub(super) fn check(input: &ContextCheck<'_>, dockerfile: &Dockerfile, out: &mut Vec<Diagnostic>) {
-    for bust in cache_busts(dockerfile, input.context) {
+/// Reports each cache bust and returns them.
+pub(super) fn check(
+    input: &ContextCheck<'_>,
+    dockerfile: &Dockerfile,
+    out: &mut Vec<Diagnostic>,
+) -> Vec<CacheBust> {
+    let busts = cache_busts(dockerfile, input.context);
+    for bust in &busts {
         let instruction = &dockerfile.instructions[bust.copy_index];
         let manifests: Vec<&str> = bust.manifests.iter().take(3).map(String::as_str).collect();
         out.push(
@@ -56,4 +62,5 @@ pub(super) fn check(input: &ContextCheck<'_>, dockerfile: &Dockerfile, out: &mut
             )),
         );
     }
+    busts
 }

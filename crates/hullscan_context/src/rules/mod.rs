@@ -89,6 +89,10 @@ pub struct ContextFindings {
     pub ignore_file: Vec<Diagnostic>,
     /// Findings with text ranges into the Dockerfile.
     pub dockerfile: Vec<Diagnostic>,
+    /// The cache costs [`DEPENDENCY_CACHE_BUST`] reported, one per finding (empty when the
+    /// rule is off or there is no Dockerfile), for reports that show them in full without
+    /// scanning the context again.
+    pub cache_busts: Vec<crate::analysis::CacheBust>,
 }
 
 impl ContextCheck<'_> {
@@ -153,6 +157,7 @@ pub fn check_context(
 ) -> ContextFindings {
     let mut ignore_file = Vec::new();
     let mut dockerfile = Vec::new();
+    let mut cache_busts = Vec::new();
     let on = |rule: &RuleMeta| enabled(rule);
     if on(&INVALID_DOCKERIGNORE) {
         invalid_dockerignore::check(input, &mut ignore_file);
@@ -186,7 +191,7 @@ pub fn check_context(
             copy_ignored_file::check(input, parsed, &mut dockerfile);
         }
         if on(&DEPENDENCY_CACHE_BUST) {
-            dependency_cache_bust::check(input, parsed, &mut dockerfile);
+            cache_busts = dependency_cache_bust::check(input, parsed, &mut dockerfile);
         }
     }
     ContextFindings {
@@ -194,6 +199,7 @@ pub fn check_context(
         ignore_file_exists: input.context.ignore_file.is_some(),
         ignore_file,
         dockerfile,
+        cache_busts,
     }
 }
 
