@@ -76,6 +76,17 @@ impl DirStore {
     fn resolve(&self, path: &str) -> Option<PathBuf> {
         checked_relative(path).map(|relative| self.root.join(relative))
     }
+
+    /// Opens the blob at `path`: a missing file is a missing blob, anything else an I/O error
+    /// naming the file.
+    fn open(&self, path: &str) -> Result<(PathBuf, File)> {
+        let full = self.resolve(path).ok_or_else(|| missing(self, path))?;
+        match File::open(&full) {
+            Ok(file) => Ok((full, file)),
+            Err(err) if err.kind() == io::ErrorKind::NotFound => Err(missing(self, path)),
+            Err(err) => Err(ImageError::io(full.display().to_string(), err)),
+        }
+    }
 }
 
 impl BlobStore for DirStore {
@@ -88,14 +99,7 @@ impl BlobStore for DirStore {
     }
 
     fn read_small(&self, path: &str, limit: u64) -> Result<Vec<u8>> {
-        let full = self.resolve(path).ok_or_else(|| missing(self, path))?;
-        let file = File::open(&full).map_err(|err| {
-            if err.kind() == io::ErrorKind::NotFound {
-                missing(self, path)
-            } else {
-                ImageError::io(full.display().to_string(), err)
-            }
-        })?;
+        let (full, file) = self.open(path)?;
         read_capped(file, limit).map_err(|err| match err {
             ReadCapped::TooBig => too_big(self, path, limit),
             ReadCapped::Io(err) => ImageError::io(full.display().to_string(), err),
@@ -110,14 +114,7 @@ impl BlobStore for DirStore {
         capture: CapturePolicy<'_>,
         progress: Option<&(dyn Fn(u64) + Sync)>,
     ) -> Result<LayerIndex> {
-        let full = self.resolve(path).ok_or_else(|| missing(self, path))?;
-        let file = File::open(&full).map_err(|err| {
-            if err.kind() == io::ErrorKind::NotFound {
-                missing(self, path)
-            } else {
-                ImageError::io(full.display().to_string(), err)
-            }
-        })?;
+        let (_, file) = self.open(path)?;
         layer::index_layer(&self.name, what, file, limits, capture, progress)
     }
 
