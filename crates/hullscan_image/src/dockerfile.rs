@@ -3,7 +3,9 @@
 //! in order, so the two lists are aligned from the end; entries before the first matched one
 //! belong to the base image.
 
+use hullscan_diagnostics::{Diagnostic, ImageLocation, Location, Related};
 use hullscan_dockerfile::{Instruction, Keyword};
+use hullscan_text::TextRange;
 
 use crate::model::Image;
 
@@ -14,6 +16,8 @@ pub struct Attribution {
     pub dockerfile: String,
     /// 1-based first line of the instruction.
     pub line: u32,
+    /// The instruction's byte range in the Dockerfile.
+    pub range: TextRange,
     /// The instruction's logical line (BuildKit's `Original`).
     pub text: String,
 }
@@ -91,6 +95,7 @@ pub fn attribute(image: &mut Image, name: &str, text: &str, target: Option<&str>
         attribution[position] = Some(Attribution {
             dockerfile: name.to_owned(),
             line: instruction.start_line,
+            range: instruction.range,
             text: instruction.original.clone(),
         });
         next_instruction = found;
@@ -106,6 +111,57 @@ pub fn attribute(image: &mut Image, name: &str, text: &str, target: Option<&str>
     }
     image.attribution = attribution;
     matched
+}
+
+/// Moves the findings that belong to a Dockerfile instruction onto it: a finding in a layer
+/// (or in a history entry) that `attribute` tied to an instruction is located at that
+/// instruction's text, with where it is in the image kept as a related location. Returns
+/// `(still on the image, now on the Dockerfile)`; call after [`attribute`].
+///
+/// So the finding is drawn on the line that caused it, and CI annotations (GitHub, GitLab,
+/// SARIF) land on a file in the repository rather than on the image.
+pub fn attribute_findings(
+    image: &Image,
+    diagnostics: Vec<Diagnostic>,
+) -> (Vec<Diagnostic>, Vec<Diagnostic>) {
+    let mut on_image = Vec::new();
+    let mut on_dockerfile = Vec::new();
+    for mut diagnostic in diagnostics {
+        let Location::Image(location) = &diagnostic.location else {
+            on_image.push(diagnostic);
+            continue;
+        };
+        let Some(found) = finding_attribution(image, location) else {
+            on_image.push(diagnostic);
+            continue;
+        };
+        let in_image = std::mem::replace(&mut diagnostic.location, Location::Text(found.range));
+        diagnostic.related.insert(
+            0,
+            Related {
+                location: in_image,
+                message: "where it is in the image".to_owned(),
+            },
+        );
+        on_dockerfile.push(diagnostic);
+    }
+    (on_image, on_dockerfile)
+}
+
+/// The instruction behind an image location: its layer's, or its history entry's for a
+/// `/history/N/...` config pointer.
+fn finding_attribution<'i>(image: &'i Image, location: &ImageLocation) -> Option<&'i Attribution> {
+    if let Some(layer) = &location.layer {
+        return image.layer_attribution(usize::try_from(layer.index).ok()?);
+    }
+    let pointer = location.config_pointer.as_deref()?;
+    let position: usize = pointer
+        .strip_prefix("/history/")?
+        .split('/')
+        .next()?
+        .parse()
+        .ok()?;
+    image.attribution.get(position)?.as_ref()
 }
 
 impl Image {

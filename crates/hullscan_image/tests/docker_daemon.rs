@@ -214,6 +214,34 @@ fn docker_built_images_from_save_and_from_the_engine() {
             .message
             .contains("Dockerfile:9")
     );
+    // ... and the findings an instruction made are moved onto its text, keeping where they
+    // are in the image as a related location.
+    let total = found.len();
+    let (on_image, on_dockerfile) =
+        hullscan_image::dockerfile::attribute_findings(&attributed, found);
+    assert_eq!(on_image.len() + on_dockerfile.len(), total);
+    let at = |code: &str| -> &str {
+        let finding = on_dockerfile
+            .iter()
+            .find(|d| d.code == code)
+            .unwrap_or_else(|| panic!("{code} not moved onto the Dockerfile: {on_dockerfile:#?}"));
+        let range = finding.range().unwrap();
+        assert!(
+            matches!(
+                finding.related[0].location,
+                hullscan_diagnostics::Location::Image(_)
+            ),
+            "{finding:#?}"
+        );
+        &PROBLEM[usize::from(range.start())..usize::from(range.end())]
+    };
+    // The secret file: on the COPY that added it (its layer).
+    assert_eq!(at("HS606"), "COPY id_rsa /root/.ssh/id_rsa");
+    // The build argument recorded in history: on the RUN that used it (its history entry).
+    assert_eq!(at("HS605"), "RUN echo \"installing\" > /tmp/log");
+    // Image-wide findings (no HEALTHCHECK, runs as root) stay on the image.
+    assert!(on_image.iter().any(|d| d.code == "HS602"), "{on_image:#?}");
+    assert!(on_dockerfile.iter().all(|d| d.code != "HS602"));
 
     // The clean image: every rule quiet, from the engine and from a save.
     let clean = read("docker-daemon:hullscan-test-clean:1.0");

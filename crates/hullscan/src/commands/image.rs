@@ -2,6 +2,7 @@
 //! run the HS6xx rules and the size analyses, print findings, gate CI.
 
 use std::io::IsTerminal;
+use std::sync::Arc;
 
 use anyhow::{Context as _, bail};
 use clap::Args;
@@ -10,6 +11,7 @@ use hullscan_image::analysis::{human_size, parse_size};
 use hullscan_image::layer::Limits;
 use hullscan_image::rules::{ImageRuleSettings, check_image};
 use hullscan_image::{Image, Platform, ReadOptions, Selection};
+use hullscan_text::SourceFile;
 
 use crate::ExitStatus;
 use crate::output::OutputArgs;
@@ -27,7 +29,8 @@ pub struct ImageArgs {
     #[arg(long)]
     pub plain_http: bool,
     /// The Dockerfile that built the image: each layer is tied to the instruction that made it,
-    /// and findings name its line.
+    /// and a finding an instruction caused (a secret file it added, a build argument it
+    /// recorded) is reported on that instruction's line, with its place in the image as a note.
     #[arg(long, value_name = "PATH")]
     pub dockerfile: Option<std::path::PathBuf>,
     /// With --dockerfile: the stage that was built (`docker build --target`); default the last.
@@ -147,6 +150,7 @@ pub fn run(args: ImageArgs) -> anyhow::Result<ExitStatus> {
         Ok(found) => found,
         Err(err) => bail!("{err}"),
     };
+    let mut dockerfile_source = None;
     if let Some(path) = &args.dockerfile {
         let text = std::fs::read_to_string(path)
             .with_context(|| format!("reading --dockerfile {}", path.display()))?;
@@ -157,6 +161,7 @@ pub fn run(args: ImageArgs) -> anyhow::Result<ExitStatus> {
             "; {matched} history entries matched to {name}, {} base-image layer(s)",
             image.base_layer_count
         ));
+        dockerfile_source = Some(Arc::new(SourceFile::new(name, text)));
     }
 
     let settings = ImageRuleSettings {
@@ -170,13 +175,25 @@ pub fn run(args: ImageArgs) -> anyhow::Result<ExitStatus> {
         print_summary(&image, &note);
     }
     let failed = diagnostics.iter().any(|d| d.severity >= args.fail_on);
-    let report = FileReport {
+    // With --dockerfile, findings made by one of its instructions are shown on that line.
+    let (diagnostics, on_dockerfile) = match &dockerfile_source {
+        Some(_) => hullscan_image::dockerfile::attribute_findings(&image, diagnostics),
+        None => (diagnostics, Vec::new()),
+    };
+    let mut reports = vec![FileReport {
         path: args.reference.clone(),
         subject: Subject::Image,
         source: None,
         diagnostics,
-    };
-    args.output.print(&[report])?;
+    }];
+    if let Some(source) = dockerfile_source
+        && !on_dockerfile.is_empty()
+    {
+        let mut report = FileReport::for_source(source, on_dockerfile);
+        report.sort();
+        reports.push(report);
+    }
+    args.output.print(&reports)?;
     Ok(if failed {
         ExitStatus::Failure
     } else {
