@@ -28,7 +28,7 @@
 #![allow(clippy::print_stdout)]
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use hullscan_diagnostics::{Diagnostic, Severity};
 use hullscan_linter::LinterSettings;
@@ -57,14 +57,9 @@ fn not_implemented_reason(check: &str) -> Option<&'static str> {
         .map(|(_, reason)| *reason)
 }
 
-fn shared_dir() -> Option<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared");
-    dir.is_dir().then_some(dir)
-}
+mod common;
 
-fn repo_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
+use common::{Tally, jsonl_records, repo_root, shared_dir, table_rows};
 
 /// One expected warning.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -154,20 +149,8 @@ impl Case {
 
 /// Reads the differences table: rows `| case N | Check | reason |`.
 fn read_differences(path: &Path) -> BTreeMap<usize, String> {
-    let Ok(text) = std::fs::read_to_string(path) else {
-        return BTreeMap::new();
-    };
     let mut out = BTreeMap::new();
-    for line in text.lines() {
-        let cells: Vec<&str> = line
-            .trim()
-            .trim_matches('|')
-            .split('|')
-            .map(str::trim)
-            .collect();
-        if !line.trim_start().starts_with('|') || cells.len() < 3 {
-            continue;
-        }
+    for (_, cells) in table_rows(path, 3) {
         let Some(number) = cells[0]
             .trim_matches('`')
             .strip_prefix("case ")
@@ -176,7 +159,7 @@ fn read_differences(path: &Path) -> BTreeMap<usize, String> {
             continue;
         };
         assert!(
-            upstream::is_buildkit_check(cells[1]),
+            upstream::is_buildkit_check(&cells[1]),
             "{}: `{}` is not a BuildKit check",
             path.display(),
             cells[1]
@@ -186,7 +169,7 @@ fn read_differences(path: &Path) -> BTreeMap<usize, String> {
             "{}: case {number} has no reason",
             path.display()
         );
-        out.insert(number, cells[2].to_owned());
+        out.insert(number, cells[2].clone());
     }
     out
 }
@@ -322,16 +305,6 @@ fn run_case(case: &Case) -> Outcome {
     }
 }
 
-#[derive(Default)]
-struct Tally {
-    total: usize,
-    passed: usize,
-    known: usize,
-    missing: usize,
-    skipped: usize,
-    failures: Vec<String>,
-}
-
 #[test]
 fn buildkit_checks() {
     let Some(shared) = shared_dir() else {
@@ -339,13 +312,9 @@ fn buildkit_checks() {
         return;
     };
     let path = shared.join("corpus/buildkit-checks/cases.jsonl");
-    let text =
-        std::fs::read_to_string(&path).unwrap_or_else(|err| panic!("{}: {err}", path.display()));
-    let cases: Vec<Case> = text
-        .lines()
-        .enumerate()
-        .filter(|(_, line)| !line.trim().is_empty())
-        .map(|(i, line)| Case::from_json(i + 1, line))
+    let cases: Vec<Case> = jsonl_records(&path)
+        .iter()
+        .map(|(line, record)| Case::from_json(*line, record))
         .collect();
     let differences = read_differences(&repo_root().join("docs/buildkit-differences.md"));
     let implemented = implemented_checks();
@@ -409,20 +378,7 @@ fn buildkit_checks() {
     let (mut passed, mut total, mut run, mut failed) = (0, 0, 0, 0);
     for (rule, tally) in &tallies {
         let ran = tally.total - tally.skipped - tally.missing;
-        let mut line = format!("  {rule:<32} {:>2}/{:<2}", tally.passed, ran);
-        if tally.known > 0 {
-            line.push_str(&format!(" known-difference {}", tally.known));
-        }
-        if tally.skipped > 0 {
-            line.push_str(&format!(" skipped {}", tally.skipped));
-        }
-        if tally.missing > 0 {
-            line.push_str(&format!(" missing {}", tally.missing));
-        }
-        if !tally.failures.is_empty() {
-            line.push_str(&format!(" FAILED {}", tally.failures.len()));
-        }
-        println!("{line}");
+        println!("  {rule:<32} {}", tally.summary(ran));
         passed += tally.passed;
         total += tally.total;
         run += ran;

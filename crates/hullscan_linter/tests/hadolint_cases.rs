@@ -21,7 +21,7 @@
 #![allow(clippy::print_stdout)]
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use hullscan_dockerfile::{Arguments, Instruction, Keyword};
 use hullscan_linter::LinterSettings;
@@ -30,14 +30,9 @@ use hullscan_shell::shellcheck::{self, ProcessRunner, ScriptInput, ShellcheckRun
 use hullscan_text::SourceFile;
 use serde_json::Value;
 
-fn repo_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
+mod common;
 
-fn shared_dir() -> Option<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared");
-    dir.is_dir().then_some(dir)
-}
+use common::{Tally, jsonl_records, repo_root, shared_dir, table_rows};
 
 /// One record of `cases.jsonl`.
 struct Case {
@@ -103,19 +98,7 @@ struct Difference {
 /// is not a `source:line` (the header, the separator, other tables) are skipped.
 fn read_differences(path: &Path) -> BTreeMap<(String, String), Difference> {
     let mut differences = BTreeMap::new();
-    let Ok(text) = std::fs::read_to_string(path) else {
-        return differences;
-    };
-    for (number, line) in text.lines().enumerate() {
-        let cells: Vec<&str> = line
-            .trim()
-            .trim_matches('|')
-            .split('|')
-            .map(str::trim)
-            .collect();
-        if !line.trim_start().starts_with('|') || cells.len() < 3 {
-            continue;
-        }
+    for (line, cells) in table_rows(path, 3) {
         let case = cells[0].trim_matches('`');
         let Some((source, line_no)) = case.rsplit_once(':') else {
             continue;
@@ -127,9 +110,8 @@ fn read_differences(path: &Path) -> BTreeMap<(String, String), Difference> {
         let reason = cells[2..].join("|").trim().to_owned();
         assert!(
             !reason.is_empty(),
-            "{}:{}: a difference needs a reason",
+            "{}:{line}: a difference needs a reason",
             path.display(),
-            number + 1
         );
         differences.insert((case.to_owned(), rule.clone()), Difference { rule, reason });
     }
@@ -419,16 +401,6 @@ fn run_shellcheck_cases(cases: &[&Case]) -> Vec<Outcome> {
         .collect()
 }
 
-#[derive(Default)]
-struct Tally {
-    total: usize,
-    passed: usize,
-    known: usize,
-    missing: usize,
-    skipped: usize,
-    failures: Vec<String>,
-}
-
 #[test]
 fn hadolint_cases() {
     let Some(shared) = shared_dir() else {
@@ -436,13 +408,9 @@ fn hadolint_cases() {
         return;
     };
     let path = shared.join("corpus/hadolint-cases/cases.jsonl");
-    let text =
-        std::fs::read_to_string(&path).unwrap_or_else(|err| panic!("{}: {err}", path.display()));
-    let cases: Vec<Case> = text
-        .lines()
-        .enumerate()
-        .filter(|(_, line)| !line.trim().is_empty())
-        .map(|(i, line)| Case::from_json(i + 1, line))
+    let cases: Vec<Case> = jsonl_records(&path)
+        .iter()
+        .map(|(line, record)| Case::from_json(*line, record))
         .collect();
     assert!(
         cases.len() > 1000,
@@ -519,17 +487,7 @@ fn hadolint_cases() {
             missing_rules.push(rule.as_str());
             continue;
         }
-        let mut line = format!("  {rule:<7} {:>3}/{:<3}", tally.passed, tally.total);
-        if tally.known > 0 {
-            line.push_str(&format!(" known {}", tally.known));
-        }
-        if tally.skipped > 0 {
-            line.push_str(&format!(" skipped {}", tally.skipped));
-        }
-        if !tally.failures.is_empty() {
-            line.push_str(&format!(" FAILED {}", tally.failures.len()));
-        }
-        println!("{line}");
+        println!("  {rule:<7} {}", tally.summary(tally.total));
     }
     #[allow(clippy::cast_precision_loss)]
     let percent = 100.0 * passed as f64 / total.max(1) as f64;
