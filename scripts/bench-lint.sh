@@ -86,7 +86,7 @@ time_hullscan() {
     cpu=$(cpu_of "$work/time.txt")
     if [ -z "$run_cpu" ] || [ "$(echo "$cpu < $run_cpu" | bc -l)" = 1 ]; then run_cpu=$cpu; fi
     rss=$(awk -F: '/Maximum resident set size/ {gsub(/ /, "", $2); print $2}' "$work/time.txt")
-    [ "$rss" -gt "$run_rss_kb" ] && run_rss_kb=$rss
+    if [ "$rss" -gt "$run_rss_kb" ]; then run_rss_kb=$rss; fi
   done
 }
 
@@ -99,7 +99,7 @@ hullscan_cpu_fps=$(echo "$count / $best_cpu" | bc -l)
 # Every rule on, including those off by default (ShellCheck off).
 time_hullscan --select ALL
 all_best=$run_best all_cpu=$run_cpu
-[ "$run_rss_kb" -gt "$rss_kb" ] && rss_kb=$run_rss_kb
+if [ "$run_rss_kb" -gt "$rss_kb" ]; then rss_kb=$run_rss_kb; fi
 
 # The same run with ShellCheck over the RUN scripts.
 sc_best=""
