@@ -13,15 +13,17 @@
 
 use std::ffi::OsString;
 use std::hash::{Hash, Hasher};
-use std::io;
+use std::io::{self, Read};
 use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::process::{Command, Stdio};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
 
 use hullscan_text::{TextRange, TextSize};
 use rustc_hash::{FxHashMap, FxHasher};
 use serde::Deserialize;
+use wait_timeout::ChildExt;
 
 /// Codes hadolint always excludes: SC2187 (ash is not supported) and SC1090/SC1091 (they need
 /// a `source=` directive a Dockerfile cannot give).
@@ -62,6 +64,12 @@ pub enum ShellcheckError {
     },
     #[error("could not read ShellCheck's JSON output: {0}")]
     BadOutput(String),
+    #[error("`{program}` was stopped after {seconds} s on a batch of {scripts} scripts")]
+    TimedOut {
+        program: String,
+        seconds: u64,
+        scripts: usize,
+    },
     /// The run that checked a script failed; every script of that run shares the error.
     #[error("{0}")]
     Batch(Arc<ShellcheckError>),
@@ -79,7 +87,8 @@ fn exit_description(code: Option<i32>) -> String {
 
 impl ShellcheckError {
     /// Whether running fewer scripts might succeed: a failed run or unreadable output can come
-    /// from one odd script; a missing program or an I/O error does not.
+    /// from one odd script; a missing program or an I/O error does not, and a batch that timed
+    /// out is not split either (each half could take as long again).
     fn may_depend_on_the_scripts(&self) -> bool {
         matches!(self, Self::Failed { .. } | Self::BadOutput(_))
     }
@@ -403,14 +412,25 @@ pub fn file_index(name: &str) -> Option<usize> {
 #[derive(Clone, Debug)]
 pub struct ProcessRunner {
     pub program: PathBuf,
+    /// How long one batch may run before ShellCheck is stopped; default
+    /// [`default_time_limit`] of the batch's size.
+    pub time_limit: Option<Duration>,
 }
 
 impl Default for ProcessRunner {
     fn default() -> Self {
         ProcessRunner {
             program: PathBuf::from("shellcheck"),
+            time_limit: None,
         }
     }
+}
+
+/// How long ShellCheck may take over `scripts` scripts: a minute, plus a quarter of a second a
+/// script (about 60 times what a script takes), so only a hung process is ever stopped.
+pub fn default_time_limit(scripts: usize) -> Duration {
+    Duration::from_secs(60)
+        + Duration::from_millis(250) * u32::try_from(scripts).unwrap_or(u32::MAX)
 }
 
 impl ProcessRunner {
@@ -449,22 +469,62 @@ impl ShellcheckRunner for ProcessRunner {
             std::fs::write(dir.path().join(&name), &script.text).map_err(io_error)?;
             files.push(name);
         }
-        let output = Command::new(&self.program)
+        let mut child = Command::new(&self.program)
             .args(command_args(&files))
             // Its options would be added to ours (another output format, other exclusions).
             .env_remove("SHELLCHECK_OPTS")
             .current_dir(dir.path())
-            .output()
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
             .map_err(|error| self.spawn_error(error))?;
+        // Both pipes are drained on their own threads, so a full pipe never stalls ShellCheck
+        // while we wait for it with a time limit.
+        let drain = |pipe: Option<Box<dyn Read + Send>>| {
+            std::thread::spawn(move || {
+                let mut bytes = Vec::new();
+                if let Some(mut pipe) = pipe {
+                    let _ = pipe.read_to_end(&mut bytes);
+                }
+                bytes
+            })
+        };
+        let stdout = drain(
+            child
+                .stdout
+                .take()
+                .map(|p| Box::new(p) as Box<dyn Read + Send>),
+        );
+        let stderr = drain(
+            child
+                .stderr
+                .take()
+                .map(|p| Box::new(p) as Box<dyn Read + Send>),
+        );
+        let limit = self
+            .time_limit
+            .unwrap_or_else(|| default_time_limit(scripts.len()));
+        let Some(status) = child.wait_timeout(limit).map_err(io_error)? else {
+            let _ = child.kill();
+            let _ = child.wait();
+            return Err(ShellcheckError::TimedOut {
+                program,
+                seconds: limit.as_secs(),
+                scripts: scripts.len(),
+            });
+        };
+        let stdout = stdout.join().unwrap_or_default();
+        let stderr = stderr.join().unwrap_or_default();
         // Exit code 1 means "findings", not failure.
-        if !matches!(output.status.code(), Some(0 | 1)) {
+        if !matches!(status.code(), Some(0 | 1)) {
             return Err(ShellcheckError::Failed {
                 program,
-                code: output.status.code(),
-                stderr: String::from_utf8_lossy(&output.stderr).trim().to_owned(),
+                code: status.code(),
+                stderr: String::from_utf8_lossy(&stderr).trim().to_owned(),
             });
         }
-        String::from_utf8(output.stdout)
+        String::from_utf8(stdout)
             .map_err(|_| ShellcheckError::BadOutput("output is not UTF-8".to_owned()))
     }
 }
@@ -734,6 +794,42 @@ mod tests {
     use std::sync::Mutex;
 
     use super::*;
+
+    /// A ShellCheck that never answers is stopped at the time limit with a clear error.
+    #[test]
+    fn a_hung_shellcheck_is_stopped_at_the_time_limit() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let program = dir.path().join("shellcheck");
+        std::fs::write(&program, "#!/bin/sh\nexec sleep 60\n").unwrap();
+        std::fs::set_permissions(&program, std::fs::Permissions::from_mode(0o755)).unwrap();
+        let runner = ProcessRunner {
+            program,
+            time_limit: Some(Duration::from_millis(500)),
+        };
+        let script = prepare(&ScriptInput {
+            script: "echo $foo",
+            shell: DEFAULT_SHELL,
+            variables: &[],
+        })
+        .unwrap();
+        let started = std::time::Instant::now();
+        let error = runner.run(&[&script]).unwrap_err();
+        assert!(
+            started.elapsed() < Duration::from_secs(20),
+            "{:?}",
+            started.elapsed()
+        );
+        assert!(
+            matches!(error, ShellcheckError::TimedOut { scripts: 1, .. }),
+            "{error}"
+        );
+        assert!(error.to_string().contains("stopped after"), "{error}");
+        assert!(!error.may_depend_on_the_scripts());
+        // The default limit grows with the batch and leaves ample room.
+        assert_eq!(default_time_limit(0), Duration::from_secs(60));
+        assert!(default_time_limit(2_000) > Duration::from_secs(500));
+    }
 
     #[test]
     fn prepares_hadolints_recipe() {
@@ -1102,6 +1198,7 @@ mod tests {
         assert!(!second.iter().any(|f| f.code == 1091), "{second:?}");
         let missing = ProcessRunner {
             program: PathBuf::from("/nonexistent/shellcheck"),
+            ..ProcessRunner::default()
         };
         assert!(matches!(
             missing.version(),
