@@ -4,7 +4,7 @@
 
 use hullscan_diagnostics::{Diagnostic, Location, RuleMeta};
 use hullscan_dockerfile::{Instruction, Keyword};
-use hullscan_semantic::{Base, SemanticModel};
+use hullscan_semantic::{Base, Expansion, PlatformFlag, SemanticModel, Stage};
 use hullscan_text::TextRange;
 
 use crate::checker::Checker;
@@ -323,4 +323,19 @@ mod tests {
         assert!(is_self_consistent_casing("from"));
         assert!(!is_self_consistent_casing("From"));
     }
+}
+
+/// The stage the FROM at `index` starts, its `--platform` flag and that flag's value as it
+/// expanded, when there is a flag and it expanded.
+pub(crate) fn from_platform<'a>(
+    checker: &Checker<'a, '_>,
+    index: usize,
+) -> Option<(&'a Stage<'a>, &'a PlatformFlag<'a>, &'a Expansion<'a>)> {
+    let stage = checker
+        .model
+        .stage_of(index)
+        .filter(|stage| stage.from_index == index)?;
+    let platform = stage.platform.as_ref()?;
+    let expansion = platform.expansion.as_ref().ok()?;
+    Some((stage, platform, expansion))
 }

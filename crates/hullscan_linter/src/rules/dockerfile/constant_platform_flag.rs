@@ -4,6 +4,7 @@ use hullscan_diagnostics::{Diagnostic, Location, declare_rule};
 use hullscan_dockerfile::Instruction;
 
 use crate::checker::Checker;
+use crate::rules::dockerfile::buildkit_facts;
 
 declare_rule! {
     /// ## What it does
@@ -132,17 +133,7 @@ pub(crate) fn constant_platform_flag(
     index: usize,
     _instruction: &Instruction,
 ) {
-    let model = checker.model;
-    let Some(stage) = model
-        .stage_of(index)
-        .filter(|stage| stage.from_index == index)
-    else {
-        return;
-    };
-    let Some(platform) = &stage.platform else {
-        return;
-    };
-    let Ok(expansion) = &platform.expansion else {
+    let Some((stage, platform, expansion)) = buildkit_facts::from_platform(checker, index) else {
         return;
     };
     if !expansion.matched.is_empty() || !expansion.unmatched.is_empty() {

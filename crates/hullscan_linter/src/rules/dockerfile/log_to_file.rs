@@ -75,20 +75,7 @@ fn is_stream(path: &str) -> bool {
 }
 
 fn reason(text: &str) -> Option<String> {
-    let outer = hullscan_shell::parse(text);
-    let inner: Vec<String> = outer
-        .simple_commands()
-        .into_iter()
-        .filter_map(|command| command.invocation())
-        .filter_map(|invocation| {
-            hullscan_shell::tools::shell_command_string(&invocation).map(|w| w.value().to_owned())
-        })
-        .collect();
-    script_reason(&outer).or_else(|| {
-        inner
-            .iter()
-            .find_map(|text| script_reason(&hullscan_shell::parse(text)))
-    })
+    practice_facts::in_command_or_shell_script(text, script_reason)
 }
 
 fn script_reason(script: &hullscan_shell::Script<'_>) -> Option<String> {

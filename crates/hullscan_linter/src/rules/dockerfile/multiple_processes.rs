@@ -88,21 +88,8 @@ fn reason(text: &str) -> Option<String> {
     if SUPERVISORS.contains(&first_name) || first == "/init" {
         return Some(format!("starts the process supervisor `{first_name}`"));
     }
-    // `sh -c "…"`: look inside the script.
-    let script = hullscan_shell::parse(text);
-    let inner: Vec<String> = script
-        .simple_commands()
-        .into_iter()
-        .filter_map(|command| command.invocation())
-        .filter_map(|invocation| {
-            hullscan_shell::tools::shell_command_string(&invocation).map(|w| w.value().to_owned())
-        })
-        .collect();
-    script_reason(&script).or_else(|| {
-        inner
-            .iter()
-            .find_map(|text| script_reason(&hullscan_shell::parse(text)))
-    })
+    // The command as a script, and any script it hands to `sh -c "…"`.
+    practice_facts::in_command_or_shell_script(text, script_reason)
 }
 
 fn script_reason(script: &Script<'_>) -> Option<String> {

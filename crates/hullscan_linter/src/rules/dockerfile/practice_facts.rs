@@ -348,6 +348,26 @@ const ENVIRONMENT_COMMANDS: &[&str] = &[
     "php", "perl", "jshell", "iex", "erl", "julia", "dotnet", "go", "gradle", "mvn",
 ];
 
+/// The first answer `check` gives for the main process's command `text` parsed as a script,
+/// or for a script it hands to a shell (`sh -c "…"`, `bash -lc "…"`).
+pub(crate) fn in_command_or_shell_script<T>(
+    text: &str,
+    check: impl Fn(&hullscan_shell::Script<'_>) -> Option<T>,
+) -> Option<T> {
+    let outer = hullscan_shell::parse(text);
+    if let Some(found) = check(&outer) {
+        return Some(found);
+    }
+    outer
+        .simple_commands()
+        .into_iter()
+        .filter_map(|command| command.invocation())
+        .filter_map(|invocation| {
+            tools::shell_command_string(&invocation).map(|word| word.value().to_owned())
+        })
+        .find_map(|inner| check(&hullscan_shell::parse(&inner)))
+}
+
 /// Whether the final image looks like it packages an application: it `EXPOSE`s a port, or its
 /// `CMD`/`ENTRYPOINT` runs something other than a bare shell or REPL. Toolchain and base
 /// images (the official `golang` image, a CI runner) have neither.

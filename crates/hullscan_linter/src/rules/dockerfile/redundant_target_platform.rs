@@ -5,6 +5,7 @@ use hullscan_dockerfile::Instruction;
 use hullscan_text::{TextRange, TextSize};
 
 use crate::checker::Checker;
+use crate::rules::dockerfile::buildkit_facts;
 
 declare_rule! {
     /// ## What it does
@@ -49,16 +50,7 @@ pub(crate) fn redundant_target_platform(
     _instruction: &Instruction,
 ) {
     let model = checker.model;
-    let Some(stage) = model
-        .stage_of(index)
-        .filter(|stage| stage.from_index == index)
-    else {
-        return;
-    };
-    let Some(platform) = &stage.platform else {
-        return;
-    };
-    let Ok(expansion) = &platform.expansion else {
+    let Some((_, platform, expansion)) = buildkit_facts::from_platform(checker, index) else {
         return;
     };
     if expansion.matched != ["TARGETPLATFORM"] || !expansion.unmatched.is_empty() {
