@@ -102,22 +102,7 @@ fn no_output_format_contains_a_secret() {
 #[test]
 fn json_has_file_line_detector_and_fingerprint() {
     let dir = tempfile::tempdir().expect("tempdir");
-    // A checksum-valid fake token from the labelled set.
-    let data = include_str!("../../hullscan_secrets/tests/data/labelled/labelled.jsonl");
-    let scanner = Scanner::new();
-    let token = data
-        .lines()
-        .filter_map(|line| serde_json::from_str::<serde_json::Value>(line).ok())
-        .filter(|v| v["kind"] == "github-pat")
-        .find_map(|v| {
-            let text = base64::engine::general_purpose::STANDARD
-                .decode(v["text_b64"].as_str()?)
-                .ok()?;
-            let text = String::from_utf8(text).ok()?;
-            let finding = scanner.scan(text.as_bytes()).into_iter().next()?;
-            Some(text[finding.range].to_owned())
-        })
-        .expect("a github-pat sample");
+    let token = github_token();
     std::fs::write(
         dir.path().join(".env"),
         format!("# c\nGITHUB_TOKEN={token}\n"),
