@@ -280,11 +280,16 @@ pub(crate) mod testing {
 
     /// `text` with every fix of `rule` applied (unsafe ones included).
     pub(crate) fn fixed(rule: &RuleMeta, text: &str) -> String {
+        fixed_at(rule, text, Applicability::Unsafe)
+    }
+
+    /// `text` with the fixes of `rule` applied that are at least as safe as `applicability`.
+    pub(crate) fn fixed_at(rule: &RuleMeta, text: &str, applicability: Applicability) -> String {
         let found = findings(rule, text);
         apply_fixes(
             text,
             found.iter().filter_map(|d| d.fix.as_ref()),
-            Applicability::Unsafe,
+            applicability,
         )
         .text
     }

@@ -257,29 +257,11 @@ fn is_octal(mode: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use hullscan_diagnostics::{Applicability, apply_fixes};
-    use hullscan_text::SourceFile;
-
-    use crate::LinterSettings;
-
     use super::CHOWN_AFTER_COPY;
+    use crate::rules::dockerfile::buildkit_facts::testing;
 
     fn fixed(text: &str) -> String {
-        let parse = hullscan_dockerfile::parse(text);
-        let model = hullscan_semantic::SemanticModel::new(&parse.dockerfile);
-        let source = SourceFile::new("Dockerfile", text);
-        let found = crate::check_dockerfile(
-            &source,
-            &parse,
-            &model,
-            &LinterSettings::for_rule(&CHOWN_AFTER_COPY),
-        );
-        apply_fixes(
-            text,
-            found.iter().filter_map(|d| d.fix.as_ref()),
-            Applicability::Unsafe,
-        )
-        .text
+        testing::fixed(&CHOWN_AFTER_COPY, text)
     }
 
     #[test]

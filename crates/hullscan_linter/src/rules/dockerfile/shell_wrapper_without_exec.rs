@@ -157,25 +157,13 @@ const NOT_PROGRAMS: &[&str] = &[
 
 #[cfg(test)]
 mod tests {
-    use hullscan_diagnostics::{Applicability, apply_fixes};
-    use hullscan_text::SourceFile;
-
-    use crate::LinterSettings;
+    use hullscan_diagnostics::Applicability;
 
     use super::SHELL_WRAPPER_WITHOUT_EXEC;
+    use crate::rules::dockerfile::buildkit_facts::testing;
 
     fn fixed(text: &str) -> String {
-        let parse = hullscan_dockerfile::parse(text);
-        let model = hullscan_semantic::SemanticModel::new(&parse.dockerfile);
-        let source = SourceFile::new("Dockerfile", text);
-        let settings = LinterSettings::for_rule(&SHELL_WRAPPER_WITHOUT_EXEC);
-        let found = crate::check_dockerfile(&source, &parse, &model, &settings);
-        apply_fixes(
-            text,
-            found.iter().filter_map(|d| d.fix.as_ref()),
-            Applicability::Safe,
-        )
-        .text
+        testing::fixed_at(&SHELL_WRAPPER_WITHOUT_EXEC, text, Applicability::Safe)
     }
 
     #[test]
