@@ -1,7 +1,6 @@
 //! HS412: the main process logs to a file inside the container.
 
 use hullscan_diagnostics::{Diagnostic, Location, declare_rule};
-use hullscan_dockerfile::Keyword;
 
 use crate::checker::Checker;
 use crate::rules::dockerfile::practice_facts;
@@ -50,20 +49,13 @@ declare_rule! {
 
 /// HS412
 pub(crate) fn log_to_file(checker: &mut Checker) {
-    let chain = practice_facts::final_chain(checker);
-    for keyword in [Keyword::Entrypoint, Keyword::Cmd] {
-        let Some((_, instruction)) = practice_facts::last_in_chain(checker, &chain, keyword) else {
-            continue;
-        };
-        let text = practice_facts::command_text(instruction);
-        if let Some(reason) = reason(&text) {
-            checker.report(
-                Diagnostic::new(&LOG_TO_FILE, format!("`{}` {reason}", instruction.keyword.as_str()), Location::Text(instruction.range))
-                    .with_help("Log to stdout/stderr, which `docker logs` and log drivers collect; link a required log file to `/dev/stdout`"),
-            );
-            return;
-        }
-    }
+    let Some((instruction, reason)) = practice_facts::main_process_reason(checker, reason) else {
+        return;
+    };
+    checker.report(
+        Diagnostic::new(&LOG_TO_FILE, format!("`{}` {reason}", instruction.keyword.as_str()), Location::Text(instruction.range))
+            .with_help("Log to stdout/stderr, which `docker logs` and log drivers collect; link a required log file to `/dev/stdout`"),
+    );
 }
 
 fn is_stream(path: &str) -> bool {

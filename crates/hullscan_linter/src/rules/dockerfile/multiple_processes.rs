@@ -1,7 +1,6 @@
 //! HS410: more than one long-running process in one container.
 
 use hullscan_diagnostics::{Diagnostic, Location, declare_rule};
-use hullscan_dockerfile::Keyword;
 use hullscan_shell::Script;
 
 use crate::checker::Checker;
@@ -61,24 +60,19 @@ const SUPERVISORS: &[&str] = &[
 
 /// HS410
 pub(crate) fn multiple_processes(checker: &mut Checker) {
-    let chain = practice_facts::final_chain(checker);
-    for keyword in [Keyword::Entrypoint, Keyword::Cmd] {
-        let Some((_, instruction)) = practice_facts::last_in_chain(checker, &chain, keyword) else {
-            continue;
-        };
-        let text = practice_facts::command_text(instruction);
-        if let Some(reason) = reason(&text) {
-            checker.report(
-                Diagnostic::new(
-                    &MULTIPLE_PROCESSES,
-                    format!("`{}` {reason}", instruction.keyword.as_str()),
-                    Location::Text(instruction.range),
-                )
-                .with_help("Run one service per container and connect them with Compose or your orchestrator"),
-            );
-            return;
-        }
-    }
+    let Some((instruction, reason)) = practice_facts::main_process_reason(checker, reason) else {
+        return;
+    };
+    checker.report(
+        Diagnostic::new(
+            &MULTIPLE_PROCESSES,
+            format!("`{}` {reason}", instruction.keyword.as_str()),
+            Location::Text(instruction.range),
+        )
+        .with_help(
+            "Run one service per container and connect them with Compose or your orchestrator",
+        ),
+    );
 }
 
 fn reason(text: &str) -> Option<String> {

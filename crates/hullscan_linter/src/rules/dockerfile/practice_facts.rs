@@ -348,6 +348,19 @@ const ENVIRONMENT_COMMANDS: &[&str] = &[
     "php", "perl", "jshell", "iex", "erl", "julia", "dotnet", "go", "gradle", "mvn",
 ];
 
+/// The final image's ENTRYPOINT, then its CMD, with the first answer `reason` gives for the
+/// command it runs (see [`command_text`]).
+pub(crate) fn main_process_reason<'a>(
+    checker: &Checker<'a, '_>,
+    reason: impl Fn(&str) -> Option<String>,
+) -> Option<(&'a Instruction, String)> {
+    let chain = final_chain(checker);
+    [Keyword::Entrypoint, Keyword::Cmd]
+        .into_iter()
+        .filter_map(|keyword| last_in_chain(checker, &chain, keyword))
+        .find_map(|(_, instruction)| Some((instruction, reason(&command_text(instruction))?)))
+}
+
 /// The first answer `check` gives for the main process's command `text` parsed as a script,
 /// or for a script it hands to a shell (`sh -c "…"`, `bash -lc "…"`).
 pub(crate) fn in_command_or_shell_script<T>(
