@@ -51,6 +51,17 @@ enum Scope {
     Nothing,
 }
 
+impl Scope {
+    /// Whether a finding anchored at `anchor` (none: not in the text) is in this scope.
+    fn covers(self, anchor: Option<TextRange>) -> bool {
+        match self {
+            Scope::File => true,
+            Scope::Range(scope) => anchor.is_some_and(|r| scope.contains(r.start())),
+            Scope::Nothing => false,
+        }
+    }
+}
+
 /// One name in a suppression comment.
 #[derive(Debug)]
 struct SuppressedName {
@@ -347,12 +358,7 @@ impl Suppressions {
             if !entry.origin.is_pragma() {
                 continue;
             }
-            let applies = match entry.scope {
-                Scope::File => true,
-                Scope::Range(scope) => range.is_some_and(|r| scope.contains(r.start())),
-                Scope::Nothing => false,
-            };
-            if !applies {
+            if !entry.scope.covers(range) {
                 continue;
             }
             if let Some(name) = entry
@@ -411,12 +417,7 @@ impl Suppressions {
             } else {
                 range
             };
-            let applies = match entry.scope {
-                Scope::File => true,
-                Scope::Range(scope) => anchor.is_some_and(|r| scope.contains(r.start())),
-                Scope::Nothing => false,
-            };
-            if !applies {
+            if !entry.scope.covers(anchor) {
                 continue;
             }
             if let Some(name) = entry
