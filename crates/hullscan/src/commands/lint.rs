@@ -312,7 +312,8 @@ fn lint_with_shellcheck(
 /// The prepared ShellCheck input of every RUN script of the file, as the linter will ask for
 /// them.
 fn prepared_scripts(bytes: &[u8]) -> Vec<PreparedScript> {
-    let (_, parse) = decode(bytes.to_vec());
+    // Only the tree is needed here: parsed from the borrowed bytes, without copying them.
+    let parse = hullscan_dockerfile::parse_bytes(bytes);
     let model = hullscan_semantic::SemanticModel::new(&parse.dockerfile);
     let mut scripts = Vec::new();
     hullscan_linter::shellcheck::for_each_script_input(&parse, &model, &mut |input| {
