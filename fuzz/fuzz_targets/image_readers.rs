@@ -6,7 +6,7 @@
 use hullscan_image::layer::{Limits, index_layer};
 use hullscan_image::model::{self, ReadOptions, SourceKind};
 use hullscan_image::resolve::{self, Selection};
-use hullscan_image::rules::{ImageRuleSettings, check_image};
+use hullscan_image_rules::{ImageRuleSettings, check_image};
 use hullscan_image::store::StreamedStore;
 use libfuzzer_sys::fuzz_target;
 

@@ -119,7 +119,16 @@ pub fn wants_content(path: &str, size: u64) -> bool {
             path,
             "etc/passwd" | "etc/group" | "etc/shadow" | "etc/master.passwd" | "etc/os-release"
         ))
-        || crate::rules::wants_key_content(path, size)
+        || wants_key_content(path, size)
+}
+
+/// Key files are small; their content is kept so a PEM private key can be told from a
+/// certificate.
+pub fn wants_key_content(path: &str, size: u64) -> bool {
+    size <= 64 * 1024
+        && [".pem", ".key", ".der", "id_rsa", "id_ecdsa", "id_ed25519"]
+            .iter()
+            .any(|suffix| path.ends_with(suffix))
 }
 
 /// The total stored size of the layers `plan` will read (for a progress bar): declared by

@@ -139,23 +139,23 @@ pub static RULES: &[&RuleMeta] = &[
     &hullscan_context::rules::COPY_SOURCE_NOT_IN_CONTEXT,
     &hullscan_context::rules::COPY_IGNORED_FILE,
     &hullscan_context::rules::DEPENDENCY_CACHE_BUST,
-    // HS6xx: image rules (`hullscan image`; order of `hullscan_image::rules::ALL`).
-    &hullscan_image::rules::RUNS_AS_ROOT,
-    &hullscan_image::rules::MISSING_HEALTHCHECK,
-    &hullscan_image::rules::SHELL_FORM_COMMAND,
-    &hullscan_image::rules::SECRET_IN_CONFIG,
-    &hullscan_image::rules::SECRET_IN_HISTORY,
-    &hullscan_image::rules::SECRET_FILE_IN_LAYER,
-    &hullscan_image::rules::UNEXPECTED_SETUID,
-    &hullscan_image::rules::ATTACK_SURFACE_TOOLS,
-    &hullscan_image::rules::PRIVILEGED_PORT_NON_ROOT,
-    &hullscan_image::rules::EMPTY_PASSWORD,
-    &hullscan_image::rules::DUPLICATE_UID_GID,
-    &hullscan_image::rules::LATEST_OR_UNTAGGED_REFERENCE,
-    &hullscan_image::rules::DUPLICATED_FILES_ACROSS_LAYERS,
-    &hullscan_image::rules::PACKAGE_CACHE_LEFT,
-    &hullscan_image::rules::SUSPICIOUS_LAYER_ENTRY,
-    &hullscan_image::rules::IMAGE_BUDGET_EXCEEDED,
+    // HS6xx: image rules (`hullscan image`; order of `hullscan_image_rules::ALL`).
+    &hullscan_image_rules::RUNS_AS_ROOT,
+    &hullscan_image_rules::MISSING_HEALTHCHECK,
+    &hullscan_image_rules::SHELL_FORM_COMMAND,
+    &hullscan_image_rules::SECRET_IN_CONFIG,
+    &hullscan_image_rules::SECRET_IN_HISTORY,
+    &hullscan_image_rules::SECRET_FILE_IN_LAYER,
+    &hullscan_image_rules::UNEXPECTED_SETUID,
+    &hullscan_image_rules::ATTACK_SURFACE_TOOLS,
+    &hullscan_image_rules::PRIVILEGED_PORT_NON_ROOT,
+    &hullscan_image_rules::EMPTY_PASSWORD,
+    &hullscan_image_rules::DUPLICATE_UID_GID,
+    &hullscan_image_rules::LATEST_OR_UNTAGGED_REFERENCE,
+    &hullscan_image_rules::DUPLICATED_FILES_ACROSS_LAYERS,
+    &hullscan_image_rules::PACKAGE_CACHE_LEFT,
+    &hullscan_image_rules::SUSPICIOUS_LAYER_ENTRY,
+    &hullscan_image_rules::IMAGE_BUDGET_EXCEEDED,
     // HS7xx: secret rules (`hullscan secrets` and the content scans; order of
     // `hullscan_secrets::rules::RULES`).
     &hullscan_secrets::rules::PRIVATE_KEY,
@@ -613,7 +613,7 @@ mod tests {
         // in full, so `hullscan rules`, `explain` and selector validation know them.
         for domain in [
             hullscan_context::rules::RULES,
-            hullscan_image::rules::ALL,
+            hullscan_image_rules::ALL,
             hullscan_secrets::rules::RULES,
         ] {
             let indices: Vec<usize> = domain
@@ -637,7 +637,7 @@ mod tests {
             "HS5xx-HS7xx in code order"
         );
         let hs6 = lookup_selector("HS6").unwrap().rules();
-        assert_eq!(hs6.len(), hullscan_image::rules::ALL.len());
+        assert_eq!(hs6.len(), hullscan_image_rules::ALL.len());
         assert!(lookup_exact("unused-dockerignore-pattern").is_ok());
     }
 

@@ -9,8 +9,8 @@ use clap::Args;
 use hullscan_diagnostics::{FileReport, Severity, Subject};
 use hullscan_image::analysis::{human_size, parse_size};
 use hullscan_image::layer::Limits;
-use hullscan_image::rules::{ImageRuleSettings, check_image};
 use hullscan_image::{Image, Platform, ReadOptions, Selection};
+use hullscan_image_rules::{ImageRuleSettings, check_image};
 use hullscan_text::SourceFile;
 
 use crate::ExitStatus;
@@ -216,7 +216,7 @@ fn print_summary(image: &Image, note: &str) {
         let instruction = image
             .layer_instruction(layer.index)
             .map(|text| {
-                let masked = hullscan_image::rules::masked_instruction(text);
+                let masked = hullscan_image_rules::masked_instruction(text);
                 let text = masked.as_str();
                 let short: String = text.chars().take(60).collect();
                 if short.len() < text.len() {

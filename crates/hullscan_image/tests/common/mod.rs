@@ -6,8 +6,8 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use hullscan_diagnostics::Diagnostic;
-use hullscan_image::rules::{ImageRuleSettings, check_image};
 use hullscan_image::{Image, ReadOptions};
+use hullscan_image_rules::{ImageRuleSettings, check_image};
 
 pub fn have(tool: &str) -> bool {
     Command::new("sh")

@@ -2,9 +2,9 @@
 
 use hullscan_diagnostics::{Diagnostic, declare_rule};
 
-use super::secret_names::{is_real_value, is_secret_name};
-use super::{clean_instruction, config_location, describe_layer, image_location, shorten};
-use crate::model::{Image, SourceKind};
+use crate::secret_names::{is_real_value, is_secret_name};
+use crate::{clean_instruction, config_location, describe_layer, image_location, shorten};
+use hullscan_image::model::{Image, SourceKind};
 
 declare_rule! {
     /// ## What it does
@@ -331,7 +331,7 @@ pub(super) fn check(image: &Image, out: &mut Vec<Diagnostic>) {
             .with_fingerprint(format!("history:{name}"));
             if let Some(layer) = item.layer {
                 diagnostic = diagnostic.with_related(
-                    super::layer_location(image, layer),
+                    crate::layer_location(image, layer),
                     format!("{} was built with it", describe_layer(image, layer)),
                 );
             }

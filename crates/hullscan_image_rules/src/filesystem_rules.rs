@@ -2,10 +2,10 @@
 
 use hullscan_diagnostics::{Diagnostic, declare_rule};
 
-use super::{ImageRuleSettings, describe_layer, file_location};
-use crate::layer::EntryKind;
-use crate::merge::ResolveError;
-use crate::model::Image;
+use crate::{ImageRuleSettings, describe_layer, file_location};
+use hullscan_image::layer::EntryKind;
+use hullscan_image::merge::ResolveError;
+use hullscan_image::model::Image;
 
 declare_rule! {
     /// ## What it does
@@ -288,7 +288,7 @@ fn read_text(image: &Image, path: &str, out: &mut Vec<Diagnostic>) -> Option<Str
         Ok(None) => None,
         Err(ResolveError::Loop(at)) => {
             out.push(Diagnostic::new(
-                &super::SUSPICIOUS_LAYER_ENTRY,
+                &crate::SUSPICIOUS_LAYER_ENTRY,
                 format!("{path} cannot be read: too many levels of symbolic links at {at} (a symlink loop)"),
                 file_location(image, None, path),
             ));

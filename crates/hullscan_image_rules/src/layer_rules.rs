@@ -2,11 +2,11 @@
 
 use hullscan_diagnostics::{Diagnostic, declare_rule};
 
-use super::{ImageRuleSettings, describe_layer, file_location, image_location, layer_location};
-use crate::analysis::human_size;
-use crate::layer::{AnomalyKind, EntryKind};
-use crate::merge::FileRef;
-use crate::model::Image;
+use crate::{ImageRuleSettings, describe_layer, file_location, image_location, layer_location};
+use hullscan_image::analysis::human_size;
+use hullscan_image::layer::{AnomalyKind, EntryKind};
+use hullscan_image::merge::FileRef;
+use hullscan_image::model::Image;
 
 declare_rule! {
     /// ## What it does
@@ -234,15 +234,6 @@ pub(crate) fn secret_file_reason(path: &str, content: Option<&[u8]>) -> Option<S
 
 fn memmem(haystack: &[u8], needle: &[u8]) -> bool {
     haystack.windows(needle.len()).any(|w| w == needle)
-}
-
-/// Key files are small; their content is kept so a PEM private key can be told from a
-/// certificate.
-pub fn wants_key_content(path: &str, size: u64) -> bool {
-    size <= 64 * 1024
-        && [".pem", ".key", ".der", "id_rsa", "id_ecdsa", "id_ed25519"]
-            .iter()
-            .any(|suffix| path.ends_with(suffix))
 }
 
 pub(super) fn check(image: &Image, settings: &ImageRuleSettings, out: &mut Vec<Diagnostic>) {

@@ -9,7 +9,7 @@ mod secret_names;
 
 use hullscan_diagnostics::{Diagnostic, ImageLocation, Location, RuleMeta};
 
-use crate::model::Image;
+use hullscan_image::model::Image;
 
 pub use config_rules::{
     LATEST_OR_UNTAGGED_REFERENCE, MISSING_HEALTHCHECK, PRIVILEGED_PORT_NON_ROOT, RUNS_AS_ROOT,
@@ -18,7 +18,7 @@ pub use config_rules::{
 pub use filesystem_rules::{
     ATTACK_SURFACE_TOOLS, DUPLICATE_UID_GID, EMPTY_PASSWORD, UNEXPECTED_SETUID,
 };
-pub use layer_rules::wants_key_content;
+pub use hullscan_image::model::wants_key_content;
 pub use layer_rules::{
     DUPLICATED_FILES_ACROSS_LAYERS, IMAGE_BUDGET_EXCEEDED, PACKAGE_CACHE_LEFT,
     SECRET_FILE_IN_LAYER, SUSPICIOUS_LAYER_ENTRY,
