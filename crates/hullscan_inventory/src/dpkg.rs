@@ -10,6 +10,11 @@ use crate::text::{field, plausible, stanzas};
 pub fn parse_status(path: &str, content: &[u8], notes: &mut Vec<String>) -> Vec<Package> {
     let text = String::from_utf8_lossy(content);
     let mut packages = Vec::new();
+    if !content.is_empty() && !content.ends_with(b"\n") {
+        notes.push(format!(
+            "{path}: ends in the middle of a line (truncated?); its last entry may be incomplete"
+        ));
+    }
     for (index, stanza) in stanzas(&text).iter().enumerate() {
         if let Some(status) = field(stanza, "Status")
             && status.split_whitespace().nth(2) != Some("installed")
@@ -105,7 +110,7 @@ mod tests {
         let mut notes = Vec::new();
         let packages = parse_status("var/lib/dpkg/status", status, &mut notes);
         assert_eq!(packages.len(), 1);
-        assert_eq!(notes.len(), 1, "{notes:?}");
+        assert_eq!(notes.len(), 2, "{notes:?}");
         assert!(notes[0].contains("var/lib/dpkg/status"));
     }
 }
