@@ -321,9 +321,7 @@ mod go {
         };
         let version = String::from_utf8_lossy(version);
         let mut modinfo = modinfo;
-        if modinfo.len() >= 2 * SENTINEL_LEN + 1
-            && modinfo[modinfo.len() - SENTINEL_LEN - 1] == b'\n'
-        {
+        if modinfo.len() > 2 * SENTINEL_LEN && modinfo[modinfo.len() - SENTINEL_LEN - 1] == b'\n' {
             modinfo = &modinfo[SENTINEL_LEN..modinfo.len() - SENTINEL_LEN];
         }
         let modinfo = String::from_utf8_lossy(modinfo);

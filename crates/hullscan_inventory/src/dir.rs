@@ -2,9 +2,13 @@
 //! unpacked application) as one layer.
 
 use std::io::Read;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
-use crate::{Inventory, LayerCatalog, assemble, catalog_file, oversized_note, wants_file};
+use rayon::prelude::*;
+
+use crate::{
+    CatalogedFile, Inventory, LayerCatalog, assemble, catalog_file, oversized_note, wants_file,
+};
 
 /// Catalogs every wanted file under `root`. Files that cannot be read become notes; the
 /// walk goes on. Symbolic links are not followed (an image layer stores them as links too).
@@ -18,6 +22,7 @@ pub fn catalog_dir(root: &Path) -> std::io::Result<Inventory> {
     }
     let mut layer = LayerCatalog::default();
     let mut notes = Vec::new();
+    let mut wanted: Vec<(PathBuf, String, u64)> = Vec::new();
     let mut stack = vec![(root.to_path_buf(), String::new())];
     while let Some((dir, relative)) = stack.pop() {
         let entries = match std::fs::read_dir(&dir) {
@@ -55,19 +60,30 @@ pub fn catalog_dir(root: &Path) -> std::io::Result<Inventory> {
                 }
                 continue;
             }
-            match read_capped(&entry.path(), size) {
-                Ok(bytes) => {
-                    let cataloged = catalog_file(&path, &bytes);
-                    if !(cataloged.packages.is_empty()
-                        && cataloged.os.is_none()
-                        && cataloged.owned_paths.is_empty()
-                        && cataloged.notes.is_empty())
-                    {
-                        layer.files.push(cataloged);
-                    }
+            wanted.push((entry.path(), path, size));
+        }
+    }
+    // Reading and parsing is the slow part (executables and jars); it runs in parallel, and
+    // the results keep the walk's order.
+    let results: Vec<Result<CatalogedFile, String>> = wanted
+        .par_iter()
+        .map(|(full, path, size)| match read_capped(full, *size) {
+            Ok(bytes) => Ok(catalog_file(path, &bytes)),
+            Err(error) => Err(format!("{path}: cannot read: {error}")),
+        })
+        .collect();
+    for result in results {
+        match result {
+            Ok(cataloged) => {
+                if !(cataloged.packages.is_empty()
+                    && cataloged.os.is_none()
+                    && cataloged.owned_paths.is_empty()
+                    && cataloged.notes.is_empty())
+                {
+                    layer.files.push(cataloged);
                 }
-                Err(error) => notes.push(format!("{path}: cannot read: {error}")),
             }
+            Err(note) => notes.push(note),
         }
     }
     let mut inventory = assemble(std::slice::from_ref(&layer), &|_, _| true);

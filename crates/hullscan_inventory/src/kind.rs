@@ -64,7 +64,7 @@ impl FileKind {
             FileKind::NpmPackageJson | FileKind::ComposerInstalled | FileKind::DotnetDeps => {
                 16 * MIB
             }
-            FileKind::JavaArchive | FileKind::Executable => 512 * MIB,
+            FileKind::JavaArchive | FileKind::Executable => 256 * MIB,
         }
     }
 

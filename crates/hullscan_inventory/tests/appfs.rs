@@ -2,6 +2,7 @@
 //! `dir::catalog_dir`. The expected table was read by hand from the files (dist-info METADATA,
 //! package.json, pom.properties, `go version -m`, the `.dep-v0` JSON) and agrees with
 //! `recreate.sh`, which says what was installed.
+#![allow(clippy::print_stderr)] // the tests say what they compared
 
 mod common;
 

@@ -1,6 +1,7 @@
 //! The real rpm databases in `../shared/vuln/inputs/rpmdb/`, each placed at its usual path in
 //! a temporary root and read through `dir::catalog_dir`: SQLite and BerkeleyDB equal what
 //! `rpm --dbpath DIR -qa` lists; NDB (which Debian's rpm cannot read) is checked by structure.
+#![allow(clippy::print_stderr)] // the tests say what they compared
 
 mod common;
 
@@ -10,9 +11,10 @@ use std::path::Path;
 use hullscan_inventory::{Ecosystem, Inventory, dir::catalog_dir};
 
 type Row = (String, String, String, String, String);
+type OracleSet = BTreeSet<(String, String, String, String)>;
 
 /// `(name, epochnum:version-release, arch, source name, source version)` per package.
-fn rpm_oracle(dbpath: &Path) -> BTreeSet<(String, String, String, String)> {
+fn rpm_oracle(dbpath: &Path) -> OracleSet {
     // rpm may write lock or index files next to the database: give it a copy.
     let copy = tempfile::tempdir().unwrap();
     for entry in std::fs::read_dir(dbpath).unwrap() {
@@ -53,7 +55,7 @@ fn catalog_at(db_file: &Path, root_path: &str) -> (tempfile::TempDir, Inventory)
 
 /// Our packages in the oracle's shape: the epoch as rpm's EPOCHNUM (0 when absent) and the
 /// SOURCERPM file name rebuilt from the source name and version.
-fn ours(inventory: &Inventory) -> (BTreeSet<(String, String, String, String)>, Vec<Row>) {
+fn ours(inventory: &Inventory) -> (OracleSet, Vec<Row>) {
     let mut rows = Vec::new();
     let set = inventory
         .packages

@@ -61,7 +61,7 @@ impl<'a> Db<'a> {
             .checked_sub(reserved)
             .filter(|u| *u >= 480)
             .ok_or("reserved space leaves too little usable page")?;
-        if data.len() % page_size != 0 {
+        if !data.len().is_multiple_of(page_size) {
             return Err(format!(
                 "file length {} is not a multiple of the page size {page_size} (truncated, or a wrong page size)",
                 data.len()
