@@ -38,6 +38,11 @@ fuzz_target!(|data: &[u8]| {
     let file = catalog_file(path, content);
     // Every executable-looking input also goes through the binary readers.
     let _ = catalog_file("usr/local/bin/unknown", content);
-    let layers = [LayerCatalog { files: vec![file.clone()] }, LayerCatalog { files: vec![file] }];
+    let layers = [
+        LayerCatalog {
+            files: vec![file.clone()],
+        },
+        LayerCatalog { files: vec![file] },
+    ];
     let _ = assemble(&layers, &|layer, _| layer == 1);
 });

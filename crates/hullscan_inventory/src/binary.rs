@@ -485,3 +485,97 @@ mod go {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// An ELF-looking file with Go 1.18+ inline build info.
+    fn go_binary(version: &str, modinfo: &str) -> Vec<u8> {
+        let mut data = b"\x7fELF\x02\x01\x01".to_vec();
+        data.resize(64, 0);
+        data.extend_from_slice(GO_MAGIC);
+        data.extend_from_slice(&[8, 2]);
+        data.resize(96, 0);
+        let wrapped = format!("{}{modinfo}{}", "0".repeat(16), "1".repeat(16));
+        for s in [version, wrapped.as_str()] {
+            let mut len = s.len();
+            while len >= 0x80 {
+                data.push((len as u8) | 0x80);
+                len >>= 7;
+            }
+            data.push(len as u8);
+            data.extend_from_slice(s.as_bytes());
+        }
+        data.resize(data.len() + 1024, 0);
+        data
+    }
+
+    fn found(data: &[u8]) -> (Vec<(String, String)>, Vec<String>) {
+        let mut notes = Vec::new();
+        let packages = read_binary("bin/app", data, &mut notes);
+        (
+            packages.into_iter().map(|p| (p.name, p.version)).collect(),
+            notes,
+        )
+    }
+
+    #[test]
+    fn go_modules_replacements_and_main_module() {
+        let modinfo = "path\texample.com/app\nmod\texample.com/app\tv1.2.3\th1:x=\n\
+dep\tgithub.com/a/b\tv1.0.0\th1:y=\n=>\tgithub.com/c/b\tv1.1.0\th1:z=\n\
+dep\tgithub.com/local/mod\tv0.1.0\n=>\t../local\t\t\n\
+dep\tgolang.org/x/sys\tv0.15.0\th1:w=\nbuild\t-trimpath=true\n";
+        let (packages, notes) = found(&go_binary("go1.22.1", modinfo));
+        assert!(notes.is_empty(), "{notes:?}");
+        let expected: Vec<(String, String)> = [
+            ("stdlib", "1.22.1"),
+            ("example.com/app", "v1.2.3"),
+            ("github.com/c/b", "v1.1.0"),
+            ("golang.org/x/sys", "v0.15.0"),
+        ]
+        .iter()
+        .map(|(n, v)| ((*n).to_owned(), (*v).to_owned()))
+        .collect();
+        assert_eq!(packages, expected);
+    }
+
+    #[test]
+    fn untrustworthy_main_module_versions_are_left_out() {
+        for main in [
+            "(devel)",
+            "v0.0.0-20240101000000-abcdef123456",
+            "v1.2.4-0.20240101000000-abcdef123456+dirty",
+        ] {
+            let modinfo = format!("path\tex.com/app\nmod\tex.com/app\t{main}\t\n");
+            let (packages, _) = found(&go_binary("go1.21.0", &modinfo));
+            assert_eq!(
+                packages,
+                vec![("stdlib".to_owned(), "1.21.0".to_owned())],
+                "{main}"
+            );
+        }
+        let (packages, notes) = found(&go_binary("devel go1.23-abcdef", "path\tx\n"));
+        assert!(packages.is_empty());
+        assert_eq!(notes.len(), 1);
+    }
+
+    #[test]
+    fn cargo_auditable_section() {
+        use std::io::Write;
+        let json = br#"{"packages":[{"name":"app","version":"0.1.0","source":"local","root":true},{"name":"serde","version":"1.0.200","source":"crates.io"}]}"#;
+        let mut encoder =
+            flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::default());
+        encoder.write_all(json).unwrap();
+        let compressed = encoder.finish().unwrap();
+        let mut notes = Vec::new();
+        let packages = rust_audit("bin/app", &compressed, &mut notes);
+        let names: Vec<(&str, &str)> = packages
+            .iter()
+            .map(|p| (p.name.as_str(), p.version.as_str()))
+            .collect();
+        assert_eq!(names, vec![("app", "0.1.0"), ("serde", "1.0.200")]);
+        assert!(rust_audit("bin/app", b"not zlib", &mut notes).is_empty());
+        assert_eq!(notes.len(), 1);
+    }
+}

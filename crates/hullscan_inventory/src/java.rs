@@ -262,3 +262,68 @@ fn from_manifest_or_name(evidence: &str, manifest: Option<&[u8]>) -> Option<Pack
     };
     plausible(&name).then(|| maven_package(name, version, evidence.to_owned()))
 }
+
+#[cfg(test)]
+mod tests {
+    use std::io::Write;
+
+    use super::*;
+
+    fn jar(entries: &[(&str, &[u8])]) -> Vec<u8> {
+        let mut writer = zip::ZipWriter::new(Cursor::new(Vec::new()));
+        for (name, content) in entries {
+            writer
+                .start_file(*name, zip::write::SimpleFileOptions::default())
+                .unwrap();
+            writer.write_all(content).unwrap();
+        }
+        writer.finish().unwrap().into_inner()
+    }
+
+    fn names(path: &str, data: &[u8]) -> Vec<(String, String)> {
+        let mut notes = Vec::new();
+        let packages = read_archive(path, data, &mut notes);
+        assert!(notes.is_empty(), "{notes:?}");
+        packages.into_iter().map(|p| (p.name, p.version)).collect()
+    }
+
+    #[test]
+    fn shaded_jar_reports_every_pom() {
+        let data = jar(&[
+            ("META-INF/MANIFEST.MF", b"Manifest-Version: 1.0\n"),
+            ("META-INF/maven/com.acme/app/pom.properties", b"groupId=com.acme\nartifactId=app\nversion=2.0\n"),
+            (
+                "META-INF/maven/com.fasterxml.jackson.core/jackson-databind/pom.properties",
+                b"#Generated\nversion=2.13.0\ngroupId=com.fasterxml.jackson.core\nartifactId=jackson-databind\n",
+            ),
+        ]);
+        assert_eq!(
+            names("app.jar", &data),
+            vec![
+                ("com.acme:app".to_owned(), "2.0".to_owned()),
+                (
+                    "com.fasterxml.jackson.core:jackson-databind".to_owned(),
+                    "2.13.0".to_owned()
+                )
+            ]
+        );
+    }
+
+    #[test]
+    fn manifest_and_file_name_fallbacks() {
+        let data = jar(&[(
+            "META-INF/MANIFEST.MF",
+            b"Manifest-Version: 1.0\r\nImplementation-Title: Foo\r\nImplementation-Version: 3.1\r\n .4\r\nImplementation-Vendor-Id: org.foo\r\n",
+        )]);
+        assert_eq!(
+            names("lib/foo.jar", &data),
+            vec![("org.foo:foo".to_owned(), "3.1.4".to_owned())]
+        );
+        let bare = jar(&[("a.class", b"\xca\xfe\xba\xbe")]);
+        assert_eq!(
+            names("lib/bar-1.0.jar", &bare),
+            vec![("bar".to_owned(), "1.0".to_owned())]
+        );
+        assert!(names("lib/bar.jar", &bare).is_empty());
+    }
+}
