@@ -15,9 +15,9 @@ pub const MAX_DEPTH: usize = 8;
 /// The largest metadata entry (pom.properties, MANIFEST.MF) read.
 const MAX_METADATA_BYTES: u64 = 1 << 20;
 /// The largest nested archive read into memory.
-const MAX_NESTED_BYTES: u64 = 128 << 20;
+const MAX_NESTED_BYTES: u64 = 64 << 20;
 /// All bytes decompressed for one top-level archive, nested ones included.
-const MAX_TOTAL_BYTES: u64 = 512 << 20;
+const MAX_TOTAL_BYTES: u64 = 256 << 20;
 /// Entries looked at per archive.
 const MAX_ENTRIES: usize = 200_000;
 
@@ -53,9 +53,8 @@ fn read_level(
             return;
         }
     };
-    let mut poms = Vec::new();
+    let mut own = Vec::new();
     let mut manifest = None;
-    let mut nested = Vec::new();
     let count = archive.len();
     if count > MAX_ENTRIES {
         notes.push(format!(
@@ -74,6 +73,13 @@ fn read_level(
         if !(is_pom || is_manifest || is_nested) {
             continue;
         }
+        let nested_evidence = format!("{evidence}!/{name}");
+        if is_nested && depth + 1 >= MAX_DEPTH {
+            notes.push(format!(
+                "{nested_evidence}: archives nested more than {MAX_DEPTH} deep are not read"
+            ));
+            continue;
+        }
         let limit = if is_nested {
             MAX_NESTED_BYTES
         } else {
@@ -82,7 +88,7 @@ fn read_level(
         let bytes = match read_entry(&mut archive, index, limit, budget) {
             Ok(bytes) => bytes,
             Err(problem) => {
-                notes.push(format!("{evidence}!/{name}: {problem}"));
+                notes.push(format!("{nested_evidence}: {problem}"));
                 if budget.remaining == 0 {
                     return;
                 }
@@ -90,34 +96,18 @@ fn read_level(
             }
         };
         if is_pom {
-            poms.push((name, bytes));
+            own.extend(from_pom_properties(evidence, &name, &bytes));
         } else if is_manifest {
             manifest = Some(bytes);
         } else {
-            nested.push((name, bytes));
+            // Read now, so only one nested archive per level is held in memory.
+            read_level(&nested_evidence, &bytes, depth + 1, budget, packages, notes);
         }
     }
-    let before = packages.len();
-    for (name, bytes) in &poms {
-        if let Some(package) = from_pom_properties(evidence, name, bytes) {
-            packages.push(package);
-        }
+    if own.is_empty() {
+        own.extend(from_manifest_or_name(evidence, manifest.as_deref()));
     }
-    if packages.len() == before
-        && let Some(package) = from_manifest_or_name(evidence, manifest.as_deref())
-    {
-        packages.push(package);
-    }
-    for (name, bytes) in nested {
-        let nested_evidence = format!("{evidence}!/{name}");
-        if depth + 1 >= MAX_DEPTH {
-            notes.push(format!(
-                "{nested_evidence}: archives nested more than {MAX_DEPTH} deep are not read"
-            ));
-            continue;
-        }
-        read_level(&nested_evidence, &bytes, depth + 1, budget, packages, notes);
-    }
+    packages.extend(own);
 }
 
 fn read_entry(

@@ -101,7 +101,7 @@ fn jar(entries: &[(&str, &[u8])], stored: bool) -> Vec<u8> {
 fn zip_bomb_jar() {
     // A pom.properties that inflates past the metadata limit, and a nested jar that inflates
     // past the nested-archive limit: each is stopped at its limit with a note.
-    let zeros = vec![0u8; 130 << 20];
+    let zeros = vec![0u8; 70 << 20];
     let bomb = jar(
         &[
             ("META-INF/maven/evil/evil/pom.properties", &zeros[..2 << 20]),

@@ -104,7 +104,10 @@ pub fn package_blobs(data: &[u8]) -> Result<Vec<Vec<u8>>, String> {
     }
     pages.page_size = page_size;
     let count = data.len() / page_size;
-    let mut blobs = Vec::new();
+    let mut blobs: Vec<Vec<u8>> = Vec::new();
+    // Each value lives once in the file; more bytes than the file holds means items share
+    // overflow chains (a damaged or hostile file), which would multiply memory.
+    let mut total = 0usize;
     for number in 1..count {
         let Some(page) = pages.page(number) else {
             break;
@@ -126,12 +129,20 @@ pub fn package_blobs(data: &[u8]) -> Result<Vec<Vec<u8>>, String> {
             };
             match kind {
                 H_OFFPAGE => {
-                    let (Some(first), Some(total)) =
+                    let (Some(first), Some(total_len)) =
                         (pages.u32(page, value_at + 4), pages.u32(page, value_at + 8))
                     else {
                         return Err(format!("page {number}: truncated off-page item"));
                     };
-                    blobs.push(pages.overflow(first as usize, total as usize)?);
+                    let value = pages.overflow(first as usize, total_len as usize)?;
+                    total += value.len();
+                    if total > data.len() {
+                        return Err(
+                            "values add up to more than the file holds (shared overflow chains)"
+                                .into(),
+                        );
+                    }
+                    blobs.push(value);
                 }
                 H_KEYDATA if key_at > value_at => {
                     if let Some(value) = page.get(value_at + 1..key_at) {

@@ -24,6 +24,8 @@ const TYPE_I18NSTRING: u32 = 9;
 /// rpm's own limits on a header.
 const MAX_TAGS: usize = 0xffff;
 const MAX_DATA: usize = 256 << 20;
+/// The most entries read from one array tag (file lists of the largest packages are ~100k).
+const MAX_ARRAY: usize = 1 << 20;
 
 struct Entry {
     tag: u32,

@@ -29,6 +29,7 @@ pub fn package_blobs(data: &[u8]) -> Result<Vec<Vec<u8>>, String> {
     // The header takes the first two slots of the first page.
     let slots = slot_pages * SLOTS_PER_PAGE - 2;
     let mut blobs = Vec::new();
+    let mut total = 0usize;
     for i in 0..slots {
         let at = 32 + i * 16;
         let (Some(magic), Some(index), Some(offset)) =
@@ -60,6 +61,10 @@ pub fn package_blobs(data: &[u8]) -> Result<Vec<Vec<u8>>, String> {
         let body = data
             .get(start + 16..start + 16 + len as usize)
             .ok_or_else(|| format!("package {index}'s blob runs past the end of the file"))?;
+        total += body.len();
+        if total > data.len() {
+            return Err("blobs add up to more than the file holds (slots share blocks)".into());
+        }
         blobs.push(body.to_vec());
     }
     Ok(blobs)

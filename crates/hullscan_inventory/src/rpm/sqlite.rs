@@ -120,8 +120,12 @@ impl<'a> Db<'a> {
                             be16(page, header_at + 8 + 2 * i).ok_or("truncated cell pointers")?;
                         let payload = self.leaf_payload(page, cell, &mut seen)?;
                         total += payload.len();
-                        if total > MAX_PAYLOAD * 16 {
-                            return Err("table data past the size limit".into());
+                        // Cells are stored once; more than the file holds means cells overlap.
+                        if total > self.data.len() {
+                            return Err(
+                                "rows add up to more than the file holds (overlapping cells)"
+                                    .into(),
+                            );
                         }
                         rows.push(payload);
                     }
