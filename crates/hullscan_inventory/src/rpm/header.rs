@@ -100,6 +100,10 @@ impl<'a> Header<'a> {
         } else {
             entry.count
         };
+        // Every string takes at least its NUL byte; more than that cannot be real.
+        if count > self.data.len() || count > MAX_ARRAY {
+            return None;
+        }
         let mut out = Vec::with_capacity(count.min(1 << 16));
         for _ in 0..count {
             let rest = self.data.get(at..)?;
