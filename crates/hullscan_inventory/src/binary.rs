@@ -26,7 +26,7 @@ pub fn read_binary(path: &str, content: &[u8], notes: &mut Vec<String>) -> Vec<P
     let go_section = sections.iter().find(|s| s.name == ".go.buildinfo");
     let go_start = match go_section {
         Some(section) => content
-            .get(section.offset..section.offset + section.size)
+            .get(section.offset..section.offset.saturating_add(section.size))
             .and_then(|data| data.starts_with(GO_MAGIC).then_some(section.offset)),
         None => find_go_magic(content),
     };
@@ -48,7 +48,7 @@ pub fn read_binary(path: &str, content: &[u8], notes: &mut Vec<String>) -> Vec<P
 /// The Go build-info header sits 16-byte aligned; the first aligned match whose header parses.
 fn find_go_magic(content: &[u8]) -> Option<usize> {
     memchr::memmem::find_iter(content, GO_MAGIC)
-        .find(|&at| at % 16 == 0 && content.len() >= at + 32)
+        .find(|&at| at % 16 == 0 && content.len() >= at.saturating_add(32))
 }
 
 pub struct Section {
@@ -126,16 +126,16 @@ fn elf_sections(data: &[u8]) -> Option<Vec<Section>> {
         if is64 {
             Some((
                 read_u32(data, at, big)?,
-                read_u32(data, at + 4, big)?,
-                read_u64(data, at + 24, big)?,
-                read_u64(data, at + 32, big)?,
+                read_u32(data, at.saturating_add(4), big)?,
+                read_u64(data, at.saturating_add(24), big)?,
+                read_u64(data, at.saturating_add(32), big)?,
             ))
         } else {
             Some((
                 read_u32(data, at, big)?,
-                read_u32(data, at + 4, big)?,
-                read_u32(data, at + 16, big)?,
-                read_u32(data, at + 20, big)?,
+                read_u32(data, at.saturating_add(4), big)?,
+                read_u32(data, at.saturating_add(16), big)?,
+                read_u32(data, at.saturating_add(20), big)?,
             ))
         }
     };
@@ -178,13 +178,13 @@ fn pe_sections(data: &[u8]) -> Option<Vec<Section>> {
     let mut out = Vec::new();
     for i in 0..to_usize(count)? {
         let at = table.checked_add(i.checked_mul(40)?)?;
-        let Some(raw_name) = data.get(at..at + 8) else {
+        let Some(raw_name) = data.get(at..at.saturating_add(8)) else {
             break;
         };
         let name = &raw_name[..memchr::memchr(0, raw_name).unwrap_or(8)];
         let (Some(size), Some(offset)) = (
-            read_u32(data, at + 16, false),
-            read_u32(data, at + 20, false),
+            read_u32(data, at.saturating_add(16), false),
+            read_u32(data, at.saturating_add(20), false),
         ) else {
             break;
         };
@@ -429,16 +429,16 @@ mod go {
                 let (kind, offset, vaddr, filesz) = if is64 {
                     (
                         read_u32(data, at, big)?,
-                        read_u64(data, at + 8, big)?,
-                        read_u64(data, at + 16, big)?,
-                        read_u64(data, at + 32, big)?,
+                        read_u64(data, at.saturating_add(8), big)?,
+                        read_u64(data, at.saturating_add(16), big)?,
+                        read_u64(data, at.saturating_add(32), big)?,
                     )
                 } else {
                     (
                         read_u32(data, at, big)?,
-                        read_u32(data, at + 4, big)?,
-                        read_u32(data, at + 8, big)?,
-                        read_u32(data, at + 16, big)?,
+                        read_u32(data, at.saturating_add(4), big)?,
+                        read_u32(data, at.saturating_add(8), big)?,
+                        read_u32(data, at.saturating_add(16), big)?,
                     )
                 };
                 const PT_LOAD: u64 = 1;
@@ -452,9 +452,15 @@ mod go {
         fn go_string(data: &[u8], addr: u64, ptr_size: usize, big: bool) -> Option<&[u8]> {
             let at = vaddr_to_offset(data, addr)?;
             let (ptr, len) = if ptr_size == 8 {
-                (read_u64(data, at, big)?, read_u64(data, at + 8, big)?)
+                (
+                    read_u64(data, at, big)?,
+                    read_u64(data, at.saturating_add(8), big)?,
+                )
             } else {
-                (read_u32(data, at, big)?, read_u32(data, at + 4, big)?)
+                (
+                    read_u32(data, at, big)?,
+                    read_u32(data, at.saturating_add(4), big)?,
+                )
             };
             if len == 0 {
                 return Some(&[]);

@@ -100,6 +100,10 @@ pub struct CatalogedFile {
 }
 
 /// One layer's catalog: every wanted file's results. The per-layer cache stores this.
+///
+/// Keep an OS package database's entry even when it lists nothing: [`crate::assemble`] dates
+/// each package to the lowest layer from which it is continuously present, and a layer that
+/// rewrote the database without it ends that run.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LayerCatalog {
     pub files: Vec<CatalogedFile>,
