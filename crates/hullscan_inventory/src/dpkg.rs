@@ -87,6 +87,19 @@ pub fn parse_list(content: &[u8]) -> Vec<String> {
         .collect()
 }
 
+/// The paths of a `*.md5sums` file (`<md5>  <path>` lines, paths relative to the root).
+pub fn parse_md5sums(content: &[u8]) -> Vec<String> {
+    String::from_utf8_lossy(content)
+        .lines()
+        .filter_map(|line| {
+            line.split_once("  ")
+                .map(|(_, path)| path.trim_start_matches('/'))
+        })
+        .filter(|path| !path.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -22,6 +22,9 @@ pub enum FileKind {
     DpkgStatusD,
     /// `var/lib/dpkg/info/<package>.list`.
     DpkgList,
+    /// Distroless `var/lib/dpkg/status.d/<package>.md5sums` (`<md5>  <path>` lines): the only
+    /// record of which files a package owns there.
+    DpkgMd5sums,
     /// apk's `lib/apk/db/installed`.
     ApkInstalled,
     /// `rpmdb.sqlite`.
@@ -58,7 +61,7 @@ impl FileKind {
             | FileKind::LsbRelease => 64 * KIB,
             FileKind::DpkgStatus | FileKind::ApkInstalled => 64 * MIB,
             FileKind::DpkgStatusD | FileKind::Gemspec => MIB,
-            FileKind::DpkgList => 16 * MIB,
+            FileKind::DpkgList | FileKind::DpkgMd5sums => 16 * MIB,
             FileKind::RpmSqlite | FileKind::RpmBerkeley | FileKind::RpmNdb => 512 * MIB,
             FileKind::PythonMetadata => 8 * MIB,
             FileKind::NpmPackageJson | FileKind::ComposerInstalled | FileKind::DotnetDeps => {
@@ -86,6 +89,7 @@ impl FileKind {
             FileKind::DpkgStatus => "a dpkg status database",
             FileKind::DpkgStatusD => "a dpkg status.d entry",
             FileKind::DpkgList => "a dpkg file list",
+            FileKind::DpkgMd5sums => "a dpkg md5sums list",
             FileKind::ApkInstalled => "an apk installed database",
             FileKind::RpmSqlite | FileKind::RpmBerkeley | FileKind::RpmNdb => "an rpm database",
             FileKind::PythonMetadata => "Python package metadata",
@@ -160,8 +164,10 @@ pub fn classify(path: &str, mode: u32) -> Option<FileKind> {
         _ => {}
     }
     if dir == "var/lib/dpkg/status.d/" {
-        return (!name.is_empty() && !name.starts_with('.') && !name.ends_with(".md5sums"))
-            .then_some(FileKind::DpkgStatusD);
+        if name.len() > 8 && name.ends_with(".md5sums") {
+            return Some(FileKind::DpkgMd5sums);
+        }
+        return (!name.is_empty() && !name.starts_with('.')).then_some(FileKind::DpkgStatusD);
     }
     if dir == "var/lib/dpkg/info/" {
         return (name.len() > 5 && name.ends_with(".list")).then_some(FileKind::DpkgList);
@@ -257,7 +263,10 @@ mod tests {
             classify("/var/lib/dpkg/status.d/base", 0o644),
             Some(FileKind::DpkgStatusD)
         );
-        assert_eq!(classify("var/lib/dpkg/status.d/base.md5sums", 0o644), None);
+        assert_eq!(
+            classify("var/lib/dpkg/status.d/base.md5sums", 0o644),
+            Some(FileKind::DpkgMd5sums)
+        );
         assert_eq!(
             classify("app/node_modules/a/package.json", 0o644),
             Some(FileKind::NpmPackageJson)

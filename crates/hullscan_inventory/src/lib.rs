@@ -93,6 +93,7 @@ pub fn catalog_file(path: &str, content: &[u8]) -> CatalogedFile {
             out.packages = dpkg::parse_status(path, content, &mut out.notes);
         }
         FileKind::DpkgList => out.owned_paths = dpkg::parse_list(content),
+        FileKind::DpkgMd5sums => out.owned_paths = dpkg::parse_md5sums(content),
         FileKind::ApkInstalled => {
             let (packages, owned) = apk::parse_installed(path, content, &mut out.notes);
             out.packages = packages;

@@ -126,6 +126,22 @@ fn distroless_status_d() {
     );
     write(
         root.path(),
+        "var/lib/dpkg/status.d/python3.md5sums",
+        "d41d8cd98f00b204e9800998ecf8427e  usr/lib/python3/dist-packages/pip-23.0.1.dist-info/METADATA\n",
+    );
+    write(
+        root.path(),
+        "var/lib/dpkg/status.d/python3",
+        "Package: python3-pip\nSource: python-pip\nVersion: 23.0.1+dfsg-1\nArchitecture: all\n",
+    );
+    // Owned by the distroless python3-pip entry (through its md5sums): not reported as PyPI.
+    write(
+        root.path(),
+        "usr/lib/python3/dist-packages/pip-23.0.1.dist-info/METADATA",
+        "Metadata-Version: 2.1\nName: pip\nVersion: 23.0.1\n",
+    );
+    write(
+        root.path(),
         "etc/os-release",
         "ID=debian\nVERSION_ID=\"12\"\n",
     );
@@ -148,6 +164,12 @@ fn distroless_status_d() {
         vec![
             ("base-files", "12.4+deb12u5", "base-files", "12.4+deb12u5"),
             ("libssl3", "3.0.11-1~deb12u2", "openssl", "3.0.11-1~deb12u2"),
+            (
+                "python3-pip",
+                "23.0.1+dfsg-1",
+                "python-pip",
+                "23.0.1+dfsg-1"
+            ),
             ("tzdata", "2024a-0+deb12u1+b1", "tzdata", "2024a-0+deb12u1"),
         ]
     );
@@ -155,7 +177,13 @@ fn distroless_status_d() {
         inventory.packages[1].evidence,
         vec!["var/lib/dpkg/status.d/libssl3".to_string()]
     );
-    assert!(inventory.notes.is_empty(), "{:?}", inventory.notes);
+    assert_eq!(
+        inventory.notes,
+        vec![
+            "1 language package(s) not reported again: their files belong to an OS package"
+                .to_string()
+        ]
+    );
 }
 
 #[test]
