@@ -1,14 +1,16 @@
 //! Loading a build context from disk: which ignore file applies, reading it, walking.
 
+use std::io::Read as _;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use hullscan_ignore::{IgnoreFile, dockerfile_specific_ignore_name};
 use hullscan_text::SourceFile;
 
-use crate::model::{AppliedIgnoreFile, BuildContext, EntryKind, IgnoreFileKind};
+use crate::model::{AppliedIgnoreFile, BuildContext, ContextEntry, EntryKind, IgnoreFileKind};
 
-/// Largest registry config whose content the loader reads to look for tokens.
+/// Largest registry config whose content the loader reads to look for tokens, and how much
+/// of a credential-named file it reads for the secrets engine.
 const PROBE_LIMIT: u64 = 64 * 1024;
 use crate::walk::{WalkOptions, walk_with};
 
@@ -91,25 +93,53 @@ pub fn load_context_with(
         });
     }
     let output = walk_with(context, matcher.as_deref(), options);
-    let probed_contents: Vec<(String, String)> = output
+    // Registry configs (`.npmrc`) and every file whose name looks like a credential: the
+    // rules judge their content (the start of it, for a large file), never the name alone.
+    let probe = |e: &ContextEntry| -> Option<(String, String)> {
+        if e.kind != EntryKind::File {
+            return None;
+        }
+        let file = std::fs::File::open(context.join(&e.path)).ok()?;
+        let mut bytes = Vec::new();
+        file.take(PROBE_LIMIT).read_to_end(&mut bytes).ok()?;
+        Some((e.path.clone(), String::from_utf8_lossy(&bytes).into_owned()))
+    };
+    let mut probed_contents: Vec<(String, String)> = output
         .content_checks
         .iter()
         .map(|&index| &output.entries[index])
-        .filter(|e| e.kind == EntryKind::File && e.size <= PROBE_LIMIT)
-        .filter_map(|e| {
-            let text = std::fs::read(context.join(&e.path)).ok()?;
-            Some((e.path.clone(), String::from_utf8_lossy(&text).into_owned()))
+        .filter(|e| e.size <= PROBE_LIMIT)
+        .filter_map(probe)
+        .collect();
+    probed_contents.extend(
+        output
+            .secrets
+            .iter()
+            .filter_map(|&(index, _)| probe(&output.entries[index])),
+    );
+    // The walk classified every other sent name by name; the content confirms it or not.
+    let mut secrets: Vec<(usize, crate::analysis::SecretKind)> = output
+        .secrets
+        .iter()
+        .copied()
+        .filter(|&(index, kind)| {
+            let path = &output.entries[index].path;
+            let content = probed_contents
+                .iter()
+                .find(|(p, _)| p == path)
+                .map(|(_, c)| c.as_str());
+            crate::analysis::content_confirms_secret(path, kind, content)
         })
         .collect();
-    // The walk classified every other sent name; registry configs need their content.
-    let mut secrets = output.secrets;
     for &index in &output.content_checks {
         let path = &output.entries[index].path;
         let content = probed_contents
             .iter()
             .find(|(p, _)| p == path)
             .map(|(_, c)| c.as_str());
-        if let Some(kind) = crate::analysis::secret_kind(path, content) {
+        if let Some(kind) = crate::analysis::secret_kind(path, content)
+            && crate::analysis::content_confirms_secret(path, kind, content)
+        {
             secrets.push((index, kind));
         }
     }
