@@ -16,15 +16,27 @@ fn thousands_of_wildcard_patterns_all_apply() {
         let m = PatternMatcher::new(&many(n)).expect("valid patterns");
         // The last wildcard pattern, one in the middle, and the exception all take effect.
         assert_eq!(m.matches_or_parent_matches("a/b/x.secret"), Ok(true), "{n}");
-        assert_eq!(m.matches_or_parent_matches("x/dir3/y.ext3"), Ok(true), "{n}");
+        assert_eq!(
+            m.matches_or_parent_matches("x/dir3/y.ext3"),
+            Ok(true),
+            "{n}"
+        );
         let last = n - 1;
         assert_eq!(
             m.matches_or_parent_matches(&format!("dir{last}/y.ext{last}")),
             Ok(true),
             "{n}"
         );
-        assert_eq!(m.matches_or_parent_matches("q/dir7/keep.ext7"), Ok(false), "{n}");
-        assert_eq!(m.matches_or_parent_matches("q/dir7/other.ext7"), Ok(true), "{n}");
+        assert_eq!(
+            m.matches_or_parent_matches("q/dir7/keep.ext7"),
+            Ok(false),
+            "{n}"
+        );
+        assert_eq!(
+            m.matches_or_parent_matches("q/dir7/other.ext7"),
+            Ok(true),
+            "{n}"
+        );
         assert_eq!(m.matches_or_parent_matches("src/main.rs"), Ok(false), "{n}");
         // The walk's path (one search answering every pattern) agrees.
         let hits = m.direct_hits("a/b/x.secret");

@@ -27,7 +27,10 @@ pub(crate) fn blocks(
     let mut from = 0;
     while let Some(first) = begin_finder.find(&text[from..]).map(|at| from + at) {
         let body_start = first + begin.len();
-        let Some(end_at) = end_finder.find(&text[body_start..]).map(|at| body_start + at) else {
+        let Some(end_at) = end_finder
+            .find(&text[body_start..])
+            .map(|at| body_start + at)
+        else {
             break;
         };
         // The nearest BEGIN before this END (searching back only over what lies between).
