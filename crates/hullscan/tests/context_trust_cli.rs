@@ -17,7 +17,15 @@ fn lint(dir: &Path) -> (Option<i32>, String) {
     let output = Command::new(env!("CARGO_BIN_EXE_hullscan"))
         .current_dir(dir)
         .env("NO_COLOR", "1")
-        .args(["lint", "--no-config", "--select", "HS5", "--format", "concise", "Dockerfile"])
+        .args([
+            "lint",
+            "--no-config",
+            "--select",
+            "HS5",
+            "--format",
+            "concise",
+            "Dockerfile",
+        ])
         .output()
         .expect("run hullscan");
     (
@@ -39,7 +47,11 @@ fn a_dockerignore_with_thousands_of_wildcard_patterns_keeps_every_pattern() {
     patterns.push("**/*.pem".to_owned());
     patterns.push("!deploy/*.pem".to_owned());
     write(dir.path(), ".dockerignore", &(patterns.join("\n") + "\n"));
-    write(dir.path(), "Dockerfile", "FROM alpine:3.20\nCOPY app.sh /app/\n");
+    write(
+        dir.path(),
+        "Dockerfile",
+        "FROM alpine:3.20\nCOPY app.sh /app/\n",
+    );
     write(dir.path(), "app.sh", "echo hi\n");
     write(dir.path(), "keys/server.pem", KEY);
     write(dir.path(), "deploy/tls.pem", KEY);
@@ -61,9 +73,16 @@ fn a_copied_key_is_reported_once_at_its_copy() {
         "FROM nginx:1.27\nCOPY certs/server.key /etc/ssl/private/\n",
     );
     write(dir.path(), "certs/server.key", KEY);
-    write(dir.path(), "certs/ca.pem", "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n");
+    write(
+        dir.path(),
+        "certs/ca.pem",
+        "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n",
+    );
     let (code, output) = lint(dir.path());
-    let lines: Vec<&str> = output.lines().filter(|l| l.contains("server.key")).collect();
+    let lines: Vec<&str> = output
+        .lines()
+        .filter(|l| l.contains("server.key"))
+        .collect();
     assert_eq!(lines.len(), 1, "{output}");
     assert!(
         lines[0].starts_with("Dockerfile:2:") && lines[0].contains("puts it into the image"),

@@ -107,7 +107,10 @@ fn utf16_files_with_a_byte_order_mark_are_decoded_and_scanned() {
         secrets(dir.path(), &["--format", "concise", ".env", "be.env"], None);
     assert_eq!(code, Some(1), "{stdout}{stderr}");
     assert!(stdout.lines().any(|l| l.starts_with(".env:2:")), "{stdout}");
-    assert!(stdout.lines().any(|l| l.starts_with("be.env:2:")), "{stdout}");
+    assert!(
+        stdout.lines().any(|l| l.starts_with("be.env:2:")),
+        "{stdout}"
+    );
 }
 
 #[test]

@@ -34,7 +34,7 @@ pub use allowlist::{Allowlist, AllowlistError};
 pub use assignment::name_is_sensitive;
 use detectors::{Check, DETECTORS, Detector, Matcher, Window};
 pub use detectors::{Confidence, DetectorMeta, Family};
-pub use stream::{FileScan, ScanLimits, StreamScanner};
+pub use stream::{FileScan, ScanLimits, StreamScanner, decode_utf16_bom};
 pub use validate::{is_placeholder, shannon_entropy};
 
 /// One secret found in a piece of text.
