@@ -178,7 +178,11 @@ pub fn check_context(
             &mut dockerfile,
         );
     }
-    if on(&UNWANTED_DIRECTORY_IN_CONTEXT) {
+    // Without an ignore file, HS501 names the unwanted directories and its fix excludes
+    // them: one finding for one problem.
+    if on(&UNWANTED_DIRECTORY_IN_CONTEXT)
+        && (input.context.ignore_file.is_some() || !on(&MISSING_DOCKERIGNORE))
+    {
         unwanted_directory_in_context::check(input, &mut ignore_file);
     }
     if on(&LARGE_BUILD_CONTEXT) {
