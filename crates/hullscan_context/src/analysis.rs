@@ -374,11 +374,15 @@ pub fn content_confirms_secret(path: &str, kind: SecretKind, content: Option<&st
         return true;
     }
     let scanner = hullscan_secrets::Scanner::global();
+    // An encrypted key's body does not decode to key structure, but it is still a key.
     let has_private_key = || {
-        scanner
-            .scan(content.as_bytes())
-            .iter()
-            .any(|f| f.detector.family == hullscan_secrets::Family::PrivateKey)
+        (content.contains("PRIVATE KEY-----")
+            && (content.contains("Proc-Type: 4,ENCRYPTED")
+                || content.contains("ENCRYPTED PRIVATE KEY")))
+            || scanner
+                .scan(content.as_bytes())
+                .iter()
+                .any(|f| f.detector.family == hullscan_secrets::Family::PrivateKey)
     };
     match kind {
         SecretKind::SshPrivateKey => has_private_key(),
@@ -1078,6 +1082,49 @@ mod tests {
         assert_eq!(thousands(1_234_567), "1,234,567");
         assert_eq!(human_bytes(512), "512 B");
         assert_eq!(human_bytes(1536), "1.5 KiB");
+    }
+
+    #[test]
+    fn content_decides_whether_a_named_file_is_a_secret() {
+        let key = "-----BEGIN PRIVATE KEY-----\nMC4CAQAwBQYDK2VwBCIEIAswVXqfxOkOM1h9osfsETZbgKXK7xQ5XoOozfIXPGGG\n-----END PRIVATE KEY-----\n";
+        let encrypted = "-----BEGIN RSA PRIVATE KEY-----\nProc-Type: 4,ENCRYPTED\nDEK-Info: AES-128-CBC,0011\n\nq1w2e3\n-----END RSA PRIVATE KEY-----\n";
+        let confirms = |path: &str, content: &str| {
+            let kind = secret_kind(path, Some(content)).expect("a secret-looking name");
+            content_confirms_secret(path, kind, Some(content))
+        };
+        assert!(confirms("id_rsa", key));
+        assert!(confirms("id_rsa", encrypted));
+        assert!(confirms("tls/server.pem", key));
+        assert!(confirms(
+            "config/master.key",
+            "4f6a1c9e2b7d8a0f3e5c6b1a9d2e7f40"
+        ));
+        assert!(confirms("keystore.p12", "\u{0}\u{1}binary"));
+        assert!(!confirms("vault.key", ""));
+        assert!(!confirms("vault.key", "  \n"));
+        assert!(!confirms(
+            ".ssh/authorized_keys",
+            "ssh-ed25519 AAAAC3Nza ops@example\n"
+        ));
+        assert!(!confirms(
+            "ca.pem",
+            "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n"
+        ));
+        assert!(confirms(".env", "API_TOKEN=Xk29fj3kdlw0QmZ7\n"));
+        assert!(!confirms(
+            ".env",
+            "PORT=3000\n# API_TOKEN=\nAPI_TOKEN=\nDB_PASSWORD=changeme\n"
+        ));
+        assert!(!confirms(
+            ".docker/config.json",
+            r#"{"credsStore":"desktop"}"#
+        ));
+        // Without content (not read), the name decides.
+        assert!(content_confirms_secret(
+            "id_rsa",
+            SecretKind::SshPrivateKey,
+            None
+        ));
     }
 
     #[test]
