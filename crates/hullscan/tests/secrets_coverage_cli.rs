@@ -174,3 +174,34 @@ fn low_confidence_findings_are_warnings_and_bad_checksums_are_not_findings() {
     assert!(findings[0].to_string().contains("app.env"), "{json}");
     assert_eq!(findings[0]["severity"], "warning", "{json}");
 }
+
+/// A FIFO nobody writes to is read as empty, not waited on forever.
+#[test]
+fn a_fifo_without_a_writer_does_not_hang() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let fifo = dir.path().join("pipe");
+    let made = Command::new("mkfifo").arg(&fifo).status();
+    if !made.is_ok_and(|s| s.success()) {
+        eprintln!("skipped: mkfifo is not available");
+        return;
+    }
+    let mut child = Command::new(env!("CARGO_BIN_EXE_hullscan"))
+        .current_dir(dir.path())
+        .args(["secrets", "--no-config", "pipe"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("run hullscan");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    loop {
+        if let Some(status) = child.try_wait().expect("wait") {
+            assert_eq!(status.code(), Some(0));
+            break;
+        }
+        if std::time::Instant::now() > deadline {
+            child.kill().ok();
+            panic!("hullscan secrets hung on a FIFO without a writer");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+}

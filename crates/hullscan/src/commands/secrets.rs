@@ -313,6 +313,20 @@ struct Scanned {
     skipped: Option<Skipped>,
 }
 
+/// Opens a pipe or device without waiting for a writer: a FIFO nobody writes to then reads
+/// as empty instead of hanging the run (the open is non-blocking, the reads are not).
+fn open_stream(path: &Path) -> std::io::Result<std::fs::File> {
+    use rustix::fs::{Mode, OFlags};
+    let fd = rustix::fs::open(
+        path,
+        OFlags::RDONLY | OFlags::NONBLOCK | OFlags::CLOEXEC,
+        Mode::empty(),
+    )?;
+    let flags = rustix::fs::fcntl_getfl(&fd)?;
+    rustix::fs::fcntl_setfl(&fd, flags - OFlags::NONBLOCK)?;
+    Ok(std::fs::File::from(fd))
+}
+
 /// Bytes counted (not kept) past the scanned window of a stream, so a note can give its size
 /// without reading an endless one (`/dev/zero`) forever.
 const STREAM_COUNT_LIMIT: u64 = 1024 * 1024 * 1024;
@@ -347,9 +361,13 @@ fn scan_target(
     let cap = limits.max_bytes;
     let (bytes, total, ended) = match &target.disk {
         Some(path) => {
-            let file = std::fs::File::open(path)
-                .with_context(|| format!("{}: cannot open", target.display))
-                .map_err(|e| format!("{e:#}"))?;
+            let file = if target.stream {
+                open_stream(path)
+            } else {
+                std::fs::File::open(path)
+            }
+            .with_context(|| format!("{}: cannot open", target.display))
+            .map_err(|e| format!("{e:#}"))?;
             if target.stream {
                 read_bounded(file, cap)
                     .map_err(|e| format!("{}: cannot read: {e}", target.display))?
