@@ -2,6 +2,8 @@
 //! issue 15 item 5): files in `.gitignore` are scanned, pipes and devices are read, UTF-16
 //! is decoded, and what is skipped (binary files, bytes past `--max-file-size`) is named.
 
+#![allow(clippy::print_stderr)] // tests report skips on stderr
+
 use std::io::Write as _;
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
