@@ -28,6 +28,7 @@ pub mod store;
 
 pub use build::{Added, Builder};
 pub use matching::{Database, Finding, Query, Stats};
+pub use osv::Record;
 pub use severity::{Level, Severity};
 
 /// Why the database could not be read.
