@@ -196,6 +196,34 @@ impl<'a> View<'a> {
         std::str::from_utf8(bytes).map_err(|_| corrupt("string is not UTF-8"))
     }
 
+    /// Whether the string-reference run starting at `first` holds `needle` (byte equality, no
+    /// allocation: affected-version lists run to hundreds of entries).
+    pub(crate) fn string_list_contains(
+        &self,
+        first: u32,
+        count: u32,
+        needle: &str,
+    ) -> Result<bool, DbError> {
+        let strings = self.section(Section::Strings);
+        for i in 0..count {
+            let index = first
+                .checked_add(i)
+                .ok_or_else(|| corrupt("string list overflows"))?;
+            let (offset, len) = self.row(Section::StrRefs, index)?.str_ref(0)?;
+            if len as usize != needle.len() {
+                continue;
+            }
+            let start = offset as usize;
+            let bytes = strings
+                .get(start..start + len as usize)
+                .ok_or_else(|| corrupt("string reference outside the string section"))?;
+            if bytes == needle.as_bytes() {
+                return Ok(true);
+            }
+        }
+        Ok(false)
+    }
+
     /// The `count` strings of the string-reference run starting at `first`.
     pub(crate) fn string_list(&self, first: u32, count: u32) -> Result<Vec<&'a str>, DbError> {
         (0..count)

@@ -148,9 +148,7 @@ impl Database {
             let (first_range, range_count) = (affected.u32(4)?, affected.u32(8)?);
             let (first_version, version_count) = (affected.u32(12)?, affected.u32(16)?);
             let severity = affected.u32(20)?;
-            let listed = view
-                .string_list(first_version, version_count)?
-                .contains(&version);
+            let listed = view.string_list_contains(first_version, version_count, version)?;
             let mut in_range = false;
             let mut fixed: Option<&str> = None;
             for r in 0..range_count {
