@@ -42,6 +42,8 @@ struct ServerState {
     /// upstream edit, so the next update downloads its zip again.
     touched: Mutex<Option<String>>,
     zip_requests: AtomicUsize,
+    /// Files served instead of (or beside) the directory's: `<Ecosystem>/<file>` → bytes.
+    overrides: Mutex<BTreeMap<String, Vec<u8>>>,
 }
 
 /// A loopback server for the export directory; returns its base URL.
@@ -53,6 +55,7 @@ fn serve(root: PathBuf) -> (String, Arc<ServerState>) {
         fault: Mutex::new((String::new(), Fault::None)),
         touched: Mutex::new(None),
         zip_requests: AtomicUsize::new(0),
+        overrides: Mutex::new(BTreeMap::new()),
     });
     let shared = Arc::clone(&state);
     std::thread::spawn(move || {
@@ -83,7 +86,10 @@ fn handle(mut stream: TcpStream, state: &ServerState) -> std::io::Result<()> {
         .trim_start_matches('/');
     let path = path.replace("%20", " ");
     let (ecosystem, file) = path.split_once('/').unwrap_or(("", ""));
-    let Ok(mut body) = std::fs::read(state.root.join(ecosystem).join(file)) else {
+    let served = state.overrides.lock().expect("lock").get(&path).cloned();
+    let Some(mut body) =
+        served.or_else(|| std::fs::read(state.root.join(ecosystem).join(file)).ok())
+    else {
         return stream.write_all(
             b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
         );
@@ -529,4 +535,90 @@ fn a_damaged_database_file_is_a_clear_error() {
         String::from_utf8_lossy(&output.stderr)
     );
     assert_eq!(std::fs::read(&path).expect("database").len(), good.len());
+}
+
+/// After an upstream change of a few records, only those are fetched (`<Ecosystem>/<ID>.json`);
+/// a record that leaves `modified_id.csv` leaves the database.
+#[test]
+fn changed_records_are_fetched_alone() {
+    let Some(root) = export_dir() else { return };
+    let csv = std::fs::read_to_string(root.join("crates.io/modified_id.csv")).expect("csv");
+    let (base, server) = serve(root);
+    let db = tempfile::tempdir().expect("tempdir");
+    let output = update(&base, db.path(), "crates.io");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let zips = server.zip_requests.load(Ordering::SeqCst);
+
+    // Upstream: RUSTSEC-2021-0003 now says fixed in 1.6.2, a new record appears for smallvec,
+    // and RUSTSEC-2022-0013 (regex) is gone from the export.
+    let smallvec_record = |id: &str, fixed: &str| {
+        serde_json::json!({
+            "id": id, "modified": "2099-01-01T00:00:00Z",
+            "affected": [{"package": {"ecosystem": "crates.io", "name": "smallvec"},
+                "ranges": [{"type": "SEMVER", "events": [{"introduced": "1.0.0"}, {"fixed": fixed}]}]}]
+        })
+        .to_string()
+        .into_bytes()
+    };
+    let mut new_csv = String::from(
+        "2099-01-01T00:00:00Z,RUSTSEC-2099-0001\n2099-01-01T00:00:00Z,RUSTSEC-2021-0003\n",
+    );
+    for line in csv
+        .lines()
+        .filter(|l| !l.ends_with(",RUSTSEC-2021-0003") && !l.ends_with(",RUSTSEC-2022-0013"))
+    {
+        new_csv.push_str(line);
+        new_csv.push('\n');
+    }
+    {
+        let mut overrides = server.overrides.lock().expect("lock");
+        overrides.insert("crates.io/modified_id.csv".to_owned(), new_csv.into_bytes());
+        overrides.insert(
+            "crates.io/RUSTSEC-2021-0003.json".to_owned(),
+            smallvec_record("RUSTSEC-2021-0003", "1.6.2"),
+        );
+        overrides.insert(
+            "crates.io/RUSTSEC-2099-0001.json".to_owned(),
+            smallvec_record("RUSTSEC-2099-0001", "1.7.0"),
+        );
+    }
+    let output = update(&base, db.path(), "crates.io");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("crates.io: 2 changed records fetched"),
+        "{stderr}"
+    );
+    assert_eq!(
+        server.zip_requests.load(Ordering::SeqCst),
+        zips,
+        "the zip was downloaded again"
+    );
+
+    let results = match_all(
+        db.path(),
+        &[
+            ("crates.io", "smallvec", "1.6.1"),
+            ("crates.io", "smallvec", "1.6.2"),
+            ("crates.io", "regex", "1.5.4"),
+        ],
+    );
+    assert_eq!(
+        ids(&results["crates.io|smallvec|1.6.1"]),
+        ["RUSTSEC-2021-0003", "RUSTSEC-2099-0001"]
+    );
+    assert_eq!(
+        ids(&results["crates.io|smallvec|1.6.2"]),
+        ["RUSTSEC-2099-0001"]
+    );
+    assert!(
+        results["crates.io|regex|1.5.4"].is_empty(),
+        "a record no longer exported is still matched"
+    );
+    let status = status_json(db.path());
+    assert_eq!(status["sources"][0]["records"], 1206 - 13 - 1 + 1);
 }

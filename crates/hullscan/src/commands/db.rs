@@ -25,6 +25,7 @@ use anyhow::{Context, bail};
 use clap::{Args, Subcommand, ValueEnum};
 use hullscan_vulndb::export;
 use hullscan_vulndb::{Builder, Database, Meta, Query, SourceMeta, store};
+use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 
 use crate::ExitStatus;
@@ -264,7 +265,15 @@ fn check_ecosystem_name(name: &str) -> anyhow::Result<()> {
 /// What happened to one ecosystem during an update.
 enum Outcome {
     Unchanged,
-    Updated { records: usize },
+    /// The whole zip was downloaded.
+    Updated {
+        records: usize,
+    },
+    /// Only changed records were fetched.
+    Patched {
+        changed: usize,
+        listed: usize,
+    },
 }
 
 /// Fetches, verifies and stores one ecosystem's export.
@@ -277,6 +286,56 @@ fn update_ecosystem(origin: &Origin, dir: &Path, ecosystem: &str) -> anyhow::Res
     let stored_zip_ok = stored.join("all.zip").is_file();
     if stored_zip_ok && stored_csv.as_deref() == Some(&csv[..]) {
         return Ok(Outcome::Unchanged);
+    }
+    // A few records changed: fetch just those (`<Ecosystem>/<ID>.json`, as the public bucket has
+    // them). Any trouble with that falls back to the whole zip.
+    if stored_zip_ok
+        && let Some(old) = stored_csv
+            .as_deref()
+            .and_then(|b| std::str::from_utf8(b).ok())
+        && let Ok(old) = export::parse_modified_ids(old)
+    {
+        let known: FxHashMap<&str, &str> = old
+            .iter()
+            .map(|e| (e.id.as_str(), e.modified.as_str()))
+            .collect();
+        let changed: Vec<&str> = listed
+            .iter()
+            .filter(|e| known.get(e.id.as_str()) != Some(&e.modified.as_str()))
+            .map(|e| e.id.as_str())
+            .collect();
+        if changed.len() <= MAX_RECORD_FETCHES {
+            match fetch_records(origin, ecosystem, &changed) {
+                Ok(records) => {
+                    for (id, bytes) in &records {
+                        store::write_atomic(
+                            &stored.join("records").join(format!("{id}.json")),
+                            bytes,
+                        )?;
+                    }
+                    let info = SourceInfo {
+                        origin: origin.origin_label(),
+                        fetched_at: now(),
+                    };
+                    store::write_atomic(
+                        &stored.join("source.json"),
+                        &serde_json::to_vec_pretty(&info)?,
+                    )?;
+                    store::write_atomic(&stored.join("modified_id.csv"), &csv)?;
+                    return Ok(Outcome::Patched {
+                        changed: records.len(),
+                        listed: listed.len(),
+                    });
+                }
+                Err(err) => {
+                    let _ = writeln!(
+                        std::io::stderr().lock(),
+                        "{ecosystem}: fetching {} changed records failed ({err:#}); downloading all.zip",
+                        changed.len()
+                    );
+                }
+            }
+        }
     }
     let zip = origin.fetch(ecosystem, "all.zip", MAX_ZIP_BYTES)?;
     let location = origin.describe(ecosystem, "all.zip");
@@ -291,22 +350,13 @@ fn update_ecosystem(origin: &Origin, dir: &Path, ecosystem: &str) -> anyhow::Res
         bail!("{location} failed verification: {missing} ids of modified_id.csv are not in it");
     }
     for record in &records {
-        let foreign = record
-            .affected
-            .iter()
-            .filter_map(|a| a.package.as_ref())
-            .find(|p| !p.ecosystem.is_empty() && p.ecosystem.split(':').next() != Some(ecosystem));
-        if let Some(package) = foreign {
-            bail!(
-                "{location} failed verification: {} names ecosystem {:?}",
-                record.id,
-                package.ecosystem
-            );
-        }
+        check_record_ecosystem(record, ecosystem)
+            .with_context(|| format!("{location} failed verification"))?;
     }
     // The zip first, then the csv that marks it current: a crash between the two only means the
     // next update downloads the zip again.
     store::write_atomic(&stored.join("all.zip"), &zip)?;
+    let _ = std::fs::remove_dir_all(stored.join("records"));
     let info = SourceInfo {
         origin: origin.origin_label(),
         fetched_at: now(),
@@ -319,6 +369,82 @@ fn update_ecosystem(origin: &Origin, dir: &Path, ecosystem: &str) -> anyhow::Res
     Ok(Outcome::Updated {
         records: records.len(),
     })
+}
+
+/// Most changed records fetched one by one before the whole zip is cheaper.
+const MAX_RECORD_FETCHES: usize = 200;
+
+/// Every package of a record must belong to the export it came from.
+fn check_record_ecosystem(record: &hullscan_vulndb::Record, ecosystem: &str) -> anyhow::Result<()> {
+    let foreign = record
+        .affected
+        .iter()
+        .filter_map(|a| a.package.as_ref())
+        .find(|p| !p.ecosystem.is_empty() && p.ecosystem.split(':').next() != Some(ecosystem));
+    if let Some(package) = foreign {
+        bail!("{} names ecosystem {:?}", record.id, package.ecosystem);
+    }
+    Ok(())
+}
+
+/// Fetches and verifies `<ecosystem>/<id>.json` for each id.
+fn fetch_records(
+    origin: &Origin,
+    ecosystem: &str,
+    ids: &[&str],
+) -> anyhow::Result<Vec<(String, Vec<u8>)>> {
+    let mut out = Vec::with_capacity(ids.len());
+    for id in ids {
+        check_ecosystem_name(id).with_context(|| format!("record id {id:?}"))?;
+        let file = format!("{id}.json");
+        let bytes = origin.fetch(ecosystem, &file, export::MAX_RECORD_BYTES)?;
+        let record = hullscan_vulndb::Record::from_json(&bytes).with_context(|| {
+            format!("{} is not an OSV record", origin.describe(ecosystem, &file))
+        })?;
+        if record.id != *id {
+            bail!(
+                "{} holds record {:?}",
+                origin.describe(ecosystem, &file),
+                record.id
+            );
+        }
+        check_record_ecosystem(&record, ecosystem)?;
+        out.push(((*id).to_owned(), bytes));
+    }
+    Ok(out)
+}
+
+/// The records of one stored ecosystem: the zip, with the individually fetched records in place
+/// of their older copies, limited to the ids the stored `modified_id.csv` lists.
+fn stored_records(stored: &Path) -> anyhow::Result<Vec<hullscan_vulndb::Record>> {
+    let zip_path = stored.join("all.zip");
+    let zip =
+        std::fs::read(&zip_path).with_context(|| format!("cannot read {}", zip_path.display()))?;
+    let mut records = export::read_zip(&zip).with_context(|| format!("{}", zip_path.display()))?;
+    let mut patched: FxHashMap<String, hullscan_vulndb::Record> = FxHashMap::default();
+    if let Ok(entries) = std::fs::read_dir(stored.join("records")) {
+        for entry in entries.filter_map(Result::ok) {
+            let path = entry.path();
+            let bytes =
+                std::fs::read(&path).with_context(|| format!("cannot read {}", path.display()))?;
+            let record = hullscan_vulndb::Record::from_json(&bytes)
+                .with_context(|| format!("{} is not an OSV record", path.display()))?;
+            patched.insert(record.id.clone(), record);
+        }
+    }
+    let listed: Option<rustc_hash::FxHashSet<String>> =
+        std::fs::read(stored.join("modified_id.csv"))
+            .ok()
+            .and_then(|b| String::from_utf8(b).ok())
+            .and_then(|text| export::parse_modified_ids(&text).ok())
+            .map(|entries| entries.into_iter().map(|e| e.id).collect());
+    records.retain(|r| !patched.contains_key(&r.id));
+    records.extend(patched.into_values());
+    if let Some(listed) = listed {
+        records.retain(|r| listed.contains(&r.id));
+    }
+    records.sort_by(|a, b| a.id.cmp(&b.id));
+    Ok(records)
 }
 
 /// Compiles every stored export into the database and renames it into place.
@@ -339,10 +465,7 @@ fn rebuild(dir: &Path) -> anyhow::Result<(Meta, usize)> {
     };
     for ecosystem in &ecosystems {
         let stored = sources_dir(dir).join(ecosystem);
-        let zip_path = stored.join("all.zip");
-        let zip = std::fs::read(&zip_path)
-            .with_context(|| format!("cannot read {}", zip_path.display()))?;
-        let records = export::read_zip(&zip).with_context(|| format!("{}", zip_path.display()))?;
+        let records = stored_records(&stored)?;
         let info: Option<SourceInfo> = std::fs::read(stored.join("source.json"))
             .ok()
             .and_then(|b| serde_json::from_slice(&b).ok());
@@ -422,6 +545,16 @@ fn update(args: UpdateArgs) -> anyhow::Result<ExitStatus> {
         match result {
             Ok(Outcome::Unchanged) => {
                 let _ = writeln!(stderr.lock(), "{ecosystem}: unchanged");
+            }
+            Ok(Outcome::Patched {
+                changed: fetched,
+                listed,
+            }) => {
+                changed = true;
+                let _ = writeln!(
+                    stderr.lock(),
+                    "{ecosystem}: {fetched} changed records fetched ({listed} listed)"
+                );
             }
             Ok(Outcome::Updated { records }) => {
                 changed = true;
