@@ -196,6 +196,14 @@ impl<'a> View<'a> {
         std::str::from_utf8(bytes).map_err(|_| corrupt("string is not UTF-8"))
     }
 
+    /// The raw bytes a string reference points to (no UTF-8 check: for comparisons).
+    pub(crate) fn bytes(&self, (offset, len): (u32, u32)) -> Result<&'a [u8], DbError> {
+        let start = offset as usize;
+        self.section(Section::Strings)
+            .get(start..start + len as usize)
+            .ok_or_else(|| corrupt("string reference outside the string section"))
+    }
+
     /// Whether the string-reference run starting at `first` holds `needle` (byte equality, no
     /// allocation: affected-version lists run to hundreds of entries).
     pub(crate) fn string_list_contains(

@@ -230,8 +230,9 @@ fn find_package<'a>(
     while low < high {
         let mid = low + (high - low) / 2;
         let row = view.row(Section::Packages, mid)?;
-        let key = (view.string(row.str_ref(0)?)?, view.string(row.str_ref(8)?)?);
-        match key.cmp(&(ecosystem, name)) {
+        // Byte order is the order the builder sorted by (`String`'s `Ord`).
+        let key = (view.bytes(row.str_ref(0)?)?, view.bytes(row.str_ref(8)?)?);
+        match key.cmp(&(ecosystem.as_bytes(), name.as_bytes())) {
             Ordering::Less => low = mid + 1,
             Ordering::Greater => high = mid,
             Ordering::Equal => return Ok(Some(row)),
