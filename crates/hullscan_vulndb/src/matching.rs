@@ -5,6 +5,7 @@ use std::cmp::Ordering;
 use std::path::Path;
 
 use hullscan_version::Scheme;
+use rustc_hash::FxHashMap;
 use serde::Serialize;
 
 use crate::format::{EventKind, NONE, SECTION_COUNT, Section, View};
@@ -334,6 +335,8 @@ fn id_rank(id: &str) -> u8 {
 }
 
 /// Merges findings whose id, aliases or upstream ids overlap into one finding per vulnerability.
+/// Ids are looked up in a map, so a package with hundreds of advisories (Go's `stdlib`) stays
+/// linear.
 fn merge_aliases(mut findings: Vec<Finding>) -> Vec<Finding> {
     findings.sort_by(|a, b| {
         id_rank(&a.id)
@@ -341,33 +344,37 @@ fn merge_aliases(mut findings: Vec<Finding>) -> Vec<Finding> {
             .then_with(|| a.id.cmp(&b.id))
     });
     let mut merged: Vec<Finding> = Vec::with_capacity(findings.len());
+    let mut group_of: FxHashMap<String, usize> = FxHashMap::default();
     for finding in findings {
-        let overlaps = |group: &Finding| {
-            let group_ids = || std::iter::once(&group.id).chain(&group.aliases);
-            std::iter::once(&finding.id)
-                .chain(&finding.aliases)
-                .any(|id| group_ids().any(|g| g == id))
-        };
-        match merged.iter_mut().find(|group| overlaps(group)) {
-            Some(group) => {
-                let mut aliases = std::mem::take(&mut group.aliases);
-                aliases.push(finding.id);
-                aliases.extend(finding.aliases);
-                aliases.retain(|a| *a != group.id);
-                aliases.sort();
-                aliases.dedup();
-                group.aliases = aliases;
-                if group.fixed.is_none() {
-                    group.fixed = finding.fixed;
-                }
-                if group.severity.is_none() {
-                    group.severity = finding.severity;
-                }
-                if group.summary.is_empty() {
-                    group.summary = finding.summary;
-                }
+        let found = std::iter::once(&finding.id)
+            .chain(&finding.aliases)
+            .find_map(|id| group_of.get(id).copied());
+        let Some(index) = found else {
+            for id in std::iter::once(&finding.id).chain(&finding.aliases) {
+                group_of.insert(id.clone(), merged.len());
             }
-            None => merged.push(finding),
+            merged.push(finding);
+            continue;
+        };
+        for id in std::iter::once(&finding.id).chain(&finding.aliases) {
+            group_of.entry(id.clone()).or_insert(index);
+        }
+        let group = &mut merged[index];
+        let mut aliases = std::mem::take(&mut group.aliases);
+        aliases.push(finding.id);
+        aliases.extend(finding.aliases);
+        aliases.retain(|a| *a != group.id);
+        aliases.sort();
+        aliases.dedup();
+        group.aliases = aliases;
+        if group.fixed.is_none() {
+            group.fixed = finding.fixed;
+        }
+        if group.severity.is_none() {
+            group.severity = finding.severity;
+        }
+        if group.summary.is_empty() {
+            group.summary = finding.summary;
         }
     }
     merged.sort_by(|a, b| a.id.cmp(&b.id));
