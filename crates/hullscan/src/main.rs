@@ -40,6 +40,9 @@ enum Command {
     /// Developer tools.
     #[command(subcommand)]
     Debug(commands::debug::DebugCommand),
+    /// Manage the offline vulnerability database (OSV).
+    #[command(subcommand)]
+    Db(commands::db::DbCommand),
 }
 
 /// How a run ended, as the process exit code CI gates on.
@@ -84,6 +87,7 @@ fn main() -> ExitCode {
         Command::Rules(args) => commands::rules::run(args),
         Command::Explain(args) => commands::explain::run(args),
         Command::Debug(command) => commands::debug::run(command),
+        Command::Db(command) => commands::db::run(command),
     };
     match result {
         Ok(status) => status.into(),

@@ -1,6 +1,7 @@
 //! One module per subcommand; each owns its clap arguments and a `run` function.
 
 pub mod context;
+pub mod db;
 pub mod debug;
 pub mod explain;
 pub mod image;
