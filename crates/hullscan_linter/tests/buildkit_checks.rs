@@ -80,6 +80,8 @@ struct Case {
     build_args: Vec<(String, String)>,
     /// The checks named by `lint violation found for rules: ...`, when that is the build error.
     lint_violation: Option<BTreeSet<String>>,
+    /// `dockerfile parse error on line N: MESSAGE` from the instructions layer: `(N, MESSAGE)`.
+    instruction_error: Option<(u32, String)>,
 }
 
 impl Case {
@@ -125,8 +127,14 @@ impl Case {
                     .map(|name| name.trim().to_owned())
                     .collect()
             });
+        let instruction_error = value["build_error"]
+            .as_str()
+            .and_then(|error| error.strip_prefix("dockerfile parse error on line "))
+            .and_then(|rest| rest.split_once(": "))
+            .and_then(|(line, message)| Some((line.parse().ok()?, message.to_owned())));
         Case {
             number,
+            instruction_error,
             rule: string("rule"),
             test: string("test"),
             dockerfile: string("dockerfile"),
@@ -271,6 +279,30 @@ fn run_case(case: &Case) -> Outcome {
             passed = false;
             detail.push_str(&format!(
                 " build fails on {violations:?}, but hullscan's errors are {errors:?} (all: {got:?})"
+            ));
+        }
+    }
+
+    // BuildKit's instructions layer stops the build: `invalid-instruction` reports it, with
+    // BuildKit's message, on the same line.
+    if let Some((line, message)) = &case.instruction_error {
+        let settings = LinterSettings::with_rules(RuleSet::of(
+            &hullscan_linter::rules::dockerfile::invalid_instruction::INVALID_INSTRUCTION,
+        ));
+        let found: Vec<(u32, String)> =
+            hullscan_linter::check_dockerfile(&source, &parse, &model, &settings)
+                .iter()
+                .filter_map(|d| {
+                    Some((
+                        source.line_column(d.range()?.start()).line,
+                        d.message.clone(),
+                    ))
+                })
+                .collect();
+        if !found.contains(&(*line, message.clone())) {
+            passed = false;
+            detail.push_str(&format!(
+                " build fails with `{message}` on line {line}, hullscan's invalid-instruction findings: {found:?}"
             ));
         }
     }
