@@ -138,9 +138,7 @@ pub fn check_dockerfile_with(
     let run_scripts = RunScripts::new(&parse.dockerfile.instructions, &joined_exec_runs);
     // Before the checker borrows the scripts for its whole life.
     let shellcheck_diagnostics = match shellcheck {
-        Some(run) => {
-            crate::shellcheck::check_runs(&parse.dockerfile.instructions, model, &run_scripts, run)?
-        }
+        Some(run) => crate::shellcheck::check_runs(parse, model, &run_scripts, run)?,
         None => Vec::new(),
     };
     let run_commands = RunCommands::new(&run_scripts);
