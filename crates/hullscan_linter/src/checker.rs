@@ -187,5 +187,8 @@ pub fn check_dockerfile_with(
     let mut diagnostics = checker.diagnostics.take();
     diagnostics.extend(shellcheck_diagnostics);
     diagnostics.extend(external);
-    Ok(suppressions.apply(diagnostics, settings))
+    // After suppressions, so silencing one name of a problem leaves the other's finding.
+    Ok(crate::same_problem::merge(
+        suppressions.apply(diagnostics, settings),
+    ))
 }

@@ -217,3 +217,83 @@ fn invalid_instruction_fires_only_where_buildkit_rejects() {
         "every file with an unknown instruction is reported"
     );
 }
+
+/// A rule family: the rules [`hullscan_linter::same_problem::FAMILIES`] groups as one problem,
+/// otherwise the rule itself.
+fn family(code: &str) -> String {
+    hullscan_linter::same_problem::family_of(code)
+        .map_or_else(|| code.to_owned(), |index| format!("family {index}"))
+}
+
+/// The findings of one file that are the same problem reported twice: same rule family, same
+/// line and the same *subject*, the text the finding points at (its primary range in the file).
+/// They are about different things when the subjects differ (two unpinned packages of one
+/// `RUN`), or when one rule says two different things about one subject (two undefined
+/// variables in one word: the messages differ). Two *different* rules of one family on one
+/// subject are always the same problem.
+fn duplicates(source: &SourceFile, diagnostics: &[Diagnostic]) -> Vec<String> {
+    let mut seen: BTreeMap<(String, u32, String), Vec<&Diagnostic>> = BTreeMap::new();
+    for diagnostic in diagnostics {
+        let Some(range) = diagnostic.range() else {
+            continue;
+        };
+        let subject = source
+            .text()
+            .get(range.to_range())
+            .unwrap_or_default()
+            .to_owned();
+        seen.entry((
+            family(&diagnostic.code),
+            line_of(source, diagnostic),
+            subject,
+        ))
+        .or_default()
+        .push(diagnostic);
+    }
+    seen.into_iter()
+        .filter(|(_, found)| {
+            found.iter().enumerate().any(|(i, a)| {
+                found[i + 1..]
+                    .iter()
+                    .any(|b| a.code != b.code || a.message == b.message)
+            })
+        })
+        .map(|((family, line, subject), found)| {
+            let what: Vec<String> = found
+                .iter()
+                .map(|d| format!("{} {}", d.code, d.message))
+                .collect();
+            format!("line {line} ({family}) `{subject}`: {what:?}")
+        })
+        .collect()
+}
+
+#[test]
+fn one_problem_one_finding_on_the_real_corpus() {
+    let Some(files) = corpus() else {
+        println!("skipping: ../shared not found");
+        return;
+    };
+    let settings = LinterSettings::default();
+    let mut found = Vec::new();
+    let mut findings = 0;
+    for (name, text) in &files {
+        let (source, diagnostics) = lint(name, text, &settings);
+        findings += diagnostics.len();
+        found.extend(
+            duplicates(&source, &diagnostics)
+                .into_iter()
+                .map(|duplicate| format!("{name}: {duplicate}")),
+        );
+    }
+    println!(
+        "{findings} findings in {} files, {} duplicates",
+        files.len(),
+        found.len()
+    );
+    assert!(
+        found.is_empty(),
+        "findings reported twice:\n{}",
+        found.join("\n")
+    );
+}
