@@ -310,6 +310,9 @@ pub(super) fn check(image: &Image, out: &mut Vec<Diagnostic>) {
     }
 
     let env_in_config: Vec<&str> = config.env.iter().flatten().map(String::as_str).collect();
+    // A build argument is recorded on every RUN after it: one finding per name and value, at
+    // its first history entry, with the later entries as related locations.
+    let mut reported: Vec<(String, String, usize)> = Vec::new();
     for (position, item) in image.history.iter().enumerate() {
         for (name, value) in history_assignments(&item.created_by) {
             if !is_secret_name(&name) || !is_real_value(&value) {
@@ -317,6 +320,19 @@ pub(super) fn check(image: &Image, out: &mut Vec<Diagnostic>) {
             }
             // An ENV still in the config is reported once, by secret-in-image-config.
             if env_in_config.contains(&format!("{name}={value}").as_str()) {
+                continue;
+            }
+            if let Some((_, _, first)) = reported
+                .iter()
+                .find(|(seen_name, seen_value, _)| *seen_name == name && *seen_value == value)
+            {
+                let location = config_location(image, &format!("/history/{position}/created_by"));
+                if let Some(diagnostic) = out.get_mut(*first) {
+                    diagnostic.related.push(hullscan_diagnostics::Related {
+                        location,
+                        message: format!("history entry {position} records it again"),
+                    });
+                }
                 continue;
             }
             let mut diagnostic = Diagnostic::new(
@@ -335,6 +351,7 @@ pub(super) fn check(image: &Image, out: &mut Vec<Diagnostic>) {
                     format!("{} was built with it", describe_layer(image, layer)),
                 );
             }
+            reported.push((name, value, out.len()));
             out.push(diagnostic);
         }
     }

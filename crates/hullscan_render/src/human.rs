@@ -170,7 +170,13 @@ fn diagnostic_groups<'a>(report: &'a FileReport, diagnostic: &'a Diagnostic) -> 
             ),
         };
     }
-    if let Some(help) = &diagnostic.help {
+    // The fix group below prints its title as a help line; the same text twice says nothing.
+    let fix_title = diagnostic.fix.as_ref().map(|fix| fix.title.as_str());
+    if let Some(help) = diagnostic
+        .help
+        .as_deref()
+        .filter(|help| Some(*help) != fix_title)
+    {
         group = group.element(Level::HELP.message(terminal_safe(help)));
     }
     let mut groups = vec![group];

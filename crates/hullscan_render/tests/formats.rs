@@ -617,3 +617,30 @@ fn terminal_formats_never_pass_escape_sequences_through() {
         assert!(!output.contains('\u{7}'), "{}: {output:?}", format.as_str());
     }
 }
+
+/// A help text that is also the fix's title is printed once, as the fix's help line.
+#[test]
+fn human_help_equal_to_the_fix_title_is_printed_once() {
+    use hullscan_diagnostics::{Edit, FileReport, Fix, Location, Severity};
+    let text = "FROM node:22 AS a\nFROM node\n";
+    let source = Arc::new(SourceFile::new("Dockerfile", text));
+    let start = text.rfind("node").unwrap();
+    let node = TextRange::new(
+        TextSize::try_from(start).unwrap(),
+        TextSize::try_from(start + 4).unwrap(),
+    );
+    let title = "Pin `node:22`, the tag this file uses elsewhere";
+    let untagged = finding(
+        "HS101",
+        "untagged-base-image",
+        &["DL3006"],
+        Severity::Warning,
+        "Base image `node` has no tag",
+        Location::Text(node),
+    )
+    .with_help(title)
+    .with_fix(Fix::unsafe_edit(title, Edit::insertion(":22", node.end())));
+    let report = FileReport::for_source(source, vec![untagged]);
+    let out = render_to_string(&[report], OutputFormat::Human, &options());
+    assert_eq!(out.matches(title).count(), 1, "{out}");
+}
