@@ -33,7 +33,9 @@ Description: not installed any more
 const OS_RELEASE: &str = "PRETTY_NAME=\"Debian GNU/Linux 12 (bookworm)\"\nNAME=\"Debian GNU/Linux\"\nVERSION_ID=\"12\"\nID=debian\n";
 
 fn metadata(name: &str, version: &str) -> String {
-    format!("Metadata-Version: 2.1\nName: {name}\nVersion: {version}\nSummary: test\nLicense: Apache 2.0\n\n")
+    format!(
+        "Metadata-Version: 2.1\nName: {name}\nVersion: {version}\nSummary: test\nLicense: Apache 2.0\n\n"
+    )
 }
 
 fn layer(files: &[(&str, &[u8])]) -> Vec<u8> {
@@ -57,17 +59,24 @@ fn write_layout(dir: &Path, layers: &[Vec<u8>]) -> Vec<String> {
     for tar in layers {
         let digest = Digest::of_bytes(tar);
         std::fs::write(blobs.join(digest.hex()), tar).unwrap();
-        descriptors.push(serde_json::json!({"mediaType": "application/vnd.oci.image.layer.v1.tar",
-            "digest": digest.to_string(), "size": tar.len()}));
+        descriptors.push(
+            serde_json::json!({"mediaType": "application/vnd.oci.image.layer.v1.tar",
+            "digest": digest.to_string(), "size": tar.len()}),
+        );
         diff_ids.push(digest.to_string());
     }
-    let history: Vec<Value> = ["ADD rootfs.tar /", "RUN pip install requests six", "RUN pip uninstall -y six"]
-        .iter()
-        .map(|line| serde_json::json!({"created_by": line}))
-        .collect();
-    let config = serde_json::json!({"architecture": "amd64", "os": "linux", "config": {"User": "10001"},
+    let history: Vec<Value> = [
+        "ADD rootfs.tar /",
+        "RUN pip install requests six",
+        "RUN pip uninstall -y six",
+    ]
+    .iter()
+    .map(|line| serde_json::json!({"created_by": line}))
+    .collect();
+    let config =
+        serde_json::json!({"architecture": "amd64", "os": "linux", "config": {"User": "10001"},
         "rootfs": {"type": "layers", "diff_ids": diff_ids}, "history": history})
-    .to_string();
+        .to_string();
     let config_digest = Digest::of_bytes(config.as_bytes());
     std::fs::write(blobs.join(config_digest.hex()), &config).unwrap();
     let manifest = serde_json::json!({"schemaVersion": 2, "mediaType": "application/vnd.oci.image.manifest.v1+json",
@@ -96,8 +105,14 @@ fn fixture(dir: &Path) -> Vec<String> {
                 ("var/lib/dpkg/status", STATUS.as_bytes()),
             ]),
             layer(&[
-                (&format!("{SITE}/requests-2.19.1.dist-info/METADATA"), requests.as_bytes()),
-                (&format!("{SITE}/six-1.16.0.dist-info/METADATA"), six.as_bytes()),
+                (
+                    &format!("{SITE}/requests-2.19.1.dist-info/METADATA"),
+                    requests.as_bytes(),
+                ),
+                (
+                    &format!("{SITE}/six-1.16.0.dist-info/METADATA"),
+                    six.as_bytes(),
+                ),
             ]),
             layer(&[(&format!("{SITE}/.wh.six-1.16.0.dist-info"), b"")]),
         ],
@@ -136,19 +151,31 @@ fn sbom_of_an_image_is_deterministic_in_every_format_and_reuses_cached_layers() 
     assert_eq!(doc["format_version"], 1);
     assert_eq!(doc["subject"]["kind"], "image");
     let layers = doc["subject"]["layers"].as_array().unwrap();
-    let seen: Vec<&str> = layers.iter().map(|l| l["diff_id"].as_str().unwrap()).collect();
+    let seen: Vec<&str> = layers
+        .iter()
+        .map(|l| l["diff_id"].as_str().unwrap())
+        .collect();
     assert_eq!(seen, diff_ids);
     assert_eq!(layers[1]["created_by"], "RUN pip install requests six");
     let first_err = String::from_utf8_lossy(&first.stderr);
-    assert!(first_err.contains("inventory cache: 0 of 3 layer(s) reused"), "{first_err}");
+    assert!(
+        first_err.contains("inventory cache: 0 of 3 layer(s) reused"),
+        "{first_err}"
+    );
 
     // The second run reads every layer's catalog from the cache and prints the same bytes.
     let second = hullscan(&["sbom", image, "-f", "json"], &cache);
     assert_eq!(first.stdout, second.stdout);
     let second_err = String::from_utf8_lossy(&second.stderr);
-    assert!(second_err.contains("inventory cache: 3 of 3 layer(s) reused"), "{second_err}");
+    assert!(
+        second_err.contains("inventory cache: 3 of 3 layer(s) reused"),
+        "{second_err}"
+    );
     let cached = hullscan(&["sbom", image, "-f", "json", "--no-cache"], &cache);
-    assert_eq!(first.stdout, cached.stdout, "cached and fresh inventories agree");
+    assert_eq!(
+        first.stdout, cached.stdout,
+        "cached and fresh inventories agree"
+    );
 
     // A corrupt entry is ignored with a note, and the output does not change.
     for entry in std::fs::read_dir(&cache.join("inventory")).unwrap() {
@@ -157,11 +184,17 @@ fn sbom_of_an_image_is_deterministic_in_every_format_and_reuses_cached_layers() 
     let repaired = hullscan(&["sbom", image, "-f", "json"], &cache);
     assert_eq!(first.stdout, repaired.stdout);
     let repaired_err = String::from_utf8_lossy(&repaired.stderr);
-    assert!(repaired_err.contains("ignored the unusable inventory cache entry"), "{repaired_err}");
+    assert!(
+        repaired_err.contains("ignored the unusable inventory cache entry"),
+        "{repaired_err}"
+    );
 
     let bom = stdout_json(&hullscan(&["sbom", image, "-f", "cyclonedx"], &cache));
     assert_eq!(bom["bomFormat"], "CycloneDX");
-    assert_eq!(bom["serialNumber"], "urn:uuid:0d8a7c2e-5f4b-4c3a-9e1d-2b6f8a9c0e7d");
+    assert_eq!(
+        bom["serialNumber"],
+        "urn:uuid:0d8a7c2e-5f4b-4c3a-9e1d-2b6f8a9c0e7d"
+    );
     assert_eq!(bom["metadata"]["component"]["type"], "container");
     let spdx = stdout_json(&hullscan(&["sbom", image, "-f", "spdx"], &cache));
     assert_eq!(spdx["spdxVersion"], "SPDX-2.3");
@@ -171,7 +204,10 @@ fn sbom_of_an_image_is_deterministic_in_every_format_and_reuses_cached_layers() 
     let out_dir = work.path().join("out");
     std::fs::create_dir(&out_dir).unwrap();
     let target = out_dir.join("sbom.json");
-    let written = hullscan(&["sbom", image, "-f", "json", "-o", target.to_str().unwrap()], &cache);
+    let written = hullscan(
+        &["sbom", image, "-f", "json", "-o", target.to_str().unwrap()],
+        &cache,
+    );
     assert!(written.status.success() && written.stdout.is_empty());
     assert_eq!(std::fs::read(&target).unwrap(), first.stdout);
     assert_eq!(std::fs::read_dir(&out_dir).unwrap().count(), 1);
@@ -186,22 +222,43 @@ fn image_summary_and_json_carry_the_inventory() {
     let image = image.to_str().unwrap();
     let sbom_path = work.path().join("image.cdx.json");
     let output = hullscan(
-        &["image", image, "--format", "json", "--with-inventory", "--fail-on", "error",
-          "--sbom", sbom_path.to_str().unwrap()],
+        &[
+            "image",
+            image,
+            "--format",
+            "json",
+            "--with-inventory",
+            "--fail-on",
+            "error",
+            "--sbom",
+            sbom_path.to_str().unwrap(),
+        ],
         &cache,
     );
     let doc = stdout_json(&output);
     assert!(doc["findings"].is_array());
     assert_eq!(doc["inventory"]["subject"]["kind"], "image");
-    assert_eq!(doc["inventory"]["subject"]["layers"].as_array().unwrap().len(), 3);
+    assert_eq!(
+        doc["inventory"]["subject"]["layers"]
+            .as_array()
+            .unwrap()
+            .len(),
+        3
+    );
     let summary = String::from_utf8_lossy(&output.stderr);
     assert_eq!(summary.matches(" pkgs").count(), 3, "{summary}");
     let bom: Value = serde_json::from_slice(&std::fs::read(&sbom_path).unwrap()).unwrap();
     assert_eq!(bom["bomFormat"], "CycloneDX");
     // Without --with-inventory the JSON stays the documented findings array.
-    let plain = stdout_json(&hullscan(&["image", image, "--format", "json", "--fail-on", "error"], &cache));
+    let plain = stdout_json(&hullscan(
+        &["image", image, "--format", "json", "--fail-on", "error"],
+        &cache,
+    ));
     assert!(plain.is_array());
-    let none = hullscan(&["image", image, "--no-inventory", "--fail-on", "error"], &cache);
+    let none = hullscan(
+        &["image", image, "--no-inventory", "--fail-on", "error"],
+        &cache,
+    );
     assert!(!String::from_utf8_lossy(&none.stderr).contains("pkgs"));
 }
 
@@ -250,8 +307,18 @@ fn image_packages_are_exact_and_whiteouts_apply() {
     assert_eq!(
         packages,
         [
-            ("bash".into(), "5.2.15-2+b13".into(), Some("5.2.15-2".into()), 0),
-            ("zlib1g".into(), "1:1.2.13.dfsg-1".into(), Some("1:1.2.13.dfsg-1".into()), 0),
+            (
+                "bash".into(),
+                "5.2.15-2+b13".into(),
+                Some("5.2.15-2".into()),
+                0
+            ),
+            (
+                "zlib1g".into(),
+                "1:1.2.13.dfsg-1".into(),
+                Some("1:1.2.13.dfsg-1".into()),
+                0
+            ),
             ("requests".into(), "2.19.1".into(), None, 1),
         ],
         "six was deleted by layer 2; removed-thing is not installed"

@@ -10,11 +10,11 @@ use crate::analysis::Analysis;
 use crate::digest::Digest;
 use crate::error::{ImageError, Result};
 use crate::layer::{Compression, ContentPlan, ContentVisitor, LayerIndex, LayerVisit, Limits};
-use hullscan_inventory::{Inventory, LayerCatalog};
 use crate::merge::MergedView;
 use crate::resolve::{Layout, Plan, Selection};
 use crate::spec::{ContainerConfig, ImageConfigFile};
 use crate::store::BlobStore;
+use hullscan_inventory::{Inventory, LayerCatalog};
 
 /// Where the image came from, for messages ("read from the docker daemon").
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -265,7 +265,10 @@ pub fn load(
     let inventory_visitor = InventoryVisitor {
         max_file_bytes: options.inventory.max_file_bytes,
     };
-    let cache = options.inventory.cache.filter(|_| options.inventory.enabled);
+    let cache = options
+        .inventory
+        .cache
+        .filter(|_| options.inventory.enabled);
     // A layer whose catalog is cached still streams (the merged view, the other rules and the
     // digest checks need it) but its contents are not read for the inventory.
     let indexes: Vec<Result<(Arc<LayerIndex>, Option<LayerCatalog>)>> = distinct
@@ -365,7 +368,10 @@ pub fn load(
             fs.lookup_exact(&layers, path)
                 .is_some_and(|found| found.layer as usize == layer)
         };
-        (Some(hullscan_inventory::assemble(&catalogs, &in_final)), hits)
+        (
+            Some(hullscan_inventory::assemble(&catalogs, &in_final)),
+            hits,
+        )
     } else {
         (None, 0)
     };

@@ -184,11 +184,7 @@ struct LayerSecrets(Vec<(u32, hullscan_secrets::Finding, Option<String>)>);
 impl ContentVisitor for SecretsVisitor {
     fn wants(&self, _path: &str, size: u64, _mode: u32) -> Option<u64> {
         // The binary sniff past the window makes a truncated file's note say so.
-        (size > 0).then(|| {
-            self.0
-                .max_bytes
-                .saturating_add(self.0.binary_sniff as u64)
-        })
+        (size > 0).then(|| self.0.max_bytes.saturating_add(self.0.binary_sniff as u64))
     }
 
     fn begin_layer(&self) -> Box<dyn LayerVisit> {
@@ -484,8 +480,10 @@ fn walk_tar(
     what: &str,
 ) -> Result<Vec<Box<dyn LayerVisit>>, WalkError> {
     let mut archive = tar::Archive::new(plain);
-    let mut states: Vec<Box<dyn LayerVisit>> =
-        visitors.iter().map(|visitor| visitor.begin_layer()).collect();
+    let mut states: Vec<Box<dyn LayerVisit>> = visitors
+        .iter()
+        .map(|visitor| visitor.begin_layer())
+        .collect();
     let mut wants: Vec<Option<u64>> = vec![None; visitors.len()];
     // One buffer for every file's content, reused.
     let mut scratch: Vec<u8> = Vec::new();
@@ -631,15 +629,21 @@ fn walk_tar(
                 continue;
             }
             scratch.clear();
-            (&mut entry).take(wanted.min(size)).read_to_end(&mut scratch)?;
+            (&mut entry)
+                .take(wanted.min(size))
+                .read_to_end(&mut scratch)?;
             for (state, want) in states.iter_mut().zip(&wants) {
                 if let Some(bytes) = *want {
-                    let end = scratch.len().min(usize::try_from(bytes).unwrap_or(usize::MAX));
+                    let end = scratch
+                        .len()
+                        .min(usize::try_from(bytes).unwrap_or(usize::MAX));
                     state.visit(entry_index, &path, size, &scratch[..end]);
                 }
             }
             if let Some(bytes) = captured {
-                let end = scratch.len().min(usize::try_from(bytes).unwrap_or(usize::MAX));
+                let end = scratch
+                    .len()
+                    .min(usize::try_from(bytes).unwrap_or(usize::MAX));
                 index.captured.push((entry_index, scratch[..end].to_vec()));
             }
             // Past the prefix, the rest is left for the tar reader to skip.
@@ -741,9 +745,15 @@ mod tests {
             capture: &capture,
             visitors: vec![&recorder],
         };
-        let index =
-            index_layer("test", "layer 0", tar.as_slice(), &Limits::default(), &plan, None)
-                .unwrap();
+        let index = index_layer(
+            "test",
+            "layer 0",
+            tar.as_slice(),
+            &Limits::default(),
+            &plan,
+            None,
+        )
+        .unwrap();
         let seen = index.visits[0].as_any().downcast_ref::<Seen>().unwrap();
         let summary: Vec<(&str, u64, &[u8])> = seen
             .0

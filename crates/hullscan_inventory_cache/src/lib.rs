@@ -128,7 +128,10 @@ impl DiskCache {
         }
         let entry: Entry = serde_json::from_slice(&bytes).map_err(|err| err.to_string())?;
         if entry.format != CATALOG_FORMAT || entry.diff_id != diff_id.to_string() {
-            return Err(format!("written for {} (format {})", entry.diff_id, entry.format));
+            return Err(format!(
+                "written for {} (format {})",
+                entry.diff_id, entry.format
+            ));
         }
         // Refresh the time the size limit evicts by.
         let _ = file.set_modified(SystemTime::now());
@@ -169,9 +172,7 @@ impl DiskCache {
             }
             let modified = metadata.modified().unwrap_or(SystemTime::UNIX_EPOCH);
             if !is_entry {
-                let stale = modified
-                    .elapsed()
-                    .is_ok_and(|age| age.as_secs() > 3600);
+                let stale = modified.elapsed().is_ok_and(|age| age.as_secs() > 3600);
                 if name.starts_with(".tmp-") && stale {
                     let _ = fs::remove_file(item.path());
                 }
@@ -274,7 +275,11 @@ mod tests {
             .unwrap();
         cache.put(&b, &catalog("b"));
         cache.put(&c, &catalog("c"));
-        assert_eq!(cache.get(&a), None, "the least recently used entry went first");
+        assert_eq!(
+            cache.get(&a),
+            None,
+            "the least recently used entry went first"
+        );
         assert_eq!(cache.get(&c), Some(catalog("c")));
         assert!(cache.stats().evicted >= 1);
         let leftovers: Vec<_> = fs::read_dir(dir.path())
@@ -293,13 +298,19 @@ mod tests {
         let b = Digest::of_bytes(b"b");
         fs::write(cache.entry_path(&a), b"{\"format\": 1, \"catalog\": [").unwrap();
         assert_eq!(cache.get(&a), None);
-        assert!(!cache.entry_path(&a).exists(), "the corrupt entry is removed");
+        assert!(
+            !cache.entry_path(&a).exists(),
+            "the corrupt entry is removed"
+        );
         // An entry copied under another layer's name is not that layer's catalog.
         cache.put(&b, &catalog("b"));
         fs::copy(cache.entry_path(&b), cache.entry_path(&a)).unwrap();
         assert_eq!(cache.get(&a), None);
         let notes = cache.notes();
         assert_eq!(notes.len(), 2, "{notes:?}");
-        assert!(notes[0].contains("unusable inventory cache entry"), "{notes:?}");
+        assert!(
+            notes[0].contains("unusable inventory cache entry"),
+            "{notes:?}"
+        );
     }
 }

@@ -106,7 +106,10 @@ fn property(name: &str, value: impl Into<String>) -> Property {
 
 /// The component of one package; `bom_ref` is unique within the document.
 fn component(subject: &Subject, package: &Package, bom_ref: String) -> Component {
-    let mut properties = vec![property("hullscan:ecosystem", ecosystem_name(package.ecosystem))];
+    let mut properties = vec![property(
+        "hullscan:ecosystem",
+        ecosystem_name(package.ecosystem),
+    )];
     if let Some(source) = &package.source {
         properties.push(property("hullscan:source:name", &source.name));
         properties.push(property("hullscan:source:version", &source.version));
@@ -224,7 +227,10 @@ pub fn document(
     let mut depends_on: Vec<String> = Vec::with_capacity(packages.len() + 1);
     if let Some(os) = &inventory.os {
         let os_ref = "hullscan:os".to_owned();
-        let mut properties = vec![property("hullscan:evidence:path", format!("/{}", os.evidence))];
+        let mut properties = vec![property(
+            "hullscan:evidence:path",
+            format!("/{}", os.evidence),
+        )];
         if let Some(ecosystem) = &os.osv_ecosystem {
             properties.push(property("hullscan:osv:ecosystem", ecosystem));
         }

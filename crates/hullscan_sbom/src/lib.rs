@@ -76,8 +76,8 @@ impl DocumentIds {
     /// Checks a caller-supplied UUID and timestamp (from `HULLSCAN_SBOM_UUID` and
     /// `HULLSCAN_SBOM_TIMESTAMP`), so an override cannot make an invalid document.
     pub fn checked(timestamp: &str, uuid: &str) -> Result<DocumentIds, String> {
-        let parsed = uuid::Uuid::parse_str(uuid)
-            .map_err(|err| format!("`{uuid}` is not a UUID: {err}"))?;
+        let parsed =
+            uuid::Uuid::parse_str(uuid).map_err(|err| format!("`{uuid}` is not a UUID: {err}"))?;
         if !time::is_rfc3339_utc(timestamp) {
             return Err(format!(
                 "`{timestamp}` is not an RFC 3339 UTC timestamp like 2026-01-31T12:00:00Z"
@@ -109,9 +109,10 @@ pub fn write(
 ) -> std::io::Result<()> {
     let packages = sorted_packages(inventory);
     match format {
-        Format::CycloneDx => {
-            write_json(out, &cyclonedx::document(subject, inventory, &packages, ids))
-        }
+        Format::CycloneDx => write_json(
+            out,
+            &cyclonedx::document(subject, inventory, &packages, ids),
+        ),
         Format::Spdx => write_json(out, &spdx::document(subject, inventory, &packages, ids)),
         Format::Json => write_json(out, &native::document(subject, inventory, &packages)),
         Format::Human => table::write(subject, inventory, &packages, out),
@@ -127,14 +128,22 @@ fn write_json(out: &mut dyn std::io::Write, value: &impl serde::Serialize) -> st
 pub fn sorted_packages(inventory: &Inventory) -> Vec<&Package> {
     let mut packages: Vec<&Package> = inventory.packages.iter().collect();
     packages.sort_by(|a, b| {
-        (a.ecosystem, &a.name, &a.version, &a.purl, &a.evidence, a.layer).cmp(&(
-            b.ecosystem,
-            &b.name,
-            &b.version,
-            &b.purl,
-            &b.evidence,
-            b.layer,
-        ))
+        (
+            a.ecosystem,
+            &a.name,
+            &a.version,
+            &a.purl,
+            &a.evidence,
+            a.layer,
+        )
+            .cmp(&(
+                b.ecosystem,
+                &b.name,
+                &b.version,
+                &b.purl,
+                &b.evidence,
+                b.layer,
+            ))
     });
     packages
 }

@@ -125,11 +125,14 @@ pub fn document<'a>(
                     name: &package.name,
                     version: &package.version,
                     ecosystem: ecosystem_name(package.ecosystem),
-                    osv_ecosystem: package.ecosystem.osv_name().or(if package.ecosystem.is_os() {
-                        os_ecosystem
-                    } else {
-                        None
-                    }),
+                    osv_ecosystem: package
+                        .ecosystem
+                        .osv_name()
+                        .or(if package.ecosystem.is_os() {
+                            os_ecosystem
+                        } else {
+                            None
+                        }),
                     purl: &package.purl,
                     source: package.source.as_ref().map(|source| Source {
                         name: &source.name,

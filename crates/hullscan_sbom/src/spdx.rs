@@ -93,9 +93,10 @@ fn is_license_expression(text: &str) -> bool {
             ")" if !expect_id && depth > 0 => depth -= 1,
             "AND" | "OR" | "WITH" if !expect_id => expect_id = true,
             id if expect_id
-                && id.trim_end_matches('+').bytes().all(|b| {
-                    b.is_ascii_alphanumeric() || b == b'-' || b == b'.'
-                })
+                && id
+                    .trim_end_matches('+')
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.')
                 && !id.trim_end_matches('+').is_empty()
                 && !matches!(id, "AND" | "OR" | "WITH") =>
             {
@@ -214,7 +215,10 @@ pub fn document(
         evidence.dedup();
         let mut comment = Vec::new();
         if let Some(source) = &package.source {
-            comment.push(format!("source package: {} {}", source.name, source.version));
+            comment.push(format!(
+                "source package: {} {}",
+                source.name, source.version
+            ));
         }
         if let Some(layer) = package.layer {
             match layer_diff_id(subject, package) {
@@ -295,7 +299,9 @@ mod tests {
     fn tells_expressions_from_free_text() {
         assert!(is_license_expression("MIT"));
         assert!(is_license_expression("Apache-2.0 OR MIT"));
-        assert!(is_license_expression("(GPL-2.0+ WITH Classpath-exception-2.0) AND BSD-3-Clause"));
+        assert!(is_license_expression(
+            "(GPL-2.0+ WITH Classpath-exception-2.0) AND BSD-3-Clause"
+        ));
         assert!(!is_license_expression("BSD License"));
         assert!(!is_license_expression("MIT OR"));
         assert!(!is_license_expression("(MIT"));

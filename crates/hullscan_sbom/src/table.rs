@@ -38,7 +38,9 @@ pub fn write(
                     .layer
                     .map_or_else(|| "-".to_owned(), |layer| layer.to_string()),
                 match &package.source {
-                    Some(source) if source.name != package.name || source.version != package.version => {
+                    Some(source)
+                        if source.name != package.name || source.version != package.version =>
+                    {
                         format!("{} {}", source.name, source.version)
                     }
                     _ => String::new(),

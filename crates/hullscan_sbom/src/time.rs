@@ -42,9 +42,10 @@ pub fn is_rfc3339_utc(text: &str) -> bool {
     };
     let fraction_ok = match text.get(19..) {
         Some("Z") => true,
-        Some(rest) => rest.strip_prefix('.').and_then(|r| r.strip_suffix('Z')).is_some_and(
-            |digits| !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()),
-        ),
+        Some(rest) => rest
+            .strip_prefix('.')
+            .and_then(|r| r.strip_suffix('Z'))
+            .is_some_and(|digits| !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit())),
         None => false,
     };
     digits(0..4)

@@ -13,7 +13,12 @@ use serde_json::Value;
 
 fn schema_dir() -> PathBuf {
     std::env::var_os("HULLSCAN_SBOM_SCHEMAS").map_or_else(
-        || PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../target/sbom-schemas")),
+        || {
+            PathBuf::from(concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/../../target/sbom-schemas"
+            ))
+        },
         PathBuf::from,
     )
 }
@@ -73,7 +78,10 @@ fn cyclonedx_validates_against_the_1_6_schema() {
     };
     let mut options = jsonschema::options().should_validate_formats(true);
     // The schema's relative `$ref`s, resolved against its `$id`.
-    for (name, schema) in [("spdx.SNAPSHOT.schema.json", spdx_ids), ("jsf-0.82.SNAPSHOT.schema.json", jsf)] {
+    for (name, schema) in [
+        ("spdx.SNAPSHOT.schema.json", spdx_ids),
+        ("jsf-0.82.SNAPSHOT.schema.json", jsf),
+    ] {
         options = options.with_resource(
             format!("http://cyclonedx.org/schema/{name}"),
             jsonschema::Resource::from_contents(schema).expect("a referenced schema loads"),
@@ -82,7 +90,11 @@ fn cyclonedx_validates_against_the_1_6_schema() {
     let validator = options.build(&bom).expect("the CycloneDX schema compiles");
     for document in documents(Format::CycloneDx) {
         let errors = violations(&validator, &document);
-        assert!(errors.is_empty(), "CycloneDX 1.6 violations:\n{}", errors.join("\n"));
+        assert!(
+            errors.is_empty(),
+            "CycloneDX 1.6 violations:\n{}",
+            errors.join("\n")
+        );
     }
     // The check can fail: a document without the required bomFormat does.
     let mut broken = documents(Format::CycloneDx).remove(0);
@@ -101,10 +113,17 @@ fn spdx_validates_against_the_2_3_schema() {
         .expect("the SPDX schema compiles");
     for document in documents(Format::Spdx) {
         let errors = violations(&validator, &document);
-        assert!(errors.is_empty(), "SPDX 2.3 violations:\n{}", errors.join("\n"));
+        assert!(
+            errors.is_empty(),
+            "SPDX 2.3 violations:\n{}",
+            errors.join("\n")
+        );
     }
     let mut broken = documents(Format::Spdx).remove(0);
-    broken["packages"][1].as_object_mut().unwrap().remove("downloadLocation");
+    broken["packages"][1]
+        .as_object_mut()
+        .unwrap()
+        .remove("downloadLocation");
     assert!(!violations(&validator, &broken).is_empty());
 }
 
@@ -126,7 +145,10 @@ fn cyclonedx_python_lib_accepts_the_output() {
         std::fs::write(&file, serde_json::to_vec(document).unwrap()).unwrap();
         files.push(file);
     }
-    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/../../scripts/validate-cyclonedx.py");
+    let script = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../scripts/validate-cyclonedx.py"
+    );
     let output = std::process::Command::new(&python)
         .arg(script)
         .args(&files)

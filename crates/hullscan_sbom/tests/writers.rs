@@ -19,7 +19,12 @@ fn output_is_deterministic_and_sorted() {
         .as_array()
         .unwrap()
         .iter()
-        .map(|p| (p["ecosystem"].as_str().unwrap(), p["name"].as_str().unwrap()))
+        .map(|p| {
+            (
+                p["ecosystem"].as_str().unwrap(),
+                p["name"].as_str().unwrap(),
+            )
+        })
         .collect();
     assert_eq!(
         names,
@@ -45,7 +50,10 @@ fn cyclonedx_has_the_required_and_useful_fields() {
     );
     assert_eq!(bom["metadata"]["timestamp"], "2026-01-02T03:04:05Z");
     assert_eq!(bom["metadata"]["component"]["type"], "container");
-    assert_eq!(bom["metadata"]["tools"]["components"][0]["name"], "hullscan");
+    assert_eq!(
+        bom["metadata"]["tools"]["components"][0]["name"],
+        "hullscan"
+    );
     let components = bom["components"].as_array().unwrap();
     assert_eq!(components[0]["type"], "operating-system");
     let bash = &components[1];
@@ -90,10 +98,16 @@ fn cyclonedx_has_the_required_and_useful_fields() {
     assert_eq!(unique.len(), refs.len(), "{refs:?}");
     assert!(refs.contains(&"pkg:npm/semver@7.3.5#2"));
     // The package without a purl has none, and no empty version.
-    let nameless = components.iter().find(|c| c["name"] == "local-thing").unwrap();
+    let nameless = components
+        .iter()
+        .find(|c| c["name"] == "local-thing")
+        .unwrap();
     assert!(nameless.get("purl").is_none() && nameless.get("version").is_none());
     assert_eq!(
-        bom["dependencies"][0]["dependsOn"].as_array().unwrap().len(),
+        bom["dependencies"][0]["dependsOn"]
+            .as_array()
+            .unwrap()
+            .len(),
         components.len()
     );
 }
@@ -120,8 +134,10 @@ fn spdx_has_the_required_fields_and_relationships() {
         .map(|p| p["SPDXID"].as_str().unwrap())
         .collect();
     assert!(ids.iter().all(|id| {
-        id.strip_prefix("SPDXRef-")
-            .is_some_and(|rest| rest.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'-'))
+        id.strip_prefix("SPDXRef-").is_some_and(|rest| {
+            rest.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'-')
+        })
     }));
     let relationships = doc["relationships"].as_array().unwrap();
     assert_eq!(relationships[0]["relationshipType"], "DESCRIBES");
@@ -133,7 +149,10 @@ fn spdx_has_the_required_fields_and_relationships() {
         7
     );
     let requests = packages.iter().find(|p| p["name"] == "requests").unwrap();
-    assert_eq!(requests["externalRefs"][0]["referenceCategory"], "PACKAGE-MANAGER");
+    assert_eq!(
+        requests["externalRefs"][0]["referenceCategory"],
+        "PACKAGE-MANAGER"
+    );
     assert_eq!(requests["externalRefs"][0]["referenceType"], "purl");
     assert_eq!(
         requests["externalRefs"][0]["referenceLocator"],
@@ -163,7 +182,10 @@ fn native_json_follows_the_documented_form() {
     assert_eq!(zlib["source"]["name"], "zlib");
     assert_eq!(zlib["evidence"][0], "/var/lib/dpkg/status");
     assert_eq!(doc["packages"][2]["osv_ecosystem"], "PyPI");
-    assert_eq!(doc["notes"][0], "usr/local/bin/tool: Go build info is corrupt");
+    assert_eq!(
+        doc["notes"][0],
+        "usr/local/bin/tool: Go build info is corrupt"
+    );
 }
 
 #[test]
@@ -173,13 +195,19 @@ fn human_table_lists_every_package() {
     assert!(text.contains("\nNAME "), "{text}");
     let bash = text.lines().find(|l| l.starts_with("bash ")).unwrap();
     let cells: Vec<&str> = bash.split_whitespace().collect();
-    assert_eq!(cells, ["bash", "5.2.15-2+b13", "dpkg", "0", "bash", "5.2.15-2"]);
+    assert_eq!(
+        cells,
+        ["bash", "5.2.15-2+b13", "dpkg", "0", "bash", "5.2.15-2"]
+    );
     assert!(text.ends_with("note: usr/local/bin/tool: Go build info is corrupt\n"));
 }
 
 #[test]
 fn overrides_are_checked() {
-    assert!(hullscan_sbom::DocumentIds::checked("yesterday", "0d8a7c2e-5f4b-4c3a-9e1d-2b6f8a9c0e7d").is_err());
+    assert!(
+        hullscan_sbom::DocumentIds::checked("yesterday", "0d8a7c2e-5f4b-4c3a-9e1d-2b6f8a9c0e7d")
+            .is_err()
+    );
     assert!(hullscan_sbom::DocumentIds::checked("2026-01-02T03:04:05Z", "not-a-uuid").is_err());
     let fresh = hullscan_sbom::DocumentIds::fresh();
     assert!(hullscan_sbom::DocumentIds::checked(&fresh.timestamp, &fresh.uuid).is_ok());

@@ -119,10 +119,7 @@ pub fn run(args: SbomArgs) -> anyhow::Result<ExitStatus> {
         }
     };
     if !args.quiet {
-        eprintln!(
-            "hullscan: {note}; {} package(s)",
-            inventory.packages.len()
-        );
+        eprintln!("hullscan: {note}; {} package(s)", inventory.packages.len());
         for note in &inventory.notes {
             eprintln!("hullscan: note: {note}");
         }
@@ -148,9 +145,8 @@ fn document_ids() -> anyhow::Result<DocumentIds> {
     let fresh = DocumentIds::fresh();
     let timestamp = std::env::var("HULLSCAN_SBOM_TIMESTAMP").unwrap_or(fresh.timestamp);
     let uuid = std::env::var("HULLSCAN_SBOM_UUID").unwrap_or(fresh.uuid);
-    DocumentIds::checked(&timestamp, &uuid).map_err(|err| {
-        anyhow::anyhow!("HULLSCAN_SBOM_TIMESTAMP / HULLSCAN_SBOM_UUID: {err}")
-    })
+    DocumentIds::checked(&timestamp, &uuid)
+        .map_err(|err| anyhow::anyhow!("HULLSCAN_SBOM_TIMESTAMP / HULLSCAN_SBOM_UUID: {err}"))
 }
 
 /// The image as an SBOM's subject: its reference, image ID and layers (history lines masked
@@ -174,10 +170,20 @@ pub fn image_subject(image: &Image) -> Subject {
 }
 
 /// Writes the image's inventory in `format` to `out`.
-pub fn write_image(image: &Image, format: Format, out: &mut dyn std::io::Write) -> anyhow::Result<()> {
+pub fn write_image(
+    image: &Image,
+    format: Format,
+    out: &mut dyn std::io::Write,
+) -> anyhow::Result<()> {
     let empty = Inventory::default();
     let inventory = image.inventory.as_ref().unwrap_or(&empty);
-    hullscan_sbom::write(format, &image_subject(image), inventory, &document_ids()?, out)?;
+    hullscan_sbom::write(
+        format,
+        &image_subject(image),
+        inventory,
+        &document_ids()?,
+        out,
+    )?;
     Ok(())
 }
 

@@ -79,7 +79,14 @@ pub fn inventory() -> Inventory {
         "app/node_modules/x/node_modules/semver/package.json",
         2,
     );
-    let nameless = package("local-thing", "", Ecosystem::Go, "", "usr/local/bin/tool", 2);
+    let nameless = package(
+        "local-thing",
+        "",
+        Ecosystem::Go,
+        "",
+        "usr/local/bin/tool",
+        2,
+    );
     Inventory {
         os: Some(OsRelease {
             id: "debian".to_owned(),
@@ -111,7 +118,11 @@ pub fn subject() -> Subject {
 }
 
 pub fn ids() -> DocumentIds {
-    DocumentIds::checked("2026-01-02T03:04:05Z", "0d8a7c2e-5f4b-4c3a-9e1d-2b6f8a9c0e7d").unwrap()
+    DocumentIds::checked(
+        "2026-01-02T03:04:05Z",
+        "0d8a7c2e-5f4b-4c3a-9e1d-2b6f8a9c0e7d",
+    )
+    .unwrap()
 }
 
 pub fn render(format: hullscan_sbom::Format) -> String {
