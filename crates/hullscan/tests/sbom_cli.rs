@@ -178,7 +178,7 @@ fn sbom_of_an_image_is_deterministic_in_every_format_and_reuses_cached_layers() 
     );
 
     // A corrupt entry is ignored with a note, and the output does not change.
-    for entry in std::fs::read_dir(&cache.join("inventory")).unwrap() {
+    for entry in std::fs::read_dir(cache.join("inventory")).unwrap() {
         std::fs::write(entry.unwrap().path(), b"{not json").unwrap();
     }
     let repaired = hullscan(&["sbom", image, "-f", "json"], &cache);

@@ -615,7 +615,7 @@ fn walk_tar(
         });
         if kind == EntryKind::File {
             index.content_size += size;
-            let captured = capture(&path, size).then(|| limits.max_captured_file_bytes);
+            let captured = capture(&path, size).then_some(limits.max_captured_file_bytes);
             // The prefix every visitor that wants this file needs, read once into `scratch`.
             let mut wanted = captured.unwrap_or(0);
             for (slot, visitor) in visitors.iter().enumerate() {

@@ -4,6 +4,8 @@
 //! pass. With `scripts/fetch-sbom-schemas.sh --validator`, the CycloneDX output is also checked
 //! by cyclonedx-python-lib's own strict validator.
 
+#![allow(clippy::print_stderr)] // skip messages name what is missing
+
 mod common;
 
 use std::path::PathBuf;
