@@ -51,7 +51,9 @@ def key(purl):
     body, _, qualifiers = purl.partition("?")
     body = body.split("#")[0]
     kind, _, rest = body[len("pkg:"):].partition("/")
-    path, _, version = rest.rpartition("@")
+    path, at, version = rest.rpartition("@")
+    if not at:
+        path, version = rest, ""
     version = urllib.parse.unquote(version)
     quals = dict(q.split("=", 1) for q in qualifiers.split("&") if "=" in q)
     if quals.get("epoch") and ":" not in version:

@@ -137,6 +137,8 @@ pub struct SourceArgs<'a> {
     pub remote: bool,
     pub plain_http: bool,
     pub max_layer_size: u64,
+    /// Whether file contents are scanned for secrets (the audit needs it; an SBOM does not).
+    pub scan_secrets: bool,
 }
 
 /// Reads the image with a progress bar on a terminal: a spinner until the manifest says how
@@ -178,9 +180,15 @@ pub fn open_with_progress(
             platform: source.platform.clone(),
             tag: None,
         },
-        limits: Limits {
-            max_layer_bytes: source.max_layer_size,
-            ..Limits::default()
+        limits: {
+            let mut limits = Limits {
+                max_layer_bytes: source.max_layer_size,
+                ..Limits::default()
+            };
+            if !source.scan_secrets {
+                limits.secret_scan = None;
+            }
+            limits
         },
         progress: Some(&on_bytes),
         total_bytes: Some(&on_total),
@@ -244,6 +252,7 @@ pub fn run(args: ImageArgs) -> anyhow::Result<ExitStatus> {
         remote: args.remote,
         plain_http: args.plain_http,
         max_layer_size: args.max_layer_size,
+        scan_secrets: true,
     };
     let (mut image, mut note) = open_with_progress(&source, inventory)?;
     if let Some(cache) = &cache {

@@ -109,6 +109,8 @@ pub fn run(args: SbomArgs) -> anyhow::Result<ExitStatus> {
                 remote: args.remote,
                 plain_http: args.plain_http,
                 max_layer_size: args.max_layer_size,
+                // Only the package files' contents are read: no secrets scan.
+                scan_secrets: false,
             };
             let (mut image, mut note) = open_with_progress(&source, inventory)?;
             if let Some(cache) = &cache {
