@@ -165,6 +165,7 @@ pub fn image_subject(image: &Image) -> Subject {
                 diff_id: layer.diff_id.to_string(),
                 created_by: image
                     .layer_instruction(layer.index)
+                    .filter(|line| !line.trim().is_empty())
                     .map(hullscan_image_rules::masked_instruction),
             })
             .collect(),
