@@ -11,13 +11,13 @@
 # hullscan image with the inventory <= 15% slower than with --no-inventory.
 #
 # Usage: scripts/sbom-bench.sh      HULLSCAN=binary (default target/release/hullscan)
-#   COPIES=200 PAD_MB=1000 KEEP=1 (keep the image tar; its path is printed)
+#   COPIES=100 PAD_MB=600 KEEP=1 (keep the image tar; its path is printed)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 HULLSCAN=${HULLSCAN:-target/release/hullscan}
 [ -x "$HULLSCAN" ] || cargo build --release -p hullscan
-COPIES=${COPIES:-200}
-PAD_MB=${PAD_MB:-1000}
+COPIES=${COPIES:-100}
+PAD_MB=${PAD_MB:-600}
 inputs=../shared/vuln/inputs
 [ -d "$inputs" ] || { echo "skipping: $inputs is absent"; exit 0; }
 [ -x /usr/bin/time ] || { echo "sbom-bench: /usr/bin/time is required (apt-get install time)" >&2; exit 2; }
@@ -60,6 +60,7 @@ image="$WORK/image.tar"
 size=$(stat -c %s "$image")
 files=$(tar -xOf "$image" --wildcards '*.tar' '*/layer.tar' 2>/dev/null | tar -t 2>/dev/null | wc -l || true)
 echo "image: $image, $((size / 1000000)) MB, $files entries in its layer"
+[ "$size" -ge 1000000000 ] || echo "warning: the image is under 1 GB; raise COPIES or PAD_MB"
 
 measure() { # LABEL COMMAND... ; prints "LABEL seconds peak_rss_mb" and records them
   local label=$1; shift
