@@ -12,10 +12,11 @@
 #
 # Usage: scripts/sbom-bench.sh      HULLSCAN=binary (default target/release/hullscan)
 #   COPIES=100 PAD_MB=600 KEEP=1 (keep the image tar; its path is printed)
+#   IMAGE=path/to/image.tar (reuse an image a KEEP=1 run left); BUILD_ONLY=1 (only build it)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 HULLSCAN=${HULLSCAN:-target/release/hullscan}
-[ -x "$HULLSCAN" ] || cargo build --release -p hullscan
+[ -x "$HULLSCAN" ] || [ -n "${BUILD_ONLY:-}" ] || cargo build --release -p hullscan
 COPIES=${COPIES:-100}
 PAD_MB=${PAD_MB:-600}
 inputs=../shared/vuln/inputs
@@ -25,22 +26,23 @@ docker info >/dev/null 2>&1 || { echo "sbom-bench: docker is required (docker im
 . scripts/sbom-peers.sh
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/hullscan-sbom-bench.XXXXXX")
-cleanup() { if [ "${KEEP:-}" != 1 ]; then rm -rf "$WORK"; else echo "kept: $WORK/image.tar"; fi; }
+cleanup() { if [ "${KEEP:-}" != 1 ]; then rm -rf "$WORK"; else echo "kept: ${image:-$WORK}"; fi; }
 trap cleanup EXIT
 
-echo "building the root filesystem under $WORK ..."
-root="$WORK/rootfs"
-mkdir -p "$root"
-cp -a "$inputs/debian-bookworm-minbase/." "$root/"
-cp -a "$inputs/appfs/." "$root/"
-for n in $(seq 1 "$COPIES"); do
-  mkdir -p "$root/srv/app$n"
-  cp -a "$inputs/appfs/app/node_modules" "$root/srv/app$n/"
-  mkdir -p "$root/srv/app$n/lib"
-  cp -a "$inputs/appfs/usr/local/lib/python3.11" "$root/srv/app$n/lib/"
-done
-mkdir -p "$root/opt/padding"
-python3 - "$root/opt/padding" "$PAD_MB" <<'PY'
+if [ -z "${IMAGE:-}" ]; then
+  echo "building the root filesystem under $WORK ..."
+  root="$WORK/rootfs"
+  mkdir -p "$root"
+  cp -a "$inputs/debian-bookworm-minbase/." "$root/"
+  cp -a "$inputs/appfs/." "$root/"
+  for n in $(seq 1 "$COPIES"); do
+    mkdir -p "$root/srv/app$n"
+    cp -a "$inputs/appfs/app/node_modules" "$root/srv/app$n/"
+    mkdir -p "$root/srv/app$n/lib"
+    cp -a "$inputs/appfs/usr/local/lib/python3.11" "$root/srv/app$n/lib/"
+  done
+  mkdir -p "$root/opt/padding"
+  python3 - "$root/opt/padding" "$PAD_MB" <<'PY'
 import os, random, sys
 out, total = sys.argv[1], int(sys.argv[2]) << 20
 rng = random.Random(7)
@@ -51,16 +53,20 @@ while n * size < total:
         handle.write(rng.randbytes(size))
     n += 1
 PY
-tag="hullscan-sbom-bench:latest"
-tar -C "$root" -c . | docker import - "$tag" >/dev/null
-docker save -o "$WORK/image.tar" "$tag"
-docker rmi "$tag" >/dev/null
-rm -rf "$root"
-image="$WORK/image.tar"
+  tag="hullscan-sbom-bench:latest"
+  tar -C "$root" -c . | docker import - "$tag" >/dev/null
+  docker save -o "$WORK/image.tar" "$tag"
+  docker rmi "$tag" >/dev/null
+  rm -rf "$root"
+  image="$WORK/image.tar"
+else
+  image=$IMAGE
+fi
 size=$(stat -c %s "$image")
 files=$(tar -xOf "$image" --wildcards '*.tar' '*/layer.tar' 2>/dev/null | tar -t 2>/dev/null | wc -l || true)
 echo "image: $image, $((size / 1000000)) MB, $files entries in its layer"
 [ "$size" -ge 1000000000 ] || echo "warning: the image is under 1 GB; raise COPIES or PAD_MB"
+[ -z "${BUILD_ONLY:-}" ] || exit 0
 
 measure() { # LABEL COMMAND... ; prints "LABEL seconds peak_rss_mb" and records them
   local label=$1; shift
