@@ -88,10 +88,17 @@ measure trivy "$TRIVY" image --input "$image" --cache-dir "$WORK/trivy-cache" --
   --skip-db-update --skip-java-db-update --skip-dirs usr/share/java --format cyclonedx --output "$WORK/trivy.cdx.json"
 measure hullscan_sbom_warm "$HULLSCAN" sbom "$image" -f cyclonedx -q -o "$WORK/hullscan-warm.cdx.json"
 measure hullscan_sbom_cached "$HULLSCAN" sbom "$image" -f cyclonedx -q -o "$WORK/hullscan-cached.cdx.json"
-for tool in hullscan syft trivy; do
-  python3 -c 'import json,sys; b=json.load(open(sys.argv[1])); print(f"  {sys.argv[2]:9} {len(b.get(\"components\", [])):6} components")' \
-    "$WORK/$tool.cdx.json" "$tool" 2>/dev/null || echo "  $tool: no output"
-done
+python3 - "$WORK" <<'PY'
+import json, sys
+for tool in ("hullscan", "syft", "trivy"):
+    try:
+        with open(f"{sys.argv[1]}/{tool}.cdx.json") as handle:
+            bom = json.load(handle)
+    except (OSError, ValueError):
+        print(f"  {tool:9} no output")
+        continue
+    print(f"  {tool:9} {len(bom.get('components', [])):6} components")
+PY
 echo "hullscan image with and without the inventory (empty cache, best of 3):"
 best() { # LABEL COMMAND...
   local label=$1; shift; local b=""
