@@ -31,6 +31,8 @@ enum Command {
     Context(commands::context::ContextArgs),
     /// Audit a built image: a docker-save tar, an OCI layout, a registry or the local daemon.
     Image(commands::image::ImageArgs),
+    /// List every installed package of an image or a directory, as CycloneDX, SPDX or JSON.
+    Sbom(commands::sbom::SbomArgs),
     /// Scan files and directories for secrets.
     Secrets(commands::secrets::SecretsArgs),
     /// List every rule.
@@ -83,6 +85,7 @@ fn main() -> ExitCode {
         Command::Lint(args) => commands::lint::run(args),
         Command::Context(args) => commands::context::run(args),
         Command::Image(args) => commands::image::run(args),
+        Command::Sbom(args) => commands::sbom::run(args),
         Command::Secrets(args) => commands::secrets::run(args),
         Command::Rules(args) => commands::rules::run(args),
         Command::Explain(args) => commands::explain::run(args),

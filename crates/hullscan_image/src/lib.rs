@@ -13,7 +13,7 @@ pub use hullscan_image_source::{
     ImageError, ImageRef, Platform, Result, Selection, daemon, digest, error, layer, registry,
     resolve, spec, store,
 };
-pub use model::{Image, ReadOptions, SourceKind};
+pub use model::{Image, InventoryCache, InventoryOptions, ReadOptions, SourceKind};
 
 use std::path::Path;
 
@@ -42,11 +42,20 @@ pub fn read_path(
 /// Reads `docker save` of `name` straight from the daemon's export stream.
 pub fn read_daemon(name: &str, options: &ReadOptions<'_>) -> Result<Image> {
     let body = daemon::export(name)?;
+    // The export streams before its manifest says which layer is which, so every layer is
+    // cataloged (the cache cannot be asked first).
+    let inventory = model::InventoryVisitor {
+        max_file_bytes: options.inventory.max_file_bytes,
+    };
+    let mut content = layer::ContentPlan::capture_only(&model::wants_content);
+    if options.inventory.enabled {
+        content.visitors.push(&inventory);
+    }
     let store = store::StreamedStore::consume(
         &format!("docker daemon ({name})"),
         body,
         &options.limits,
-        &model::wants_content,
+        &content,
         options.progress,
     )?;
     let mut selection = options.selection.clone();

@@ -9,11 +9,12 @@ use rustc_hash::FxHashMap;
 use crate::analysis::Analysis;
 use crate::digest::Digest;
 use crate::error::{ImageError, Result};
-use crate::layer::{Compression, LayerIndex, Limits};
+use crate::layer::{Compression, ContentPlan, ContentVisitor, LayerIndex, LayerVisit, Limits};
 use crate::merge::MergedView;
 use crate::resolve::{Layout, Plan, Selection};
 use crate::spec::{ContainerConfig, ImageConfigFile};
 use crate::store::BlobStore;
+use hullscan_inventory::{Inventory, LayerCatalog};
 
 /// Where the image came from, for messages ("read from the docker daemon").
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -75,6 +76,11 @@ pub struct Image {
     pub analysis: Analysis,
     /// Per history entry, the Dockerfile instruction that made it (with `--dockerfile`).
     pub attribution: Vec<Option<crate::dockerfile::Attribution>>,
+    /// What is installed, as the final filesystem shows it (`None` when the inventory was not
+    /// asked for).
+    pub inventory: Option<Inventory>,
+    /// How many layers' inventories came from the cache instead of their bytes.
+    pub inventory_cache_hits: usize,
 }
 
 impl Image {
@@ -110,6 +116,88 @@ pub struct ReadOptions<'a> {
     /// Whether a bare name not found in the daemon may be pulled from its registry.
     pub allow_network: bool,
     pub registry: crate::registry::RegistryOptions,
+    pub inventory: InventoryOptions<'a>,
+}
+
+/// Whether and how to take the package inventory in the layers' single pass.
+pub struct InventoryOptions<'a> {
+    pub enabled: bool,
+    /// Per-layer catalogs kept between runs, keyed by diff ID (the I/O lives with the caller).
+    pub cache: Option<&'a dyn InventoryCache>,
+    /// Bytes of one file the inventory reads; a larger file is cataloged from its first bytes,
+    /// with a note.
+    pub max_file_bytes: u64,
+}
+
+impl Default for InventoryOptions<'_> {
+    fn default() -> Self {
+        InventoryOptions {
+            enabled: true,
+            cache: None,
+            max_file_bytes: DEFAULT_MAX_INVENTORY_FILE_BYTES,
+        }
+    }
+}
+
+/// Big enough for any package database or jar seen in practice, small enough that two layers
+/// read in parallel stay well inside the memory budget.
+pub const DEFAULT_MAX_INVENTORY_FILE_BYTES: u64 = 64 << 20;
+
+/// Where layer catalogs are kept between runs. Implementations do the I/O (and keep their own
+/// notes about entries they could not use); the model only asks and offers.
+pub trait InventoryCache: Sync {
+    /// The catalog of the layer whose uncompressed content has this digest, when kept.
+    fn get(&self, diff_id: &Digest) -> Option<LayerCatalog>;
+    /// Keeps `catalog` for the layer with this diff ID (already verified).
+    fn put(&self, diff_id: &Digest, catalog: &LayerCatalog);
+}
+
+/// The inventory as a content visitor: the files `hullscan_inventory::wants_file` wants go to
+/// `hullscan_inventory::catalog_file` as the layer streams.
+pub struct InventoryVisitor {
+    pub max_file_bytes: u64,
+}
+
+impl ContentVisitor for InventoryVisitor {
+    fn wants(&self, path: &str, size: u64, mode: u32) -> Option<u64> {
+        hullscan_inventory::wants_file(path, size, mode).then_some(self.max_file_bytes)
+    }
+
+    fn begin_layer(&self) -> Box<dyn LayerVisit> {
+        Box::new(CatalogVisit(LayerCatalog::default()))
+    }
+}
+
+#[derive(Debug)]
+struct CatalogVisit(LayerCatalog);
+
+impl LayerVisit for CatalogVisit {
+    fn visit(&mut self, _entry: u32, path: &str, size: u64, content: &[u8]) {
+        let mut file = hullscan_inventory::catalog_file(path, content);
+        if (content.len() as u64) < size {
+            file.notes.push(format!(
+                "{path}: only the first {} of {size} bytes were read for the inventory",
+                content.len()
+            ));
+        }
+        self.0.files.push(file);
+    }
+
+    fn into_any(self: Box<Self>) -> Box<dyn std::any::Any + Send + Sync> {
+        Box::new(self.0)
+    }
+
+    fn as_any(&self) -> &dyn std::any::Any {
+        &self.0
+    }
+}
+
+/// The catalog a layer's inventory visit made, if one ran on it.
+pub fn visited_catalog(index: &LayerIndex) -> Option<&LayerCatalog> {
+    index
+        .visits
+        .iter()
+        .find_map(|visit| visit.as_any().downcast_ref::<LayerCatalog>())
 }
 
 /// Files whose contents the rules read.
@@ -174,7 +262,16 @@ pub fn load(
     {
         report(total);
     }
-    let indexes: Vec<Result<Arc<LayerIndex>>> = distinct
+    let inventory_visitor = InventoryVisitor {
+        max_file_bytes: options.inventory.max_file_bytes,
+    };
+    let cache = options
+        .inventory
+        .cache
+        .filter(|_| options.inventory.enabled);
+    // A layer whose catalog is cached still streams (the merged view, the other rules and the
+    // digest checks need it) but its contents are not read for the inventory.
+    let indexes: Vec<Result<(Arc<LayerIndex>, Option<LayerCatalog>)>> = distinct
         .par_iter()
         .map(|path| {
             let number = plan
@@ -182,23 +279,26 @@ pub fn load(
                 .iter()
                 .position(|l| l.path == *path)
                 .unwrap_or(0);
+            let cached = cache.and_then(|cache| {
+                let diff_id = plan.layers.get(number)?.diff_id.as_ref()?;
+                cache.get(diff_id)
+            });
+            let mut content = ContentPlan::capture_only(&wants_content);
+            if options.inventory.enabled && cached.is_none() {
+                content.visitors.push(&inventory_visitor);
+            }
             let what = format!("layer {number} ({path})");
             store
-                .index_layer(
-                    path,
-                    &what,
-                    &options.limits,
-                    &wants_content,
-                    options.progress,
-                )
-                .map(Arc::new)
+                .index_layer(path, &what, &options.limits, &content, options.progress)
+                .map(|index| (Arc::new(index), cached))
         })
         .collect();
-    let indexes: Vec<Arc<LayerIndex>> = indexes.into_iter().collect::<Result<_>>()?;
+    let indexes: Vec<(Arc<LayerIndex>, Option<LayerCatalog>)> =
+        indexes.into_iter().collect::<Result<_>>()?;
 
     let mut layers = Vec::with_capacity(plan.layers.len());
     for (number, planned) in plan.layers.iter().enumerate() {
-        let files = Arc::clone(&indexes[position[planned.path.as_str()]]);
+        let files = Arc::clone(&indexes[position[planned.path.as_str()]].0);
         let actual_blob = files
             .blob_digest
             .clone()
@@ -245,6 +345,36 @@ pub fn load(
     let base_layer_count = guess_base_layers(&history, &layers);
     let fs = MergedView::build(&layers);
     let analysis = Analysis::compute(&layers, &fs);
+    let (inventory, inventory_cache_hits) = if options.inventory.enabled {
+        let mut hits = 0;
+        let catalogs: Vec<LayerCatalog> = plan
+            .layers
+            .iter()
+            .zip(&layers)
+            .map(|(planned, layer)| {
+                let (index, cached) = &indexes[position[planned.path.as_str()]];
+                if let Some(catalog) = cached {
+                    hits += 1;
+                    return catalog.clone();
+                }
+                let catalog = visited_catalog(index).cloned().unwrap_or_default();
+                if let Some(cache) = cache {
+                    cache.put(&layer.diff_id, &catalog);
+                }
+                catalog
+            })
+            .collect();
+        let in_final = |layer: usize, path: &str| {
+            fs.lookup_exact(&layers, path)
+                .is_some_and(|found| found.layer as usize == layer)
+        };
+        (
+            Some(hullscan_inventory::assemble(&catalogs, &in_final)),
+            hits,
+        )
+    } else {
+        (None, 0)
+    };
     Ok(Image {
         reference: reference.to_owned(),
         source,
@@ -259,6 +389,8 @@ pub fn load(
         fs,
         analysis,
         attribution: Vec::new(),
+        inventory,
+        inventory_cache_hits,
     })
 }
 

@@ -3,6 +3,7 @@
 //! stored and of the uncompressed tar, the diff ID) are computed on the same pass. Nothing is
 //! ever written to disk.
 
+use std::any::Any;
 use std::io::{self, BufRead, BufReader, Read};
 
 use crate::digest::{Digest, HashingReader};
@@ -129,6 +130,99 @@ impl Default for Limits {
     }
 }
 
+/// Something that reads regular files' contents while a layer streams past (the secrets scan,
+/// the package inventory), so every judge that needs file bytes gets them from the one pass and
+/// the reader itself knows none of them.
+pub trait ContentVisitor: Sync {
+    /// How many leading bytes of this regular file the visitor needs, or `None` when it does
+    /// not want the file. Called for every regular file of every layer, so it must be cheap.
+    fn wants(&self, path: &str, size: u64, mode: u32) -> Option<u64>;
+    /// A fresh state for one layer; it receives that layer's wanted files in tar order and is
+    /// kept in [`LayerIndex::visits`].
+    fn begin_layer(&self) -> Box<dyn LayerVisit>;
+}
+
+/// One visitor's work on one layer.
+pub trait LayerVisit: Send + Sync + std::fmt::Debug {
+    /// `content` is the file's first bytes, as many as the visitor asked for (fewer when the
+    /// file is shorter); `size` is the file's full size, so `content.len() < size` means the
+    /// visitor saw only a prefix.
+    fn visit(&mut self, entry: u32, path: &str, size: u64, content: &[u8]);
+    /// For the caller to take its typed result back out.
+    fn into_any(self: Box<Self>) -> Box<dyn Any + Send + Sync>;
+    fn as_any(&self) -> &dyn Any;
+}
+
+/// What to read from file contents while streaming a layer.
+pub struct ContentPlan<'a> {
+    /// Files whose content (up to [`Limits::max_captured_file_bytes`]) is kept in
+    /// [`LayerIndex::captured`]. Receives the normalised path (no leading `/`) and the size.
+    pub capture: &'a (dyn Fn(&str, u64) -> bool + Sync),
+    /// Judges that read contents, besides the secrets scan that [`Limits::secret_scan`]
+    /// turns on. Their per-layer results are in [`LayerIndex::visits`], in this order.
+    pub visitors: Vec<&'a dyn ContentVisitor>,
+}
+
+impl<'a> ContentPlan<'a> {
+    /// Captures what `capture` wants; no other visitors.
+    pub fn capture_only(capture: &'a (dyn Fn(&str, u64) -> bool + Sync)) -> ContentPlan<'a> {
+        ContentPlan {
+            capture,
+            visitors: Vec::new(),
+        }
+    }
+}
+
+/// The secrets scan as a content visitor: every non-empty regular file, up to the scan window.
+struct SecretsVisitor(hullscan_secrets::ScanLimits);
+
+/// The secrets the scan found in one layer, by entry index, with a note when only part of the
+/// file was scanned.
+#[derive(Debug, Default)]
+struct LayerSecrets(Vec<(u32, hullscan_secrets::Finding, Option<String>)>);
+
+impl ContentVisitor for SecretsVisitor {
+    fn wants(&self, _path: &str, size: u64, _mode: u32) -> Option<u64> {
+        // The binary sniff past the window makes a truncated file's note say so.
+        (size > 0).then(|| self.0.max_bytes.saturating_add(self.0.binary_sniff as u64))
+    }
+
+    fn begin_layer(&self) -> Box<dyn LayerVisit> {
+        Box::new(SecretsLayer {
+            limits: self.0,
+            found: LayerSecrets::default(),
+        })
+    }
+}
+
+#[derive(Debug)]
+struct SecretsLayer {
+    limits: hullscan_secrets::ScanLimits,
+    found: LayerSecrets,
+}
+
+impl LayerVisit for SecretsLayer {
+    fn visit(&mut self, entry: u32, _path: &str, size: u64, content: &[u8]) {
+        let mut scan = hullscan_secrets::Scanner::global().scan_content(content, self.limits);
+        scan.total_bytes = size;
+        if scan.findings.is_empty() {
+            return;
+        }
+        let note = scan.truncation_note();
+        for finding in scan.findings {
+            self.found.0.push((entry, finding, note.clone()));
+        }
+    }
+
+    fn into_any(self: Box<Self>) -> Box<dyn Any + Send + Sync> {
+        Box::new(self.found)
+    }
+
+    fn as_any(&self) -> &dyn Any {
+        &self.found
+    }
+}
+
 /// The index of one layer.
 #[derive(Debug, Default)]
 pub struct LayerIndex {
@@ -139,6 +233,8 @@ pub struct LayerIndex {
     /// Secrets the engine found in file contents, by entry index, with a note when only part
     /// of the file was scanned.
     pub secrets: Vec<(u32, hullscan_secrets::Finding, Option<String>)>,
+    /// Each [`ContentPlan::visitors`] entry's result for this layer, in the plan's order.
+    pub visits: Vec<Box<dyn LayerVisit>>,
     pub anomalies: Vec<Anomaly>,
     /// Digest and size of the blob as stored (compressed).
     pub blob_digest: Option<Digest>,
@@ -178,9 +274,8 @@ impl LayerIndex {
     }
 }
 
-/// Which files' contents to keep while streaming. Receives the normalised path (no leading
-/// `/`) and the size; returns whether to capture.
-pub type CapturePolicy<'a> = &'a (dyn Fn(&str, u64) -> bool + Sync);
+/// What to read from file contents while streaming (see [`ContentPlan`]).
+pub type CapturePolicy<'a> = &'a ContentPlan<'a>;
 
 /// Normalises a tar name the way Docker does when it applies a layer: drop leading `/` and
 /// `./`, `.` components and empty components; resolve `..` lexically, never above the root.
@@ -277,7 +372,7 @@ pub fn index_layer(
     what: &str,
     blob: impl Read,
     limits: &Limits,
-    capture: CapturePolicy<'_>,
+    plan: CapturePolicy<'_>,
     progress: Option<&(dyn Fn(u64) + Sync)>,
 ) -> Result<LayerIndex> {
     let layer_error = |message: String| ImageError::Layer {
@@ -323,12 +418,31 @@ pub fn index_layer(
         compression: Some(compression),
         ..LayerIndex::default()
     };
-    walk_tar(&mut plain, &mut index, limits, capture, source_name, what).map_err(
-        |err| match err {
-            WalkError::Io(err) => io_error(err, "reading tar"),
-            WalkError::Image(err) => err,
-        },
-    )?;
+    // The secrets scan is one visitor among the plan's; its findings go to `index.secrets`.
+    let secrets = limits.secret_scan.map(SecretsVisitor);
+    let mut visitors: Vec<&dyn ContentVisitor> = Vec::with_capacity(plan.visitors.len() + 1);
+    visitors.extend(secrets.as_ref().map(|v| v as &dyn ContentVisitor));
+    visitors.extend(plan.visitors.iter().copied());
+    let mut states = walk_tar(
+        &mut plain,
+        &mut index,
+        limits,
+        &visitors,
+        plan.capture,
+        source_name,
+        what,
+    )
+    .map_err(|err| match err {
+        WalkError::Io(err) => io_error(err, "reading tar"),
+        WalkError::Image(err) => err,
+    })?;
+    if secrets.is_some() {
+        let found = states.remove(0).into_any();
+        if let Ok(found) = found.downcast::<LayerSecrets>() {
+            index.secrets = found.0;
+        }
+    }
+    index.visits = states;
     let (diff_id, tar_size) = plain
         .finish()
         .map_err(|e| io_error(e, "reading past the end of the tar"))?;
@@ -360,12 +474,18 @@ fn walk_tar(
     plain: &mut dyn Read,
     index: &mut LayerIndex,
     limits: &Limits,
-    capture: CapturePolicy<'_>,
+    visitors: &[&dyn ContentVisitor],
+    capture: &(dyn Fn(&str, u64) -> bool + Sync),
     source_name: &str,
     what: &str,
-) -> Result<(), WalkError> {
+) -> Result<Vec<Box<dyn LayerVisit>>, WalkError> {
     let mut archive = tar::Archive::new(plain);
-    // One buffer for every file's content, reused: small files are scanned whole.
+    let mut states: Vec<Box<dyn LayerVisit>> = visitors
+        .iter()
+        .map(|visitor| visitor.begin_layer())
+        .collect();
+    let mut wants: Vec<Option<u64>> = vec![None; visitors.len()];
+    // One buffer for every file's content, reused.
     let mut scratch: Vec<u8> = Vec::new();
     for entry in archive.entries()? {
         let mut entry = entry?;
@@ -495,70 +615,49 @@ fn walk_tar(
         });
         if kind == EntryKind::File {
             index.content_size += size;
-            if capture(&path, size) {
-                let mut bytes = Vec::new();
-                (&mut entry)
-                    .take(limits.max_captured_file_bytes)
-                    .read_to_end(&mut bytes)?;
-                if let Some(scan_limits) = limits.secret_scan {
-                    let scan =
-                        hullscan_secrets::Scanner::global().scan_content(&bytes, scan_limits);
-                    record_secrets(index, entry_index, scan);
+            let captured = capture(&path, size).then_some(limits.max_captured_file_bytes);
+            // The prefix every visitor that wants this file needs, read once into `scratch`.
+            let mut wanted = captured.unwrap_or(0);
+            for (slot, visitor) in visitors.iter().enumerate() {
+                let want = visitor.wants(&path, size, mode);
+                if let Some(bytes) = want {
+                    wanted = wanted.max(bytes);
                 }
-                index.captured.push((entry_index, bytes));
-            } else if size > 0
-                && let Some(scan_limits) = limits.secret_scan
-            {
-                let scan = scan_entry(&mut entry, size, scan_limits, &mut scratch)?;
-                record_secrets(index, entry_index, scan);
+                wants[slot] = want;
+            }
+            if captured.is_none() && wants.iter().all(Option::is_none) {
+                continue;
+            }
+            scratch.clear();
+            (&mut entry)
+                .take(wanted.min(size))
+                .read_to_end(&mut scratch)?;
+            for (state, want) in states.iter_mut().zip(&wants) {
+                if let Some(bytes) = *want {
+                    let end = scratch
+                        .len()
+                        .min(usize::try_from(bytes).unwrap_or(usize::MAX));
+                    state.visit(entry_index, &path, size, &scratch[..end]);
+                }
+            }
+            if let Some(bytes) = captured {
+                let end = scratch
+                    .len()
+                    .min(usize::try_from(bytes).unwrap_or(usize::MAX));
+                index.captured.push((entry_index, scratch[..end].to_vec()));
+            }
+            // Past the prefix, the rest is left for the tar reader to skip.
+            if scratch.capacity() > SCRATCH_KEPT {
+                scratch = Vec::new();
             }
         }
     }
-    Ok(())
+    Ok(states)
 }
 
-/// Files up to this size are read whole into the scratch buffer and scanned in one call.
-const WHOLE_FILE_SCAN: u64 = 1 << 20;
-
-fn scan_entry(
-    entry: &mut dyn Read,
-    size: u64,
-    limits: hullscan_secrets::ScanLimits,
-    scratch: &mut Vec<u8>,
-) -> io::Result<hullscan_secrets::FileScan> {
-    let scanner = hullscan_secrets::Scanner::global();
-    if size <= WHOLE_FILE_SCAN {
-        scratch.clear();
-        entry.take(WHOLE_FILE_SCAN).read_to_end(scratch)?;
-        return Ok(scanner.scan_content(scratch, limits));
-    }
-    let mut stream = scanner.stream(limits);
-    scratch.resize(256 * 1024, 0);
-    let mut seen = 0u64;
-    loop {
-        let n = entry.read(scratch)?;
-        if n == 0 {
-            break;
-        }
-        stream.feed(&scratch[..n]);
-        seen += n as u64;
-        // Past the scan window (or binary) the rest is left for the tar reader to skip.
-        if seen >= limits.max_bytes.saturating_add(limits.binary_sniff as u64) {
-            break;
-        }
-    }
-    Ok(stream.finish())
-}
-
-fn record_secrets(index: &mut LayerIndex, entry_index: u32, scan: hullscan_secrets::FileScan) {
-    if scan.findings.is_empty() {
-        return;
-    }
-    let note = scan.truncation_note();
-    for finding in scan.findings {
-        index.secrets.push((entry_index, finding, note.clone()));
-    }
-}
+/// Above this, the content buffer is given back after each file so one huge wanted file does
+/// not pin its size in memory for the rest of the layer.
+const SCRATCH_KEPT: usize = 8 << 20;
 
 #[cfg(test)]
 mod tests {
@@ -590,5 +689,91 @@ mod tests {
             Compression::Zstd
         );
         assert_eq!(Compression::sniff(b"etc/"), Compression::None);
+    }
+
+    /// Records what it was given: every file under `pkg/`, at most 4 bytes of each.
+    struct Recorder;
+
+    #[derive(Debug, Default)]
+    struct Seen(Vec<(String, u64, Vec<u8>)>);
+
+    impl ContentVisitor for Recorder {
+        fn wants(&self, path: &str, _size: u64, mode: u32) -> Option<u64> {
+            (path.starts_with("pkg/") && mode & 0o100 == 0).then_some(4)
+        }
+        fn begin_layer(&self) -> Box<dyn LayerVisit> {
+            Box::new(Seen::default())
+        }
+    }
+
+    impl LayerVisit for Seen {
+        fn visit(&mut self, _entry: u32, path: &str, size: u64, content: &[u8]) {
+            self.0.push((path.to_owned(), size, content.to_vec()));
+        }
+        fn into_any(self: Box<Self>) -> Box<dyn Any + Send + Sync> {
+            self
+        }
+        fn as_any(&self) -> &dyn Any {
+            self
+        }
+    }
+
+    fn layer_tar(files: &[(&str, u32, &[u8])]) -> Vec<u8> {
+        let mut builder = tar::Builder::new(Vec::new());
+        for (path, mode, content) in files {
+            let mut header = tar::Header::new_gnu();
+            header.set_size(content.len() as u64);
+            header.set_mode(*mode);
+            header.set_cksum();
+            builder.append_data(&mut header, path, *content).unwrap();
+        }
+        builder.into_inner().unwrap()
+    }
+
+    #[test]
+    fn visitors_get_the_prefix_they_ask_for_in_the_same_pass() {
+        let key = b"[gitlab]\ntoken = glpat-Xy7Qm2Lp9Rt4Vb8Nw3Zk\n";
+        let tar = layer_tar(&[
+            ("pkg/status", 0o644, b"Package: a\nVersion: 1\n"),
+            ("pkg/tool", 0o755, b"binary"),
+            ("etc/passwd", 0o644, b"root:x:0:0::/root:/bin/sh\n"),
+            ("pkg/deploy.ini", 0o600, key),
+        ]);
+        let capture = |path: &str, _size: u64| path == "etc/passwd";
+        let recorder = Recorder;
+        let plan = ContentPlan {
+            capture: &capture,
+            visitors: vec![&recorder],
+        };
+        let index = index_layer(
+            "test",
+            "layer 0",
+            tar.as_slice(),
+            &Limits::default(),
+            &plan,
+            None,
+        )
+        .unwrap();
+        let seen = index.visits[0].as_any().downcast_ref::<Seen>().unwrap();
+        let summary: Vec<(&str, u64, &[u8])> = seen
+            .0
+            .iter()
+            .map(|(path, size, content)| (path.as_str(), *size, content.as_slice()))
+            .collect();
+        assert_eq!(
+            summary,
+            [
+                ("pkg/status", 22, &b"Pack"[..]),
+                ("pkg/deploy.ini", key.len() as u64, &key[..4]),
+            ]
+        );
+        // The other readers of contents still got theirs from the same pass.
+        assert_eq!(index.captured.len(), 1);
+        assert_eq!(index.captured(2), Some(&b"root:x:0:0::/root:/bin/sh\n"[..]));
+        assert!(
+            index.secrets.iter().any(|(entry, _, _)| *entry == 3),
+            "the secrets scan saw the whole key: {:?}",
+            index.secrets
+        );
     }
 }

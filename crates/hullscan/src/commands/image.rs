@@ -4,7 +4,7 @@
 use std::io::IsTerminal;
 use std::sync::Arc;
 
-use anyhow::{Context as _, bail};
+use anyhow::Context as _;
 use clap::Args;
 use hullscan_diagnostics::{FileReport, Severity, Subject};
 use hullscan_image::analysis::{human_size, parse_size};
@@ -60,8 +60,150 @@ pub struct ImageArgs {
     /// Do not print the size summary to stderr.
     #[arg(long, short = 'q')]
     pub quiet: bool,
+    /// Do not take the package inventory (no package counts, no --sbom).
+    #[arg(long, conflicts_with_all = ["sbom", "with_inventory"])]
+    pub no_inventory: bool,
+    /// Also write the image's SBOM to this file, from the same single read of the layers.
+    #[arg(long, value_name = "FILE")]
+    pub sbom: Option<std::path::PathBuf>,
+    /// The format of --sbom.
+    #[arg(long, value_enum, default_value = "cyclonedx", requires = "sbom")]
+    pub sbom_format: super::sbom::SbomFormat,
+    /// With --format json: print one object, `{"findings": [...], "inventory": {...}}`, whose
+    /// `inventory` is the SBOM in hullscan's JSON form (docs/sbom-json.md), instead of the
+    /// findings array alone.
+    #[arg(long)]
+    pub with_inventory: bool,
+    #[command(flatten)]
+    pub cache: InventoryCacheArgs,
     #[command(flatten)]
     pub output: OutputArgs,
+}
+
+/// Where the per-layer inventory cache lives, shared by `hullscan image` and `hullscan sbom`.
+#[derive(Debug, Args)]
+pub struct InventoryCacheArgs {
+    /// Do not read or write the per-layer inventory cache.
+    #[arg(long)]
+    pub no_cache: bool,
+    /// The inventory cache directory (default `$HULLSCAN_CACHE_DIR/inventory`,
+    /// `$XDG_CACHE_HOME/hullscan/inventory` or `~/.cache/hullscan/inventory`).
+    #[arg(long, value_name = "DIR")]
+    pub cache_dir: Option<std::path::PathBuf>,
+    /// Largest total size of the inventory cache; least recently used layers go first.
+    #[arg(long, value_parser = parse_bytes, default_value = "512MiB", value_name = "SIZE")]
+    pub cache_size: u64,
+}
+
+impl InventoryCacheArgs {
+    /// The cache, unless turned off or impossible to open (then a warning, and no cache).
+    pub fn open_for(&self, wanted: bool) -> Option<hullscan_inventory_cache::DiskCache> {
+        if self.no_cache || !wanted {
+            return None;
+        }
+        let dir = self
+            .cache_dir
+            .clone()
+            .or_else(hullscan_inventory_cache::default_dir)?;
+        match hullscan_inventory_cache::DiskCache::open(&dir, self.cache_size) {
+            Ok(cache) => Some(cache),
+            Err(err) => {
+                eprintln!(
+                    "hullscan: warning: inventory cache {} is not usable ({err}); reading every layer",
+                    dir.display()
+                );
+                None
+            }
+        }
+    }
+}
+
+/// `; inventory cache: 3 of 5 layers reused` plus any problems the cache met.
+pub fn cache_summary(image: &Image, cache: &hullscan_inventory_cache::DiskCache) -> String {
+    for problem in cache.notes() {
+        eprintln!("hullscan: warning: {problem}");
+    }
+    format!(
+        "; inventory cache: {} of {} layer(s) reused",
+        image.inventory_cache_hits,
+        image.layers.len()
+    )
+}
+
+/// What names the image and how to reach it, shared by `hullscan image` and `hullscan sbom`.
+pub struct SourceArgs<'a> {
+    pub reference: &'a str,
+    pub platform: Option<Platform>,
+    pub remote: bool,
+    pub plain_http: bool,
+    pub max_layer_size: u64,
+    /// Whether file contents are scanned for secrets (the audit needs it; an SBOM does not).
+    pub scan_secrets: bool,
+}
+
+/// Reads the image with a progress bar on a terminal: a spinner until the manifest says how
+/// many bytes there are to read, then a bar.
+pub fn open_with_progress(
+    source: &SourceArgs<'_>,
+    inventory: hullscan_image::InventoryOptions<'_>,
+) -> anyhow::Result<(Image, String)> {
+    let progress_bar = std::io::stderr().is_terminal().then(|| {
+        let bar = indicatif::ProgressBar::new_spinner();
+        bar.set_style(
+            indicatif::ProgressStyle::with_template(
+                "{spinner} reading layers: {bytes} ({bytes_per_sec})",
+            )
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
+        );
+        bar.enable_steady_tick(std::time::Duration::from_millis(120));
+        bar
+    });
+    let on_bytes = |n: u64| {
+        if let Some(bar) = &progress_bar {
+            bar.inc(n);
+        }
+    };
+    let on_total = |total: u64| {
+        if let Some(bar) = &progress_bar {
+            bar.set_length(total);
+            bar.set_style(
+                indicatif::ProgressStyle::with_template(
+                    "reading layers [{bar:30}] {bytes}/{total_bytes} ({bytes_per_sec}, {eta})",
+                )
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+                .progress_chars("=> "),
+            );
+        }
+    };
+    let options = ReadOptions {
+        selection: Selection {
+            platform: source.platform.clone(),
+            tag: None,
+        },
+        limits: {
+            let mut limits = Limits {
+                max_layer_bytes: source.max_layer_size,
+                ..Limits::default()
+            };
+            if !source.scan_secrets {
+                limits.secret_scan = None;
+            }
+            limits
+        },
+        progress: Some(&on_bytes),
+        total_bytes: Some(&on_total),
+        allow_network: source.remote,
+        registry: hullscan_image::registry::RegistryOptions {
+            allow_plain_http: source.plain_http,
+            ..Default::default()
+        },
+        inventory,
+    };
+    let result = hullscan_image::open(source.reference, &options);
+    if let Some(bar) = &progress_bar {
+        bar.finish_and_clear();
+    }
+    result.map_err(|err| anyhow::anyhow!("{err}"))
 }
 
 fn parse_severity(text: &str) -> Result<Severity, String> {
@@ -96,60 +238,26 @@ pub fn run(args: ImageArgs) -> anyhow::Result<ExitStatus> {
         ),
         None => None,
     };
-    let progress_bar = std::io::stderr().is_terminal().then(|| {
-        let bar = indicatif::ProgressBar::new_spinner();
-        bar.set_style(
-            indicatif::ProgressStyle::with_template(
-                "{spinner} reading layers: {bytes} ({bytes_per_sec})",
-            )
-            .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
-        );
-        bar.enable_steady_tick(std::time::Duration::from_millis(120));
-        bar
-    });
-    let on_bytes = |n: u64| {
-        if let Some(bar) = &progress_bar {
-            bar.inc(n);
-        }
+    let cache = InventoryCacheArgs::open_for(&args.cache, !args.no_inventory);
+    let inventory = hullscan_image::InventoryOptions {
+        enabled: !args.no_inventory,
+        cache: cache
+            .as_ref()
+            .map(|cache| cache as &dyn hullscan_image::InventoryCache),
+        ..Default::default()
     };
-    // Once the manifest says how much there is to read, the spinner becomes a bar.
-    let on_total = |total: u64| {
-        if let Some(bar) = &progress_bar {
-            bar.set_length(total);
-            bar.set_style(
-                indicatif::ProgressStyle::with_template(
-                    "reading layers [{bar:30}] {bytes}/{total_bytes} ({bytes_per_sec}, {eta})",
-                )
-                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
-                .progress_chars("=> "),
-            );
-        }
+    let source = SourceArgs {
+        reference: &args.reference,
+        platform,
+        remote: args.remote,
+        plain_http: args.plain_http,
+        max_layer_size: args.max_layer_size,
+        scan_secrets: true,
     };
-    let options = ReadOptions {
-        selection: Selection {
-            platform,
-            tag: None,
-        },
-        limits: Limits {
-            max_layer_bytes: args.max_layer_size,
-            ..Limits::default()
-        },
-        progress: Some(&on_bytes),
-        total_bytes: Some(&on_total),
-        allow_network: args.remote,
-        registry: hullscan_image::registry::RegistryOptions {
-            allow_plain_http: args.plain_http,
-            ..Default::default()
-        },
-    };
-    let result = hullscan_image::open(&args.reference, &options);
-    if let Some(bar) = &progress_bar {
-        bar.finish_and_clear();
+    let (mut image, mut note) = open_with_progress(&source, inventory)?;
+    if let Some(cache) = &cache {
+        note.push_str(&cache_summary(&image, cache));
     }
-    let (mut image, mut note) = match result {
-        Ok(found) => found,
-        Err(err) => bail!("{err}"),
-    };
     let mut dockerfile_source = None;
     if let Some(path) = &args.dockerfile {
         let text = std::fs::read_to_string(path)
@@ -193,12 +301,47 @@ pub fn run(args: ImageArgs) -> anyhow::Result<ExitStatus> {
         report.sort();
         reports.push(report);
     }
-    args.output.print(&reports)?;
+    if let Some(path) = &args.sbom {
+        super::sbom::write_image_sbom(&image, args.sbom_format, path)?;
+    }
+    if args.with_inventory && args.output.format == crate::output::FormatArg::Json {
+        print_json_with_inventory(&image, &reports, &args.output)?;
+    } else {
+        args.output.print(&reports)?;
+    }
     Ok(if failed {
         ExitStatus::Failure
     } else {
         ExitStatus::Success
     })
+}
+
+/// `{"findings": [...], "inventory": {...}}`: the findings array exactly as `--format json`
+/// prints it, beside the inventory in hullscan's SBOM JSON form.
+fn print_json_with_inventory(
+    image: &Image,
+    reports: &[FileReport],
+    output: &OutputArgs,
+) -> anyhow::Result<()> {
+    use std::io::Write as _;
+    let mut findings = Vec::new();
+    hullscan_render::render(
+        reports,
+        hullscan_render::OutputFormat::Json,
+        &output.render_options(),
+        &mut findings,
+    )?;
+    let mut inventory = Vec::new();
+    super::sbom::write_image(image, hullscan_sbom::Format::Json, &mut inventory)?;
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    out.write_all(b"{\"findings\": ")?;
+    out.write_all(findings.trim_ascii_end())?;
+    out.write_all(b",\n\"inventory\": ")?;
+    out.write_all(inventory.trim_ascii_end())?;
+    out.write_all(b"}\n")?;
+    out.flush()?;
+    Ok(())
 }
 
 /// The size report, on stderr so machine-readable stdout stays clean.
@@ -212,6 +355,7 @@ fn print_summary(image: &Image, note: &str) {
         human_size(analysis.total_content),
         image.config_digest.short()
     );
+    let packages = super::sbom::packages_per_layer(image);
     for (layer, stats) in image.layers.iter().zip(&analysis.layers) {
         let instruction = image
             .layer_instruction(layer.index)
@@ -226,8 +370,12 @@ fn print_summary(image: &Image, note: &str) {
                 }
             })
             .unwrap_or_default();
+        let package_count = packages
+            .as_ref()
+            .map(|counts| format!("  {:>5} pkgs", counts[layer.index]))
+            .unwrap_or_default();
         eprintln!(
-            "  layer {:>2}  {:>9}  {:>9} {:<4}  hidden later {:>9}  {instruction}",
+            "  layer {:>2}  {:>9}  {:>9} {:<4}  hidden later {:>9}{package_count}  {instruction}",
             layer.index,
             human_size(stats.content_size),
             human_size(stats.blob_size),
@@ -243,4 +391,23 @@ fn print_summary(image: &Image, note: &str) {
         human_size(analysis.dive_wasted_bytes),
         analysis.dive_user_wasted_ratio * 100.0
     );
+    if let Some(inventory) = &image.inventory {
+        let os = inventory
+            .os
+            .as_ref()
+            .map(|os| {
+                format!(
+                    " on {}",
+                    os.pretty_name.clone().unwrap_or_else(|| os.id.clone())
+                )
+            })
+            .unwrap_or_default();
+        eprintln!(
+            "  {} installed package(s){os} (`hullscan sbom` lists them)",
+            inventory.packages.len()
+        );
+        for note in &inventory.notes {
+            eprintln!("  inventory note: {note}");
+        }
+    }
 }

@@ -8,4 +8,5 @@ pub mod image;
 pub mod lint;
 pub mod lint_context;
 pub mod rules;
+pub mod sbom;
 pub mod secrets;
