@@ -28,6 +28,22 @@ pub fn read_path(
     if tag.is_some() {
         selection.tag = tag;
     }
+    if path
+        .metadata()
+        .is_ok_and(|m| !m.is_dir() && !m.is_file())
+    {
+        // A FIFO or `/dev/stdin` cannot be read in place: read it once, front to back.
+        let mut options_with_tag = ReadOptions {
+            selection,
+            limits: options.limits.clone(),
+            progress: options.progress,
+            total_bytes: options.total_bytes,
+            allow_network: options.allow_network,
+            registry: options.registry.clone(),
+        };
+        options_with_tag.selection.platform = options.selection.platform.clone();
+        return read_stream(reference, path, &options_with_tag);
+    }
     if path.is_dir() {
         let store = store::DirStore::new(path);
         let plan = resolve::plan(&store, &selection, options.limits.max_json_bytes)?;
@@ -65,6 +81,30 @@ pub fn read_daemon(name: &str, options: &ReadOptions<'_>) -> Result<Image> {
     model::load(&store, plan, name, SourceKind::Daemon, options)
 }
 
+/// Reads a `docker save` or OCI archive from a stream (`-` is standard input), front to back,
+/// without seeking: the same reader as the daemon's export.
+pub fn read_stream(reference: &str, path: &Path, options: &ReadOptions<'_>) -> Result<Image> {
+    let (name, stream): (String, Box<dyn std::io::Read>) = if path == Path::new("-") {
+        ("standard input".to_owned(), Box::new(std::io::stdin().lock()))
+    } else {
+        let name = path.display().to_string();
+        let file = std::fs::File::open(path).map_err(|err| ImageError::Io {
+            path: name.clone(),
+            source: err,
+        })?;
+        (name, Box::new(file))
+    };
+    let store = store::StreamedStore::consume(
+        &name,
+        std::io::BufReader::with_capacity(256 * 1024, stream),
+        &options.limits,
+        &model::wants_content,
+        options.progress,
+    )?;
+    let plan = resolve::plan(&store, &options.selection, options.limits.max_json_bytes)?;
+    model::load(&store, plan, reference, SourceKind::Archive, options)
+}
+
 /// Pulls `name` from its registry: manifests and config first, then every layer streamed
 /// (in parallel) into the layer reader.
 pub fn read_registry(name: &str, options: &ReadOptions<'_>) -> Result<Image> {
@@ -93,6 +133,19 @@ pub fn open(reference: &str, options: &ReadOptions<'_>) -> Result<(Image, String
         ImageRef::OciDir(path, tag) => {
             let image = read_path(reference, &path, tag, options)?;
             let note = format!("read {} from {}", image.layout.as_str(), path.display());
+            Ok((image, note))
+        }
+        ImageRef::Stream(path) => {
+            let image = read_stream(reference, &path, options)?;
+            let note = format!(
+                "read {} from the stream {}",
+                image.layout.as_str(),
+                if path == Path::new("-") {
+                    "standard input".to_owned()
+                } else {
+                    path.display().to_string()
+                }
+            );
             Ok((image, note))
         }
         ImageRef::Daemon(name) => {
