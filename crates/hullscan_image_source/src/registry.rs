@@ -466,6 +466,30 @@ impl Read for BodyReader {
     }
 }
 
+/// The one-entry `index.json` that stands for a manifest the registry returned with
+/// `content_type`, and the manifest's digest.
+pub fn top_level_index(content_type: &str, manifest: &[u8]) -> (Digest, Vec<u8>) {
+    let media_type = content_type.split(';').next().unwrap_or("").trim();
+    let media_type = if [
+        MEDIA_OCI_INDEX,
+        MEDIA_OCI_MANIFEST,
+        MEDIA_DOCKER_LIST,
+        MEDIA_DOCKER_MANIFEST,
+    ]
+    .contains(&media_type)
+    {
+        media_type
+    } else {
+        ""
+    };
+    let digest = Digest::of_bytes(manifest);
+    let index = serde_json::json!({
+        "schemaVersion": 2,
+        "manifests": [{"mediaType": media_type, "digest": digest.to_string(), "size": manifest.len()}],
+    });
+    (digest, index.to_string().into_bytes())
+}
+
 pub struct RegistryStore {
     name: String,
     image: RegistryRef,
@@ -757,23 +781,19 @@ impl RegistryStore {
             Some(ACCEPT),
             self.timeouts.request,
         )?;
-        let media_type = response
+        let content_type = response
             .1
             .headers()
             .get("content-type")
             .and_then(|v| v.to_str().ok())
             .unwrap_or("")
-            .split(';')
-            .next()
-            .unwrap_or("")
-            .trim()
             .to_owned();
         let bytes = self.read_body(
             response,
             &format!("manifest {}", self.image.reference),
             8 << 20,
         )?;
-        let digest = Digest::of_bytes(&bytes);
+        let (digest, index) = top_level_index(&content_type, &bytes);
         if let Some(expected) = Digest::parse(&self.image.reference)
             && expected != digest
         {
@@ -784,27 +804,11 @@ impl RegistryStore {
                 actual: digest.to_string(),
             });
         }
-        let media_type = if [
-            MEDIA_OCI_INDEX,
-            MEDIA_OCI_MANIFEST,
-            MEDIA_DOCKER_LIST,
-            MEDIA_DOCKER_MANIFEST,
-        ]
-        .contains(&media_type.as_str())
-        {
-            media_type
-        } else {
-            String::new()
-        };
-        let index = serde_json::json!({
-            "schemaVersion": 2,
-            "manifests": [{"mediaType": media_type, "digest": digest.to_string(), "size": bytes.len()}],
-        });
         let mut documents = self
             .documents
             .lock()
             .map_err(|_| self.error("document cache poisoned"))?;
-        documents.insert("index.json".to_owned(), index.to_string().into_bytes());
+        documents.insert("index.json".to_owned(), index);
         documents.insert(format!("blobs/sha256/{}", digest.hex()), bytes);
         Ok(())
     }
