@@ -30,10 +30,13 @@ impl BlobStore for MemoryStore {
         self.files.contains_key(path)
     }
     fn read_small(&self, path: &str, limit: u64) -> Result<Vec<u8>> {
-        let bytes = self.files.get(path).ok_or_else(|| ImageError::MissingBlob {
-            source_name: "fuzz-registry".to_owned(),
-            digest: path.to_owned(),
-        })?;
+        let bytes = self
+            .files
+            .get(path)
+            .ok_or_else(|| ImageError::MissingBlob {
+                source_name: "fuzz-registry".to_owned(),
+                digest: path.to_owned(),
+            })?;
         if bytes.len() as u64 > limit {
             return Err(ImageError::LimitExceeded {
                 source_name: "fuzz-registry".to_owned(),
@@ -53,7 +56,14 @@ impl BlobStore for MemoryStore {
         progress: Option<&(dyn Fn(u64) + Sync)>,
     ) -> Result<LayerIndex> {
         let bytes = self.read_small(path, u64::MAX)?;
-        layer::index_layer("fuzz-registry", what, bytes.as_slice(), limits, capture, progress)
+        layer::index_layer(
+            "fuzz-registry",
+            what,
+            bytes.as_slice(),
+            limits,
+            capture,
+            progress,
+        )
     }
     fn size_of(&self, path: &str) -> Option<u64> {
         self.files.get(path).map(|b| b.len() as u64)
@@ -99,7 +109,10 @@ fuzz_target!(|data: &[u8]| {
     let (top_digest, index) = top_level_index(&header, &parts[2]);
     let mut files = HashMap::new();
     files.insert("index.json".to_owned(), index);
-    files.insert(format!("blobs/sha256/{}", top_digest.hex()), parts[2].clone());
+    files.insert(
+        format!("blobs/sha256/{}", top_digest.hex()),
+        parts[2].clone(),
+    );
     for (part, digest) in parts.iter().zip(&digests).skip(3) {
         files.insert(format!("blobs/sha256/{}", digest.hex()), part.clone());
     }

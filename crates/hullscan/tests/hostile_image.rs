@@ -394,7 +394,13 @@ fn second_loopback_works() -> bool {
 #[test]
 fn a_name_that_starts_with_127_is_not_loopback() {
     let out = run(
-        &["image", "-q", "docker://127.evil.invalid:5000/x:y", "--timeout", "5s"],
+        &[
+            "image",
+            "-q",
+            "docker://127.evil.invalid:5000/x:y",
+            "--timeout",
+            "5s",
+        ],
         secs(60),
     );
     assert_eq!(out.code, Some(2), "{}", out.text());
@@ -468,7 +474,9 @@ fn bearer_registry(
                     "401 Unauthorized",
                     &[(
                         "WWW-Authenticate",
-                        format!(r#"Bearer realm="{realm}",service="reg",scope="repository:team/app:pull""#),
+                        format!(
+                            r#"Bearer realm="{realm}",service="reg",scope="repository:team/app:pull""#
+                        ),
                     )],
                     b"",
                 );
@@ -531,9 +539,10 @@ fn a_same_host_token_realm_does_get_the_credentials() {
         .collect();
     assert!(!token_requests.is_empty());
     assert!(
-        token_requests
-            .iter()
-            .all(|r| r.authorization.as_deref().is_some_and(|a| a.starts_with("Basic "))),
+        token_requests.iter().all(|r| r
+            .authorization
+            .as_deref()
+            .is_some_and(|a| a.starts_with("Basic "))),
         "{token_requests:?}"
     );
 }
@@ -663,8 +672,10 @@ fn a_stalled_layer_with_an_oversized_content_length_times_out_naming_the_url() {
     assert!(out.stderr.contains("no data for 2 s"), "{}", out.text());
     assert!(out.stderr.contains("--read-timeout"), "{}", out.text());
     assert!(
-        out.stderr
-            .contains(&format!("http://{}/v2/team/app/blobs/sha256:", registry.addr)),
+        out.stderr.contains(&format!(
+            "http://{}/v2/team/app/blobs/sha256:",
+            registry.addr
+        )),
         "{}",
         out.text()
     );
@@ -688,11 +699,23 @@ fn a_slowly_dripped_manifest_hits_the_request_deadline() {
     );
     let reference = format!("docker://{}/team/app:1", registry.addr);
     let out = run(
-        &["image", "-q", &reference, "--timeout", "3s", "--read-timeout", "2s"],
+        &[
+            "image",
+            "-q",
+            &reference,
+            "--timeout",
+            "3s",
+            "--read-timeout",
+            "2s",
+        ],
         secs(20),
     );
     assert_eq!(out.code, Some(2), "{}", out.text());
-    assert!(out.stderr.contains("not finished within 3 s"), "{}", out.text());
+    assert!(
+        out.stderr.contains("not finished within 3 s"),
+        "{}",
+        out.text()
+    );
     assert!(
         out.stderr
             .contains(&format!("http://{}/v2/team/app/manifests/1", registry.addr)),
@@ -767,7 +790,13 @@ fn a_file_written_through_a_symlinked_directory_is_found() {
     let dir = tempfile::tempdir().unwrap();
     image.write_layout(dir.path());
     let out = run(
-        &["image", "-q", dir.path().to_str().unwrap(), "--format", "json"],
+        &[
+            "image",
+            "-q",
+            dir.path().to_str().unwrap(),
+            "--format",
+            "json",
+        ],
         secs(60),
     );
     assert!(out.code.is_some_and(|c| c < 2), "{}", out.text());
@@ -866,7 +895,12 @@ fn an_image_archive_on_standard_input_is_read() {
     let mut archive = tar::Builder::new(Vec::new());
     archive.append_dir_all(".", dir.path()).unwrap();
     let bytes = archive.into_inner().unwrap();
-    let out = run_with(&["image", "-", "--format", "json"], &[], Some(bytes), secs(60));
+    let out = run_with(
+        &["image", "-", "--format", "json"],
+        &[],
+        Some(bytes),
+        secs(60),
+    );
     assert!(out.code.is_some_and(|c| c < 2), "{}", out.text());
     assert!(out.stderr.contains("standard input"), "{}", out.text());
     assert!(!out.stderr.contains("daemon"), "{}", out.text());
@@ -932,16 +966,21 @@ fn shellcheck_scripts_are_private_and_cleaned_up_when_hullscan_is_killed() {
     let (script_dir, modes, pid) = (lines[0], &lines[1..lines.len() - 1], lines[lines.len() - 1]);
     assert_eq!(modes[0], "700", "the directory is private: {text}");
     assert!(modes.len() >= 2, "{text}");
-    assert!(modes[1..].iter().all(|m| *m == "600"), "files are private: {text}");
+    assert!(
+        modes[1..].iter().all(|m| *m == "600"),
+        "files are private: {text}"
+    );
 
     child.kill().unwrap(); // SIGKILL: no destructor runs in hullscan
     child.wait().unwrap();
     let deadline = Instant::now() + secs(10);
-    let alive = |pid: &str| Path::new(&format!("/proc/{pid}")).exists() && {
-        // A zombie waiting for its reaper counts as gone.
-        std::fs::read_to_string(format!("/proc/{pid}/stat"))
-            .map(|stat| !stat.contains(") Z "))
-            .unwrap_or(false)
+    let alive = |pid: &str| {
+        Path::new(&format!("/proc/{pid}")).exists() && {
+            // A zombie waiting for its reaper counts as gone.
+            std::fs::read_to_string(format!("/proc/{pid}/stat"))
+                .map(|stat| !stat.contains(") Z "))
+                .unwrap_or(false)
+        }
     };
     while (Path::new(script_dir).exists() || alive(pid)) && Instant::now() < deadline {
         std::thread::sleep(Duration::from_millis(50));

@@ -28,10 +28,7 @@ pub fn read_path(
     if tag.is_some() {
         selection.tag = tag;
     }
-    if path
-        .metadata()
-        .is_ok_and(|m| !m.is_dir() && !m.is_file())
-    {
+    if path.metadata().is_ok_and(|m| !m.is_dir() && !m.is_file()) {
         // A FIFO or `/dev/stdin` cannot be read in place: read it once, front to back.
         let mut options_with_tag = ReadOptions {
             selection,
@@ -85,7 +82,10 @@ pub fn read_daemon(name: &str, options: &ReadOptions<'_>) -> Result<Image> {
 /// without seeking: the same reader as the daemon's export.
 pub fn read_stream(reference: &str, path: &Path, options: &ReadOptions<'_>) -> Result<Image> {
     let (name, stream): (String, Box<dyn std::io::Read>) = if path == Path::new("-") {
-        ("standard input".to_owned(), Box::new(std::io::stdin().lock()))
+        (
+            "standard input".to_owned(),
+            Box::new(std::io::stdin().lock()),
+        )
     } else {
         let name = path.display().to_string();
         let file = std::fs::File::open(path).map_err(|err| ImageError::Io {

@@ -97,20 +97,14 @@ impl Read for Body {
                         read_line_capped(&mut self.reader, MAX_HEADER_LINE, "chunk-size line")?;
                     if line.trim().is_empty() {
                         // The CRLF after the previous chunk's data.
-                        line = read_line_capped(
-                            &mut self.reader,
-                            MAX_HEADER_LINE,
-                            "chunk-size line",
-                        )?;
+                        line =
+                            read_line_capped(&mut self.reader, MAX_HEADER_LINE, "chunk-size line")?;
                     }
                     let size_text = line.trim().split(';').next().unwrap_or("");
                     let size = u64::from_str_radix(size_text, 16).map_err(|_| {
                         io::Error::new(
                             io::ErrorKind::InvalidData,
-                            format!(
-                                "bad chunk size line {:?}",
-                                crate::error::printable(&line)
-                            ),
+                            format!("bad chunk size line {:?}", crate::error::printable(&line)),
                         )
                     })?;
                     if size == 0 {
@@ -203,7 +197,10 @@ fn error_message(body: Body) -> String {
     serde_json::from_str::<serde_json::Value>(&text)
         .ok()
         .and_then(|v| v.get("message").and_then(|m| m.as_str()).map(str::to_owned))
-        .map_or_else(|| crate::error::printable(&text), |m| crate::error::printable(&m))
+        .map_or_else(
+            || crate::error::printable(&text),
+            |m| crate::error::printable(&m),
+        )
 }
 
 /// Whether the daemon has `name`. `Ok(false)` for "no such image", `Err` when the daemon

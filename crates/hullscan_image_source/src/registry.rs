@@ -387,11 +387,19 @@ impl ureq::unversioned::resolver::Resolver for PinnedResolver {
         config: &ureq::config::Config,
         timeout: ureq::unversioned::transport::NextTimeout,
     ) -> std::result::Result<ureq::unversioned::resolver::ResolvedSocketAddrs, ureq::Error> {
-        let host = uri.host().unwrap_or("").trim_start_matches('[').trim_end_matches(']');
+        let host = uri
+            .host()
+            .unwrap_or("")
+            .trim_start_matches('[')
+            .trim_end_matches(']');
         if !self.addresses.is_empty() && host.eq_ignore_ascii_case(&self.host) {
             let port = uri
                 .port_u16()
-                .unwrap_or(if uri.scheme_str() == Some("https") { 443 } else { 80 });
+                .unwrap_or(if uri.scheme_str() == Some("https") {
+                    443
+                } else {
+                    80
+                });
             let mut out = ureq::unversioned::resolver::DefaultResolver::default().empty();
             for address in self.addresses.iter().take(16) {
                 out.push(std::net::SocketAddr::new(address.ip(), port));
@@ -420,10 +428,9 @@ fn describe_error(err: &ureq::Error, timeouts: &Timeouts, deadline: Duration) ->
             "no data for {} s (the read timeout; raise it with --read-timeout)",
             timeouts.read.as_secs()
         ),
-        ureq::Error::Timeout(ureq::Timeout::Connect | ureq::Timeout::Resolve) => format!(
-            "could not connect within {} s",
-            timeouts.connect.as_secs()
-        ),
+        ureq::Error::Timeout(ureq::Timeout::Connect | ureq::Timeout::Resolve) => {
+            format!("could not connect within {} s", timeouts.connect.as_secs())
+        }
         ureq::Error::Timeout(_) => format!(
             "not finished within {} s (the request deadline; raise it with --timeout)",
             deadline.as_secs()
@@ -533,7 +540,11 @@ impl RegistryStore {
             .build();
         let resolver = PinnedResolver {
             host: image.host_port().0.to_ascii_lowercase(),
-            addresses: if plain { loopback.clone().unwrap_or_default() } else { Vec::new() },
+            addresses: if plain {
+                loopback.clone().unwrap_or_default()
+            } else {
+                Vec::new()
+            },
         };
         let agent = ureq::Agent::with_parts(
             config,
@@ -727,11 +738,14 @@ impl RegistryStore {
                         ))
                     })?;
                 if status != 200 {
-                    return Err(self.error(format!(
-                        "token request to {shown_realm}: HTTP {status}"
-                    )));
+                    return Err(
+                        self.error(format!("token request to {shown_realm}: HTTP {status}"))
+                    );
                 }
-                format!("Bearer {}", parse_token_response(&body).map_err(|m| self.error(m))?)
+                format!(
+                    "Bearer {}",
+                    parse_token_response(&body).map_err(|m| self.error(m))?
+                )
             }
             _ => {
                 return Err(self.error(format!(
@@ -848,8 +862,7 @@ impl BlobStore for RegistryStore {
         let response = self.get(&format!("blobs/{digest}"), None, deadline)?;
         let bytes = match self.read_body(response, &format!("blob {digest}"), limit) {
             Err(ImageError::MissingBlob { .. }) => {
-                let response =
-                    self.get(&format!("manifests/{digest}"), Some(ACCEPT), deadline)?;
+                let response = self.get(&format!("manifests/{digest}"), Some(ACCEPT), deadline)?;
                 self.read_body(response, &format!("manifest {digest}"), limit)?
             }
             other => other?,

@@ -290,7 +290,8 @@ fn plan_oci(store: &dyn BlobStore, selection: &Selection, limit: u64) -> Result<
         }
         let manifest: Manifest = parse_json(store, "manifest", &bytes)?;
         let config_digest = parse_digest(store, "the config descriptor", &manifest.config.digest)?;
-        let config_bytes = read_verified(store, &config_digest, manifest.config.size, "config", limit)?;
+        let config_bytes =
+            read_verified(store, &config_digest, manifest.config.size, "config", limit)?;
         let config: crate::spec::ImageConfigFile = parse_json(store, "config", &config_bytes)?;
         let diff_ids = diff_ids(store, &config)?;
         if diff_ids.len() != manifest.layers.len() {

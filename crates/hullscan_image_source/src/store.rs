@@ -137,8 +137,10 @@ impl BlobStore for DirStore {
     }
 
     fn exists(&self, path: &str) -> bool {
-        self.resolve(path)
-            .is_some_and(|p| p.symlink_metadata().is_ok_and(|m| m.is_file() || m.is_symlink()))
+        self.resolve(path).is_some_and(|p| {
+            p.symlink_metadata()
+                .is_ok_and(|m| m.is_file() || m.is_symlink())
+        })
     }
 
     fn read_small(&self, path: &str, limit: u64) -> Result<Vec<u8>> {

@@ -94,8 +94,8 @@ fn parse_ratio(text: &str) -> Result<f64, String> {
 }
 
 fn parse_bytes(text: &str) -> Result<u64, String> {
-    let value =
-        parse_size(text).ok_or_else(|| format!("`{text}` is not a size (e.g. 20MB, 1.5GiB, 1000)"))?;
+    let value = parse_size(text)
+        .ok_or_else(|| format!("`{text}` is not a size (e.g. 20MB, 1.5GiB, 1000)"))?;
     // `parse_size` saturates at u64::MAX: a size that large was not meant literally.
     if value >= u64::MAX / 2 {
         return Err(format!("`{text}` is too large (at most 8 EiB)"));
