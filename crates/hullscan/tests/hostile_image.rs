@@ -5,6 +5,7 @@
 //! the registry, 127.0.0.2 plays "another host". Credentials come from a `DOCKER_CONFIG`
 //! directory the test writes, and the server records which Authorization headers reached
 //! which host.
+#![allow(clippy::print_stderr)] // skip notes
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
