@@ -950,6 +950,30 @@ mod tests {
     }
 
     #[test]
+    fn loopback_is_decided_by_address_not_spelling() {
+        let loopback = |text: &str| RegistryRef::parse(text).unwrap().is_loopback();
+        assert!(loopback("127.0.0.1:5000/x:y"));
+        assert!(loopback("127.9.8.7/x:y"));
+        assert!(loopback("[::1]:5000/x:y"));
+        assert!(loopback("localhost:5000/x:y"));
+        assert!(!loopback("127.evil.invalid:5000/x:y"));
+        assert!(!loopback("127.0.0.1.invalid/x:y"));
+        assert!(!loopback("10.0.0.1:5000/x:y"));
+        assert!(!loopback("busybox"));
+    }
+
+    #[test]
+    fn token_replies() {
+        assert_eq!(parse_token_response(br#"{"token":"abc"}"#).unwrap(), "abc");
+        assert_eq!(
+            parse_token_response(br#"{"access_token":"xyz"}"#).unwrap(),
+            "xyz"
+        );
+        assert!(parse_token_response(br#"{"token":"a\r\nX-Evil: 1"}"#).is_err());
+        assert!(parse_token_response(b"<html>").is_err());
+    }
+
+    #[test]
     fn base64_round_trips() {
         for text in ["", "a", "ab", "abc", "user:pa ss"] {
             assert_eq!(unbase64(&base64(text.as_bytes())).unwrap(), text.as_bytes());
