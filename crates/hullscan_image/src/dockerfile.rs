@@ -65,6 +65,21 @@ fn final_stage<'a>(instructions: &'a [Instruction], target: Option<&str>) -> &'a
     &instructions[start + 1..end]
 }
 
+/// The names of the Dockerfile's stages (`FROM … AS name`), in order: what `--target` may name.
+pub fn stage_names(text: &str) -> Vec<String> {
+    hullscan_dockerfile::parse(text)
+        .dockerfile
+        .instructions
+        .iter()
+        .filter_map(|i| match &i.args {
+            hullscan_dockerfile::Arguments::From(from) => {
+                from.stage_name.as_ref().map(|s| s.value.clone())
+            }
+            _ => None,
+        })
+        .collect()
+}
+
 /// Attributes `image`'s history to the Dockerfile `text` (named `name` in messages). Returns
 /// how many history entries were matched; with at least one, the base-image boundary becomes
 /// the first matched layer.

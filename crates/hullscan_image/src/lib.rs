@@ -28,6 +28,10 @@ pub fn read_path(
     if tag.is_some() {
         selection.tag = tag;
     }
+    if path.metadata().is_ok_and(|m| !m.is_dir() && !m.is_file()) {
+        // A FIFO or `/dev/stdin` cannot be read in place: read it once, front to back.
+        return read_stream_selecting(reference, path, &selection, options);
+    }
     if path.is_dir() {
         let store = store::DirStore::new(path);
         let plan = resolve::plan(&store, &selection, options.limits.max_json_bytes)?;
@@ -74,6 +78,50 @@ pub fn read_daemon(name: &str, options: &ReadOptions<'_>) -> Result<Image> {
     model::load(&store, plan, name, SourceKind::Daemon, options)
 }
 
+/// Reads a `docker save` or OCI archive from a stream (`-` is standard input), front to back,
+/// without seeking: the same reader as the daemon's export.
+pub fn read_stream(reference: &str, path: &Path, options: &ReadOptions<'_>) -> Result<Image> {
+    read_stream_selecting(reference, path, &options.selection, options)
+}
+
+fn read_stream_selecting(
+    reference: &str,
+    path: &Path,
+    selection: &Selection,
+    options: &ReadOptions<'_>,
+) -> Result<Image> {
+    let (name, stream): (String, Box<dyn std::io::Read>) = if path == Path::new("-") {
+        (
+            "standard input".to_owned(),
+            Box::new(std::io::stdin().lock()),
+        )
+    } else {
+        let name = path.display().to_string();
+        let file = std::fs::File::open(path).map_err(|err| ImageError::Io {
+            path: name.clone(),
+            source: err,
+        })?;
+        (name, Box::new(file))
+    };
+    // A stream names its layers only at its end, so every layer is cataloged.
+    let inventory = model::InventoryVisitor {
+        max_file_bytes: options.inventory.max_file_bytes,
+    };
+    let mut content = layer::ContentPlan::capture_only(&model::wants_content);
+    if options.inventory.enabled {
+        content.visitors.push(&inventory);
+    }
+    let store = store::StreamedStore::consume(
+        &name,
+        std::io::BufReader::with_capacity(256 * 1024, stream),
+        &options.limits,
+        &content,
+        options.progress,
+    )?;
+    let plan = resolve::plan(&store, selection, options.limits.max_json_bytes)?;
+    model::load(&store, plan, reference, SourceKind::Archive, options)
+}
+
 /// Pulls `name` from its registry: manifests and config first, then every layer streamed
 /// (in parallel) into the layer reader.
 pub fn read_registry(name: &str, options: &ReadOptions<'_>) -> Result<Image> {
@@ -102,6 +150,19 @@ pub fn open(reference: &str, options: &ReadOptions<'_>) -> Result<(Image, String
         ImageRef::OciDir(path, tag) => {
             let image = read_path(reference, &path, tag, options)?;
             let note = format!("read {} from {}", image.layout.as_str(), path.display());
+            Ok((image, note))
+        }
+        ImageRef::Stream(path) => {
+            let image = read_stream(reference, &path, options)?;
+            let note = format!(
+                "read {} from the stream {}",
+                image.layout.as_str(),
+                if path == Path::new("-") {
+                    "standard input".to_owned()
+                } else {
+                    path.display().to_string()
+                }
+            );
             Ok((image, note))
         }
         ImageRef::Daemon(name) => {

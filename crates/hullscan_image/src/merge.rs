@@ -454,29 +454,65 @@ impl MergedView {
 
     /// The visible entry at `path`, following symlinks in every component (and hard links at
     /// the end) like the kernel would inside the container, up to 40 links.
+    ///
+    /// A layer may write `etc/shadow` while a lower layer made `etc` a symlink: applying the
+    /// layer follows the link, so at run time the file is at the link's target. Such entries
+    /// keep their spelling in the layer, so a directory reached through a symlink is also
+    /// looked up under each spelling that led to it, and the newest layer's entry wins.
     pub fn resolve(&self, layers: &[Layer], path: &str) -> Result<Option<FileRef>, ResolveError> {
-        let mut pending: Vec<String> = path
+        /// At most this many other spellings of one directory are kept (each a binary search).
+        const MAX_SPELLINGS: usize = 8;
+        enum Step {
+            Name(String),
+            /// The target of a symlinked directory has been walked: these spellings name it too.
+            Spellings(Vec<Vec<String>>),
+        }
+        let mut pending: Vec<Step> = path
             .split('/')
             .filter(|c| !c.is_empty())
             .rev()
-            .map(str::to_owned)
+            .map(|c| Step::Name(c.to_owned()))
             .collect();
         let mut resolved: Vec<String> = Vec::new();
+        // Other spellings of the directory `resolved` names (through symlinked parents).
+        let mut aliases: Vec<Vec<String>> = Vec::new();
         let mut hops = 0;
         let mut found = None;
-        while let Some(component) = pending.pop() {
+        let names_left = |pending: &[Step]| pending.iter().any(|s| matches!(s, Step::Name(_)));
+        while let Some(step) = pending.pop() {
+            let component = match step {
+                Step::Name(component) => component,
+                Step::Spellings(spellings) => {
+                    aliases.extend(spellings);
+                    aliases.truncate(MAX_SPELLINGS);
+                    continue;
+                }
+            };
             match component.as_str() {
                 "." => continue,
                 ".." => {
                     resolved.pop();
+                    // `..` of a symlinked directory is its target's parent, not the link's.
+                    aliases.clear();
                     continue;
                 }
                 _ => {}
             }
-            resolved.push(component);
+            resolved.push(component.clone());
+            for alias in &mut aliases {
+                alias.push(component.clone());
+            }
             let current = resolved.join("/");
-            let Some(file) = self.lookup_exact(layers, &current) else {
-                if pending.is_empty() {
+            let mut best = self.lookup_exact(layers, &current);
+            for alias in &aliases {
+                if let Some(file) = self.lookup_exact(layers, &alias.join("/"))
+                    && best.is_none_or(|b| file.layer > b.layer)
+                {
+                    best = Some(file);
+                }
+            }
+            let Some(file) = best else {
+                if !names_left(&pending) {
                     return Ok(None);
                 }
                 // Layers need not list parent directories; a missing one is implicit.
@@ -491,24 +527,34 @@ impl MergedView {
                         return Err(ResolveError::Loop(format!("/{current}")));
                     }
                     let target = files.link_target(entry).unwrap_or_default();
+                    if names_left(&pending) {
+                        // A directory link: what lies under its target may be spelled through it.
+                        let mut spellings = vec![resolved.clone()];
+                        spellings.append(&mut aliases);
+                        spellings.truncate(MAX_SPELLINGS);
+                        pending.push(Step::Spellings(spellings));
+                    } else {
+                        aliases.clear();
+                    }
                     resolved.pop();
                     if target.starts_with('/') {
                         resolved.clear();
                     }
                     for part in target.split('/').filter(|c| !c.is_empty()).rev() {
-                        pending.push(part.to_owned());
+                        pending.push(Step::Name(part.to_owned()));
                     }
                     found = None;
                 }
-                EntryKind::HardLink if pending.is_empty() => {
+                EntryKind::HardLink if !names_left(&pending) => {
                     hops += 1;
                     if hops > 40 {
                         return Err(ResolveError::Loop(format!("/{current}")));
                     }
                     let target = files.link_target(entry).unwrap_or_default().to_owned();
                     resolved.clear();
+                    aliases.clear();
                     for part in target.split('/').filter(|c| !c.is_empty()).rev() {
-                        pending.push(part.to_owned());
+                        pending.push(Step::Name(part.to_owned()));
                     }
                     found = None;
                 }

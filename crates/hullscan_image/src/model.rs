@@ -317,6 +317,19 @@ pub fn load(
                 actual: actual_blob.to_string(),
             });
         }
+        // The descriptor's size is part of what the manifest vouches for (the OCI spec says
+        // a blob of another length must be rejected before its content is trusted).
+        if let Some(declared) = planned.declared_size
+            && declared != files.blob_size
+        {
+            return Err(ImageError::Format {
+                source_name: store.name().to_owned(),
+                message: format!(
+                    "layer {number} blob ({}) is {} bytes, but its descriptor says {declared}",
+                    planned.path, files.blob_size
+                ),
+            });
+        }
         if let Some(expected) = &planned.diff_id
             && expected != &actual_diff
         {

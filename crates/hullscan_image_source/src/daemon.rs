@@ -31,6 +31,30 @@ fn encode(name: &str) -> String {
     out
 }
 
+/// The longest header (or chunk-size) line accepted from the daemon, and the most header
+/// bytes in all: a reply that goes past them is refused instead of filling memory.
+pub const MAX_HEADER_LINE: u64 = 16 * 1024;
+pub const MAX_HEADER_BYTES: u64 = 256 * 1024;
+
+/// Reads one line of at most `max` bytes; a longer one is an error, and so is a line that is
+/// not UTF-8.
+fn read_line_capped(reader: &mut impl BufRead, max: u64, what: &str) -> io::Result<String> {
+    let mut bytes = Vec::new();
+    reader.take(max + 1).read_until(b'\n', &mut bytes)?;
+    if bytes.len() as u64 > max {
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidData,
+            format!("the daemon sent a {what} longer than {max} bytes"),
+        ));
+    }
+    String::from_utf8(bytes).map_err(|_| {
+        io::Error::new(
+            io::ErrorKind::InvalidData,
+            format!("the daemon sent a {what} that is not text"),
+        )
+    })
+}
+
 /// A response body: either `Content-Length` bytes, chunked, or until the connection closes.
 pub struct Body {
     reader: BufReader<UnixStream>,
@@ -69,18 +93,18 @@ impl Read for Body {
                     return Ok(0);
                 }
                 if *remaining == 0 {
-                    let mut line = String::new();
-                    self.reader.read_line(&mut line)?;
+                    let mut line =
+                        read_line_capped(&mut self.reader, MAX_HEADER_LINE, "chunk-size line")?;
                     if line.trim().is_empty() {
                         // The CRLF after the previous chunk's data.
-                        line.clear();
-                        self.reader.read_line(&mut line)?;
+                        line =
+                            read_line_capped(&mut self.reader, MAX_HEADER_LINE, "chunk-size line")?;
                     }
                     let size_text = line.trim().split(';').next().unwrap_or("");
                     let size = u64::from_str_radix(size_text, 16).map_err(|_| {
                         io::Error::new(
                             io::ErrorKind::InvalidData,
-                            format!("bad chunk size line {line:?}"),
+                            format!("bad chunk size line {:?}", crate::error::printable(&line)),
                         )
                     })?;
                     if size == 0 {
@@ -120,18 +144,31 @@ fn get(socket: &PathBuf, path: &str) -> Result<(u16, Body)> {
     )
     .map_err(daemon_err)?;
     let mut reader = BufReader::with_capacity(256 * 1024, stream);
-    let mut status_line = String::new();
-    reader.read_line(&mut status_line).map_err(daemon_err)?;
+    let status_line =
+        read_line_capped(&mut reader, MAX_HEADER_LINE, "status line").map_err(daemon_err)?;
     let status: u16 = status_line
         .split_whitespace()
         .nth(1)
         .and_then(|code| code.parse().ok())
-        .ok_or_else(|| ImageError::Daemon(format!("not an HTTP response: {status_line:?}")))?;
+        .ok_or_else(|| {
+            ImageError::Daemon(format!(
+                "not an HTTP response: {:?}",
+                crate::error::printable(&status_line)
+            ))
+        })?;
     let mut mode = BodyMode::UntilClose;
+    let mut header_bytes = status_line.len() as u64;
     loop {
-        let mut line = String::new();
-        let n = reader.read_line(&mut line).map_err(daemon_err)?;
-        if n == 0 || line == "\r\n" || line == "\n" {
+        let line =
+            read_line_capped(&mut reader, MAX_HEADER_LINE, "header line").map_err(daemon_err)?;
+        header_bytes += line.len() as u64;
+        if header_bytes > MAX_HEADER_BYTES {
+            return Err(ImageError::Daemon(format!(
+                "{}: the reply's headers exceed {MAX_HEADER_BYTES} bytes",
+                socket.display()
+            )));
+        }
+        if line.is_empty() || line == "\r\n" || line == "\n" {
             break;
         }
         if let Some((name, value)) = line.split_once(':') {
@@ -160,7 +197,10 @@ fn error_message(body: Body) -> String {
     serde_json::from_str::<serde_json::Value>(&text)
         .ok()
         .and_then(|v| v.get("message").and_then(|m| m.as_str()).map(str::to_owned))
-        .unwrap_or(text)
+        .map_or_else(
+            || crate::error::printable(&text),
+            |m| crate::error::printable(&m),
+        )
 }
 
 /// Whether the daemon has `name`. `Ok(false)` for "no such image", `Err` when the daemon

@@ -66,4 +66,22 @@ impl ImageError {
     }
 }
 
+/// `text` with control characters escaped, for messages that quote bytes from an image or a
+/// server (so nothing hostile reaches the terminal), cut to 1,000 characters.
+pub fn printable(text: &str) -> String {
+    let mut out = String::with_capacity(text.len().min(256));
+    for (count, c) in text.chars().enumerate() {
+        if count >= 1000 {
+            out.push('…');
+            break;
+        }
+        if c.is_control() {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
 pub type Result<T, E = ImageError> = std::result::Result<T, E>;

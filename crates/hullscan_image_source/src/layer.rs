@@ -389,7 +389,8 @@ pub fn index_layer(
                 unit: "bytes",
             }
         } else {
-            layer_error(format!("{stage}: {err}"))
+            // Escaped: tar errors can quote header bytes from the layer.
+            layer_error(crate::error::printable(&format!("{stage}: {err}")))
         }
     };
 

@@ -32,6 +32,9 @@ pub enum ImageRef {
     Registry(String),
     /// A bare name: the daemon first, then a registry.
     Name(String),
+    /// A tar read once as a stream: `-` (standard input), or a path that is not a regular file
+    /// (`/dev/stdin`, a FIFO, a process substitution).
+    Stream(PathBuf),
 }
 
 impl ImageRef {
@@ -63,7 +66,13 @@ impl ImageRef {
                 return ImageRef::Registry(name.to_owned());
             }
         }
+        if text == "-" {
+            return ImageRef::Stream(PathBuf::from("-"));
+        }
         let path = Path::new(text);
+        if path.metadata().is_ok_and(|m| !m.is_dir() && !m.is_file()) {
+            return ImageRef::Stream(path.to_owned());
+        }
         if path.is_dir() {
             ImageRef::OciDir(path.to_owned(), None)
         } else if path.is_file() {

@@ -82,18 +82,73 @@ impl RegistryRef {
         }
     }
 
+    /// The API host split into host (without brackets) and port, if one is given.
+    fn host_port(&self) -> (&str, Option<u16>) {
+        let authority = self.api_host();
+        if let Some(rest) = authority.strip_prefix('[') {
+            // `[::1]:5000`
+            let (host, after) = rest.split_once(']').unwrap_or((rest, ""));
+            return (host, after.strip_prefix(':').and_then(|p| p.parse().ok()));
+        }
+        match authority.rsplit_once(':') {
+            Some((host, port)) if port.bytes().all(|b| b.is_ascii_digit()) => {
+                (host, port.parse().ok())
+            }
+            _ => (authority, None),
+        }
+    }
+
+    /// The registry's addresses when every one of them is loopback: an IP literal in
+    /// 127.0.0.0/8 or `::1`, or a name (`localhost`, or one the resolver maps only to loopback).
+    /// `None` for anything else, including a name that does not resolve. The name's spelling
+    /// decides nothing: `127.evil.example` is an ordinary host name.
+    pub fn loopback_addresses(&self) -> Option<Vec<std::net::SocketAddr>> {
+        if self.registry == "docker.io" {
+            return None;
+        }
+        let (host, port) = self.host_port();
+        let port = port.unwrap_or(80);
+        if let Ok(ip) = host.parse::<std::net::IpAddr>() {
+            return ip
+                .is_loopback()
+                .then(|| vec![std::net::SocketAddr::new(ip, port)]);
+        }
+        let addresses: Vec<std::net::SocketAddr> =
+            std::net::ToSocketAddrs::to_socket_addrs(&(host, port))
+                .ok()?
+                .collect();
+        (!addresses.is_empty() && addresses.iter().all(|a| a.ip().is_loopback()))
+            .then_some(addresses)
+    }
+
     pub fn is_loopback(&self) -> bool {
-        let host = self
-            .registry
-            .rsplit_once(':')
-            .map_or(self.registry.as_str(), |(h, port)| {
-                if port.bytes().all(|b| b.is_ascii_digit()) {
-                    h
-                } else {
-                    self.registry.as_str()
-                }
-            });
-        host == "localhost" || host.starts_with("127.") || host == "[::1]"
+        self.loopback_addresses().is_some()
+    }
+}
+
+/// How long network reads may take. Every request has a deadline and every read an idle
+/// limit, so a registry that stalls, drips or promises more bytes than it sends ends in a
+/// clear error instead of a hang.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Timeouts {
+    /// Connecting (DNS, TCP and TLS).
+    pub connect: Duration,
+    /// The longest one read may wait for data (an idle connection).
+    pub read: Duration,
+    /// The deadline of one manifest, config or token request, body included.
+    pub request: Duration,
+    /// The deadline of one layer download.
+    pub layer: Duration,
+}
+
+impl Default for Timeouts {
+    fn default() -> Self {
+        Timeouts {
+            connect: Duration::from_secs(30),
+            read: Duration::from_secs(30),
+            request: Duration::from_secs(60),
+            layer: Duration::from_secs(3600),
+        }
     }
 }
 
@@ -109,6 +164,7 @@ pub struct RegistryOptions {
     /// Where `docker-credential-<name>` helpers are looked up, in `PATH` syntax; default
     /// `PATH`.
     pub credential_helper_path: Option<std::ffi::OsString>,
+    pub timeouts: Timeouts,
 }
 
 fn base64(input: &[u8]) -> String {
@@ -256,7 +312,7 @@ fn credential_helper(
 }
 
 /// Parses `Bearer realm="…",service="…",scope="…"` into its scheme and parameters.
-fn parse_challenge(header: &str) -> (String, FxHashMap<String, String>) {
+pub fn parse_challenge(header: &str) -> (String, FxHashMap<String, String>) {
     let (scheme, rest) = header.trim().split_once(' ').unwrap_or((header.trim(), ""));
     let mut params = FxHashMap::default();
     let mut rest = rest.trim();
@@ -286,6 +342,23 @@ fn parse_challenge(header: &str) -> (String, FxHashMap<String, String>) {
     (scheme.to_ascii_lowercase(), params)
 }
 
+/// The token of a token-endpoint reply (`token`, or OAuth2's `access_token`).
+pub fn parse_token_response(body: &[u8]) -> Result<String, String> {
+    let value: serde_json::Value = serde_json::from_slice(body)
+        .map_err(|err| format!("the token response is not JSON: {err}"))?;
+    let token = value
+        .get("token")
+        .or_else(|| value.get("access_token"))
+        .and_then(|t| t.as_str())
+        .filter(|t| !t.is_empty())
+        .ok_or_else(|| "the token response has no token".to_owned())?;
+    // It goes into a header: anything that is not visible ASCII would corrupt the request.
+    if !token.bytes().all(|b| b.is_ascii_graphic()) {
+        return Err("the token response's token is not printable ASCII".to_owned());
+    }
+    Ok(token.to_owned())
+}
+
 fn percent_encode(text: &str) -> String {
     let mut out = String::new();
     for byte in text.bytes() {
@@ -298,12 +371,144 @@ fn percent_encode(text: &str) -> String {
     out
 }
 
+/// Answers name lookups for the registry's host with the addresses that were checked to be
+/// loopback when plain HTTP was chosen, so a second lookup (DNS rebinding) cannot move a
+/// plain-HTTP connection off the machine. Every other host resolves normally.
+#[derive(Debug)]
+struct PinnedResolver {
+    host: String,
+    addresses: Vec<std::net::SocketAddr>,
+}
+
+impl ureq::unversioned::resolver::Resolver for PinnedResolver {
+    fn resolve(
+        &self,
+        uri: &ureq::http::Uri,
+        config: &ureq::config::Config,
+        timeout: ureq::unversioned::transport::NextTimeout,
+    ) -> std::result::Result<ureq::unversioned::resolver::ResolvedSocketAddrs, ureq::Error> {
+        let host = uri
+            .host()
+            .unwrap_or("")
+            .trim_start_matches('[')
+            .trim_end_matches(']');
+        if !self.addresses.is_empty() && host.eq_ignore_ascii_case(&self.host) {
+            let port = uri
+                .port_u16()
+                .unwrap_or(if uri.scheme_str() == Some("https") {
+                    443
+                } else {
+                    80
+                });
+            let mut out = ureq::unversioned::resolver::DefaultResolver::default().empty();
+            for address in self.addresses.iter().take(16) {
+                out.push(std::net::SocketAddr::new(address.ip(), port));
+            }
+            return Ok(out);
+        }
+        ureq::unversioned::resolver::DefaultResolver::default().resolve(uri, config, timeout)
+    }
+}
+
+/// `scheme://host:port` of a URL, lower-cased, with the scheme's default port filled in: what
+/// "the same host" means when deciding where credentials may go.
+fn origin_of(uri: &ureq::http::Uri) -> Option<(String, String, u16)> {
+    let scheme = uri.scheme_str()?.to_ascii_lowercase();
+    let host = uri.host()?.to_ascii_lowercase();
+    let port = uri
+        .port_u16()
+        .unwrap_or(if scheme == "https" { 443 } else { 80 });
+    Some((scheme, host, port))
+}
+
+/// What went wrong with a request, in words that name the limit that was hit.
+fn describe_error(err: &ureq::Error, timeouts: &Timeouts, deadline: Duration) -> String {
+    match err {
+        ureq::Error::Timeout(ureq::Timeout::PerRead) => format!(
+            "no data for {} s (the read timeout; raise it with --read-timeout)",
+            timeouts.read.as_secs()
+        ),
+        ureq::Error::Timeout(ureq::Timeout::Connect | ureq::Timeout::Resolve) => {
+            format!("could not connect within {} s", timeouts.connect.as_secs())
+        }
+        ureq::Error::Timeout(_) => format!(
+            "not finished within {} s (the request deadline; raise it with --timeout)",
+            deadline.as_secs()
+        ),
+        ureq::Error::Io(io) => describe_io(io, timeouts, deadline),
+        other => crate::error::printable(&other.to_string()),
+    }
+}
+
+fn describe_io(err: &std::io::Error, timeouts: &Timeouts, deadline: Duration) -> String {
+    if let Some(inner) = err.get_ref().and_then(|e| e.downcast_ref::<ureq::Error>()) {
+        return describe_error(inner, timeouts, deadline);
+    }
+    if err.kind() == std::io::ErrorKind::UnexpectedEof {
+        return "the connection closed before the whole body arrived (the server sent less than it announced)".to_owned();
+    }
+    crate::error::printable(&err.to_string())
+}
+
+/// A response body whose errors name the URL and the limit that was hit.
+struct BodyReader {
+    inner: ureq::BodyReader<'static>,
+    url: String,
+    timeouts: Timeouts,
+    deadline: Duration,
+}
+
+impl Read for BodyReader {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        self.inner.read(buf).map_err(|err| {
+            std::io::Error::new(
+                err.kind(),
+                format!(
+                    "GET {}: {}",
+                    self.url,
+                    describe_io(&err, &self.timeouts, self.deadline)
+                ),
+            )
+        })
+    }
+}
+
+/// The one-entry `index.json` that stands for a manifest the registry returned with
+/// `content_type`, and the manifest's digest.
+pub fn top_level_index(content_type: &str, manifest: &[u8]) -> (Digest, Vec<u8>) {
+    let media_type = content_type.split(';').next().unwrap_or("").trim();
+    let media_type = if [
+        MEDIA_OCI_INDEX,
+        MEDIA_OCI_MANIFEST,
+        MEDIA_DOCKER_LIST,
+        MEDIA_DOCKER_MANIFEST,
+    ]
+    .contains(&media_type)
+    {
+        media_type
+    } else {
+        ""
+    };
+    let digest = Digest::of_bytes(manifest);
+    let index = serde_json::json!({
+        "schemaVersion": 2,
+        "manifests": [{"mediaType": media_type, "digest": digest.to_string(), "size": manifest.len()}],
+    });
+    (digest, index.to_string().into_bytes())
+}
+
 pub struct RegistryStore {
     name: String,
     image: RegistryRef,
     base: String,
+    /// `scheme, host, port` of the registry's API.
+    origin: (String, String, u16),
     agent: ureq::Agent,
+    timeouts: Timeouts,
     credentials: Option<(String, String)>,
+    /// Whether the registry is reached over plain HTTP to a host that is not loopback (only
+    /// with `--plain-http`): credentials are never sent there.
+    insecure_remote: bool,
     authorization: Mutex<Option<String>>,
     /// Documents already fetched, by path (`index.json`, `blobs/sha256/<hex>`).
     documents: Mutex<FxHashMap<String, Vec<u8>>>,
@@ -317,18 +522,35 @@ impl RegistryStore {
             image.registry, image.repository, image.reference
         )
         .replace(":sha256:", "@sha256:");
-        let scheme = if image.is_loopback() || options.allow_plain_http {
-            "http"
-        } else {
-            "https"
-        };
+        let loopback = image.loopback_addresses();
+        let plain = loopback.is_some() || options.allow_plain_http;
+        let scheme = if plain { "http" } else { "https" };
         let base = format!("{scheme}://{}", image.api_host());
-        let agent: ureq::Agent = ureq::Agent::config_builder()
+        let timeouts = options.timeouts;
+        let config = ureq::Agent::config_builder()
             .http_status_as_error(false)
-            .timeout_connect(Some(Duration::from_secs(30)))
-            .timeout_recv_response(Some(Duration::from_secs(120)))
-            .build()
-            .into();
+            // A redirect (to a blob store, a CDN) never carries our Authorization header.
+            .redirect_auth_headers(ureq::config::RedirectAuthHeaders::Never)
+            .max_redirects(5)
+            .timeout_connect(Some(timeouts.connect))
+            .timeout_resolve(Some(timeouts.connect))
+            .timeout_per_read(Some(timeouts.read))
+            .timeout_recv_response(Some(timeouts.request))
+            .timeout_global(Some(timeouts.request))
+            .build();
+        let resolver = PinnedResolver {
+            host: image.host_port().0.to_ascii_lowercase(),
+            addresses: if plain {
+                loopback.clone().unwrap_or_default()
+            } else {
+                Vec::new()
+            },
+        };
+        let agent = ureq::Agent::with_parts(
+            config,
+            ureq::unversioned::transport::DefaultConnector::default(),
+            resolver,
+        );
         let credentials = options.credentials.clone().or_else(|| {
             docker_config_credentials(
                 &image.registry,
@@ -336,12 +558,21 @@ impl RegistryStore {
                 options.credential_helper_path.as_deref(),
             )
         });
+        let origin = base
+            .parse::<ureq::http::Uri>()
+            .ok()
+            .as_ref()
+            .and_then(origin_of)
+            .ok_or_else(|| ImageError::format(&name, "not a valid registry host"))?;
         let store = RegistryStore {
             name,
             image,
             base,
+            origin,
             agent,
+            timeouts,
             credentials,
+            insecure_remote: plain && loopback.is_none(),
             authorization: Mutex::new(None),
             documents: Mutex::new(FxHashMap::default()),
         };
@@ -353,11 +584,22 @@ impl RegistryStore {
         ImageError::format(&self.name, message)
     }
 
-    /// GETs `path` (under `/v2/<repo>/`), answering one auth challenge.
-    fn get(&self, path: &str, accept: Option<&str>) -> Result<ureq::http::Response<ureq::Body>> {
+    /// GETs `path` (under `/v2/<repo>/`), answering one auth challenge. `deadline` bounds the
+    /// whole request, body included.
+    fn get(
+        &self,
+        path: &str,
+        accept: Option<&str>,
+        deadline: Duration,
+    ) -> Result<(String, ureq::http::Response<ureq::Body>)> {
         let url = format!("{}/v2/{}/{path}", self.base, self.image.repository);
         for attempt in 0..2 {
-            let mut request = self.agent.get(&url);
+            let mut request = self
+                .agent
+                .get(&url)
+                .config()
+                .timeout_global(Some(deadline))
+                .build();
             if let Some(accept) = accept {
                 request = request.header("Accept", accept);
             }
@@ -365,10 +607,21 @@ impl RegistryStore {
             if let Some(authorization) = &authorization {
                 request = request.header("Authorization", authorization);
             }
-            let response = request
-                .call()
-                .map_err(|err| self.error(format!("GET {url}: {err}")))?;
+            let response = request.call().map_err(|err| {
+                self.error(format!(
+                    "GET {url}: {}",
+                    describe_error(&err, &self.timeouts, deadline)
+                ))
+            })?;
             if response.status().as_u16() == 401 {
+                // Only the registry itself may ask for its credentials: a challenge from a
+                // host a redirect led to is not answered.
+                let answered_by = ureq::ResponseExt::get_uri(&response);
+                if origin_of(answered_by).as_ref() != Some(&self.origin) {
+                    return Err(self.error(format!(
+                        "GET {url}: a redirect to another host asked for credentials; not sent"
+                    )));
+                }
                 if attempt == 1 {
                     break;
                 }
@@ -381,7 +634,7 @@ impl RegistryStore {
                 self.authenticate(&challenge)?;
                 continue;
             }
-            return Ok(response);
+            return Ok((url, response));
         }
         Err(self.error(format!(
             "GET {url}: unauthorized{}",
@@ -393,13 +646,44 @@ impl RegistryStore {
         )))
     }
 
+    /// The Basic authorization for this registry's credentials, when they may be sent to
+    /// `target`: the registry itself, or its token realm when that is the same host or HTTPS
+    /// (as Docker does); never over plain HTTP to a host that is not loopback.
+    fn basic_for(&self, target: &ureq::http::Uri) -> Result<Option<String>> {
+        let Some((user, password)) = &self.credentials else {
+            return Ok(None);
+        };
+        let Some(origin) = origin_of(target) else {
+            return Ok(None);
+        };
+        let same_host = origin == self.origin;
+        if origin.0 == "http" {
+            let loopback_registry = !self.insecure_remote;
+            if !same_host || !loopback_registry {
+                if same_host {
+                    return Err(self.error(
+                        "refusing to send the docker config's credentials over plain HTTP to a registry that is not on loopback",
+                    ));
+                }
+                return Ok(None);
+            }
+        } else if origin.0 != "https" {
+            return Ok(None);
+        }
+        Ok(Some(format!(
+            "Basic {}",
+            base64(format!("{user}:{password}").as_bytes())
+        )))
+    }
+
     fn authenticate(&self, challenge: &str) -> Result<()> {
         let (scheme, params) = parse_challenge(challenge);
-        let basic = self.credentials.as_ref().map(|(user, password)| {
-            format!("Basic {}", base64(format!("{user}:{password}").as_bytes()))
-        });
+        let registry_uri: ureq::http::Uri = self
+            .base
+            .parse()
+            .map_err(|_| self.error("not a valid registry URL"))?;
         let header = match scheme.as_str() {
-            "basic" => basic.ok_or_else(|| {
+            "basic" => self.basic_for(&registry_uri)?.ok_or_else(|| {
                 self.error(
                     "the registry wants a user and password, and the docker config has none for it",
                 )
@@ -408,7 +692,20 @@ impl RegistryStore {
                 let realm = params
                     .get("realm")
                     .ok_or_else(|| self.error("bearer challenge without a realm"))?;
-                let mut url = format!("{realm}?");
+                let realm_uri: ureq::http::Uri = realm
+                    .parse()
+                    .ok()
+                    .filter(|u: &ureq::http::Uri| {
+                        matches!(u.scheme_str(), Some("http" | "https")) && u.host().is_some()
+                    })
+                    .ok_or_else(|| {
+                        self.error(format!(
+                            "the token realm `{}` is not an http(s) URL",
+                            crate::error::printable(realm)
+                        ))
+                    })?;
+                let shown_realm = crate::error::printable(realm);
+                let mut url = format!("{realm}{}", if realm.contains('?') { "&" } else { "?" });
                 if let Some(service) = params.get("service") {
                     url.push_str(&format!("service={}&", percent_encode(service)));
                 }
@@ -418,32 +715,44 @@ impl RegistryStore {
                     .unwrap_or_else(|| format!("repository:{}:pull", self.image.repository));
                 url.push_str(&format!("scope={}", percent_encode(&scope)));
                 let mut request = self.agent.get(&url);
-                if let Some(basic) = &basic {
+                if let Some(basic) = self.basic_for(&realm_uri)? {
                     request = request.header("Authorization", basic);
                 }
-                let response = request
-                    .call()
-                    .map_err(|err| self.error(format!("token request to {realm}: {err}")))?;
+                let deadline = self.timeouts.request;
+                let response = request.call().map_err(|err| {
+                    self.error(format!(
+                        "token request to {shown_realm}: {}",
+                        describe_error(&err, &self.timeouts, deadline)
+                    ))
+                })?;
                 let status = response.status().as_u16();
                 let body = response
                     .into_body()
                     .with_config()
                     .limit(1 << 20)
                     .read_to_vec()
-                    .map_err(|err| self.error(format!("token response: {err}")))?;
+                    .map_err(|err| {
+                        self.error(format!(
+                            "token response from {shown_realm}: {}",
+                            describe_error(&err, &self.timeouts, deadline)
+                        ))
+                    })?;
                 if status != 200 {
-                    return Err(self.error(format!("token request to {realm}: HTTP {status}")));
+                    return Err(
+                        self.error(format!("token request to {shown_realm}: HTTP {status}"))
+                    );
                 }
-                let value: serde_json::Value = serde_json::from_slice(&body)
-                    .map_err(|err| self.error(format!("token response is not JSON: {err}")))?;
-                let token = value
-                    .get("token")
-                    .or_else(|| value.get("access_token"))
-                    .and_then(|t| t.as_str())
-                    .ok_or_else(|| self.error("token response has no token"))?;
-                format!("Bearer {token}")
+                format!(
+                    "Bearer {}",
+                    parse_token_response(&body).map_err(|m| self.error(m))?
+                )
             }
-            _ => return Err(self.error(format!("unsupported auth challenge `{challenge}`"))),
+            _ => {
+                return Err(self.error(format!(
+                    "unsupported auth challenge `{}`",
+                    crate::error::printable(&scheme)
+                )));
+            }
         };
         if let Ok(mut slot) = self.authorization.lock() {
             *slot = Some(header);
@@ -453,7 +762,7 @@ impl RegistryStore {
 
     fn read_body(
         &self,
-        response: ureq::http::Response<ureq::Body>,
+        (url, response): (String, ureq::http::Response<ureq::Body>),
         what: &str,
         limit: u64,
     ) -> Result<Vec<u8>> {
@@ -465,34 +774,40 @@ impl RegistryStore {
             });
         }
         if status != 200 {
-            return Err(self.error(format!("{what}: HTTP {status}")));
+            return Err(self.error(format!("{what}: GET {url}: HTTP {status}")));
         }
         response
             .into_body()
             .with_config()
             .limit(limit)
             .read_to_vec()
-            .map_err(|err| self.error(format!("{what}: {err}")))
+            .map_err(|err| {
+                self.error(format!(
+                    "{what}: GET {url}: {}",
+                    describe_error(&err, &self.timeouts, self.timeouts.request)
+                ))
+            })
     }
 
     fn fetch_top_manifest(&self) -> Result<()> {
-        let response = self.get(&format!("manifests/{}", self.image.reference), Some(ACCEPT))?;
-        let media_type = response
+        let response = self.get(
+            &format!("manifests/{}", self.image.reference),
+            Some(ACCEPT),
+            self.timeouts.request,
+        )?;
+        let content_type = response
+            .1
             .headers()
             .get("content-type")
             .and_then(|v| v.to_str().ok())
             .unwrap_or("")
-            .split(';')
-            .next()
-            .unwrap_or("")
-            .trim()
             .to_owned();
         let bytes = self.read_body(
             response,
             &format!("manifest {}", self.image.reference),
             8 << 20,
         )?;
-        let digest = Digest::of_bytes(&bytes);
+        let (digest, index) = top_level_index(&content_type, &bytes);
         if let Some(expected) = Digest::parse(&self.image.reference)
             && expected != digest
         {
@@ -503,27 +818,11 @@ impl RegistryStore {
                 actual: digest.to_string(),
             });
         }
-        let media_type = if [
-            MEDIA_OCI_INDEX,
-            MEDIA_OCI_MANIFEST,
-            MEDIA_DOCKER_LIST,
-            MEDIA_DOCKER_MANIFEST,
-        ]
-        .contains(&media_type.as_str())
-        {
-            media_type
-        } else {
-            String::new()
-        };
-        let index = serde_json::json!({
-            "schemaVersion": 2,
-            "manifests": [{"mediaType": media_type, "digest": digest.to_string(), "size": bytes.len()}],
-        });
         let mut documents = self
             .documents
             .lock()
             .map_err(|_| self.error("document cache poisoned"))?;
-        documents.insert("index.json".to_owned(), index.to_string().into_bytes());
+        documents.insert("index.json".to_owned(), index);
         documents.insert(format!("blobs/sha256/{}", digest.hex()), bytes);
         Ok(())
     }
@@ -559,10 +858,11 @@ impl BlobStore for RegistryStore {
                 digest: path.to_owned(),
             })?;
         // Configs are blobs; manifests of an index live under /manifests/.
-        let response = self.get(&format!("blobs/{digest}"), None)?;
+        let deadline = self.timeouts.request;
+        let response = self.get(&format!("blobs/{digest}"), None, deadline)?;
         let bytes = match self.read_body(response, &format!("blob {digest}"), limit) {
             Err(ImageError::MissingBlob { .. }) => {
-                let response = self.get(&format!("manifests/{digest}"), Some(ACCEPT))?;
+                let response = self.get(&format!("manifests/{digest}"), Some(ACCEPT), deadline)?;
                 self.read_body(response, &format!("manifest {digest}"), limit)?
             }
             other => other?,
@@ -587,7 +887,8 @@ impl BlobStore for RegistryStore {
                 source_name: self.name.clone(),
                 digest: path.to_owned(),
             })?;
-        let response = self.get(&format!("blobs/{digest}"), None)?;
+        let deadline = self.timeouts.layer;
+        let (url, response) = self.get(&format!("blobs/{digest}"), None, deadline)?;
         let status = response.status().as_u16();
         if status == 404 {
             return Err(ImageError::MissingBlob {
@@ -596,15 +897,18 @@ impl BlobStore for RegistryStore {
             });
         }
         if status != 200 {
-            return Err(self.error(format!("{what}: HTTP {status}")));
+            return Err(self.error(format!("{what}: GET {url}: HTTP {status}")));
         }
-        let reader: Box<dyn Read + Send> = Box::new(
-            response
+        let reader: Box<dyn Read + Send> = Box::new(BodyReader {
+            inner: response
                 .into_body()
                 .into_with_config()
                 .limit(u64::MAX)
                 .reader(),
-        );
+            url,
+            timeouts: self.timeouts,
+            deadline,
+        });
         layer::index_layer(&self.name, what, reader, limits, capture, progress)
     }
 
@@ -643,6 +947,30 @@ mod tests {
         assert_eq!(r.reference, digest);
         assert!(!r.is_loopback());
         assert!(RegistryRef::parse("Bad/Name").is_none());
+    }
+
+    #[test]
+    fn loopback_is_decided_by_address_not_spelling() {
+        let loopback = |text: &str| RegistryRef::parse(text).unwrap().is_loopback();
+        assert!(loopback("127.0.0.1:5000/x:y"));
+        assert!(loopback("127.9.8.7/x:y"));
+        assert!(loopback("[::1]:5000/x:y"));
+        assert!(loopback("localhost:5000/x:y"));
+        assert!(!loopback("127.evil.invalid:5000/x:y"));
+        assert!(!loopback("127.0.0.1.invalid/x:y"));
+        assert!(!loopback("10.0.0.1:5000/x:y"));
+        assert!(!loopback("busybox"));
+    }
+
+    #[test]
+    fn token_replies() {
+        assert_eq!(parse_token_response(br#"{"token":"abc"}"#).unwrap(), "abc");
+        assert_eq!(
+            parse_token_response(br#"{"access_token":"xyz"}"#).unwrap(),
+            "xyz"
+        );
+        assert!(parse_token_response(br#"{"token":"a\r\nX-Evil: 1"}"#).is_err());
+        assert!(parse_token_response(b"<html>").is_err());
     }
 
     #[test]

@@ -91,6 +91,7 @@ fn parse_digest(store: &dyn BlobStore, what: &str, text: &str) -> Result<Digest>
 fn read_verified(
     store: &dyn BlobStore,
     digest: &Digest,
+    declared_size: i64,
     what: &str,
     limit: u64,
 ) -> Result<Vec<u8>> {
@@ -111,6 +112,16 @@ fn read_verified(
             expected: digest.to_string(),
             actual: actual.to_string(),
         });
+    }
+    // A descriptor's size must match the blob (0: a descriptor that left it out).
+    if declared_size != 0 && u64::try_from(declared_size).ok() != Some(bytes.len() as u64) {
+        return Err(ImageError::format(
+            store.name(),
+            format!(
+                "{what} {digest} is {} bytes, but its descriptor says {declared_size}",
+                bytes.len()
+            ),
+        ));
     }
     Ok(bytes)
 }
@@ -263,7 +274,7 @@ fn plan_oci(store: &dyn BlobStore, selection: &Selection, limit: u64) -> Result<
     for _depth in 0..4 {
         let chosen = choose(store, &candidates, selection)?;
         let digest = parse_digest(store, "a manifest descriptor", &chosen.digest)?;
-        let bytes = read_verified(store, &digest, "manifest", limit)?;
+        let bytes = read_verified(store, &digest, chosen.size, "manifest", limit)?;
         let value: serde_json::Value = parse_json(store, "manifest", &bytes)?;
         let media_type = value
             .get("mediaType")
@@ -279,7 +290,8 @@ fn plan_oci(store: &dyn BlobStore, selection: &Selection, limit: u64) -> Result<
         }
         let manifest: Manifest = parse_json(store, "manifest", &bytes)?;
         let config_digest = parse_digest(store, "the config descriptor", &manifest.config.digest)?;
-        let config_bytes = read_verified(store, &config_digest, "config", limit)?;
+        let config_bytes =
+            read_verified(store, &config_digest, manifest.config.size, "config", limit)?;
         let config: crate::spec::ImageConfigFile = parse_json(store, "config", &config_bytes)?;
         let diff_ids = diff_ids(store, &config)?;
         if diff_ids.len() != manifest.layers.len() {
@@ -300,7 +312,19 @@ fn plan_oci(store: &dyn BlobStore, selection: &Selection, limit: u64) -> Result<
                 blob_digest: Some(blob_digest),
                 diff_id: Some(diff_id),
                 media_type: descriptor.media_type.clone(),
-                declared_size: u64::try_from(descriptor.size).ok().filter(|&size| size > 0),
+                declared_size: if descriptor.size == 0 {
+                    None
+                } else {
+                    Some(u64::try_from(descriptor.size).map_err(|_| {
+                        ImageError::format(
+                            store.name(),
+                            format!(
+                                "layer descriptor {} has a negative size {}",
+                                descriptor.digest, descriptor.size
+                            ),
+                        )
+                    })?)
+                },
             });
         }
         let repo_tags = chosen

@@ -78,14 +78,56 @@ impl DirStore {
     }
 
     /// Opens the blob at `path`: a missing file is a missing blob, anything else an I/O error
-    /// naming the file.
+    /// naming the file. Only a regular file inside the layout is opened: a symlink that
+    /// leads out of it (to `/etc/shadow`) or a FIFO, socket or device is refused before a
+    /// byte is read, so no host file is read and no read blocks forever.
     fn open(&self, path: &str) -> Result<(PathBuf, File)> {
+        use std::os::unix::fs::OpenOptionsExt;
         let full = self.resolve(path).ok_or_else(|| missing(self, path))?;
-        match File::open(&full) {
-            Ok(file) => Ok((full, file)),
-            Err(err) if err.kind() == io::ErrorKind::NotFound => Err(missing(self, path)),
-            Err(err) => Err(ImageError::io(full.display().to_string(), err)),
+        let shown = full.display().to_string();
+        let canonical = match full.canonicalize() {
+            Ok(canonical) => canonical,
+            Err(err) if err.kind() == io::ErrorKind::NotFound => return Err(missing(self, path)),
+            Err(err) => return Err(ImageError::io(shown, err)),
+        };
+        let root = self
+            .root
+            .canonicalize()
+            .map_err(|err| ImageError::io(self.name.clone(), err))?;
+        if !canonical.starts_with(&root) {
+            return Err(ImageError::format(
+                &self.name,
+                format!("{path} is a symbolic link that leads outside the layout; refused"),
+            ));
         }
+        let refuse_kind = |metadata: &std::fs::Metadata| -> Result<()> {
+            if metadata.is_file() {
+                return Ok(());
+            }
+            let kind = if metadata.is_dir() {
+                "a directory"
+            } else {
+                "not a regular file (a FIFO, socket or device)"
+            };
+            Err(ImageError::format(
+                &self.name,
+                format!("{path} is {kind}; blobs must be regular files"),
+            ))
+        };
+        refuse_kind(&std::fs::metadata(&canonical).map_err(|err| ImageError::io(&shown, err))?)?;
+        // Checked again on the open handle: the file could be swapped between the two. A FIFO
+        // opened non-blocking does not wait for a writer, and a final symlink is not followed.
+        let file = std::fs::OpenOptions::new()
+            .read(true)
+            .custom_flags(libc::O_NONBLOCK | libc::O_NOFOLLOW)
+            .open(&canonical);
+        let file = match file {
+            Ok(file) => file,
+            Err(err) if err.kind() == io::ErrorKind::NotFound => return Err(missing(self, path)),
+            Err(err) => return Err(ImageError::io(shown, err)),
+        };
+        refuse_kind(&file.metadata().map_err(|err| ImageError::io(&shown, err))?)?;
+        Ok((full, file))
     }
 }
 
@@ -95,7 +137,10 @@ impl BlobStore for DirStore {
     }
 
     fn exists(&self, path: &str) -> bool {
-        self.resolve(path).is_some_and(|p| p.is_file())
+        self.resolve(path).is_some_and(|p| {
+            p.symlink_metadata()
+                .is_ok_and(|m| m.is_file() || m.is_symlink())
+        })
     }
 
     fn read_small(&self, path: &str, limit: u64) -> Result<Vec<u8>> {
@@ -119,7 +164,10 @@ impl BlobStore for DirStore {
     }
 
     fn size_of(&self, path: &str) -> Option<u64> {
-        std::fs::metadata(self.resolve(path)?).ok().map(|m| m.len())
+        std::fs::symlink_metadata(self.resolve(path)?)
+            .ok()
+            .filter(std::fs::Metadata::is_file)
+            .map(|m| m.len())
     }
 }
 

@@ -464,14 +464,33 @@ impl ShellcheckRunner for ProcessRunner {
             program: program.clone(),
             source,
         };
-        let dir = tempfile::tempdir().map_err(io_error)?;
+        // Scripts can hold tokens: a private directory (0700) of private files (0600), removed
+        // on every way out of this function (the guard's drop), and by the watcher below when
+        // hullscan itself is killed.
+        let dir = tempfile::Builder::new()
+            .prefix("hullscan-shellcheck-")
+            .permissions(std::os::unix::fs::PermissionsExt::from_mode(0o700))
+            .tempdir()
+            .map_err(io_error)?;
+        let _watcher = CleanupWatcher::start(dir.path());
         let mut files = Vec::with_capacity(scripts.len());
         for (index, script) in scripts.iter().enumerate() {
             let name = PathBuf::from(file_name(index));
-            std::fs::write(dir.path().join(&name), &script.text).map_err(io_error)?;
+            write_private(&dir.path().join(&name), script.text.as_bytes()).map_err(io_error)?;
             files.push(name);
         }
-        let mut child = Command::new(&self.program)
+        let mut command = match parent_death_launcher() {
+            // ShellCheck gets SIGKILL when hullscan dies, even by SIGKILL.
+            Some(setpriv) => {
+                let mut command = Command::new(setpriv);
+                command
+                    .args(["--pdeathsig", "KILL", "--"])
+                    .arg(&self.program);
+                command
+            }
+            None => Command::new(&self.program),
+        };
+        let mut child = command
             .args(command_args(&files))
             // Its options would be added to ours (another output format, other exclusions).
             .env_remove("SHELLCHECK_OPTS")
@@ -528,6 +547,72 @@ impl ShellcheckRunner for ProcessRunner {
         }
         String::from_utf8(stdout)
             .map_err(|_| ShellcheckError::BadOutput("output is not UTF-8".to_owned()))
+    }
+}
+
+/// Writes a file only its owner can read, failing if it exists.
+fn write_private(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    use std::io::Write as _;
+    use std::os::unix::fs::OpenOptionsExt as _;
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(path)?;
+    file.write_all(bytes)
+}
+
+/// `setpriv` (util-linux) when it is installed and knows `--pdeathsig`: it sets the
+/// parent-death signal and then runs ShellCheck, which the workspace's ban on `unsafe` code
+/// (`pre_exec`) rules out doing ourselves. Looked up once.
+fn parent_death_launcher() -> Option<&'static Path> {
+    static LAUNCHER: std::sync::OnceLock<Option<PathBuf>> = std::sync::OnceLock::new();
+    LAUNCHER
+        .get_or_init(|| {
+            let path = std::env::var_os("PATH")?;
+            let setpriv = std::env::split_paths(&path)
+                .map(|dir| dir.join("setpriv"))
+                .find(|candidate| candidate.is_file())?;
+            let help = Command::new(&setpriv)
+                .arg("--help")
+                .stdin(Stdio::null())
+                .stderr(Stdio::null())
+                .output()
+                .ok()?;
+            String::from_utf8_lossy(&help.stdout)
+                .contains("--pdeathsig")
+                .then_some(setpriv)
+        })
+        .as_deref()
+}
+
+/// A `sh` that removes a directory once our end of its stdin pipe closes: when the batch ends
+/// (the guard is dropped) or when hullscan dies in any way, `kill -9` included, since the
+/// kernel closes the pipe then. Best effort: without `sh`, only the normal paths clean up.
+struct CleanupWatcher {
+    child: Option<std::process::Child>,
+}
+
+impl CleanupWatcher {
+    fn start(dir: &Path) -> CleanupWatcher {
+        let child = Command::new("sh")
+            .args(["-c", "cat >/dev/null; rm -rf -- \"$1\"", "hullscan-cleanup"])
+            .arg(dir)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .ok();
+        CleanupWatcher { child }
+    }
+}
+
+impl Drop for CleanupWatcher {
+    fn drop(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            drop(child.stdin.take());
+            let _ = child.wait();
+        }
     }
 }
 

@@ -4,7 +4,7 @@
 use std::io::IsTerminal;
 use std::sync::Arc;
 
-use anyhow::Context as _;
+use anyhow::{Context as _, bail};
 use clap::Args;
 use hullscan_diagnostics::{FileReport, Severity, Subject};
 use hullscan_image::analysis::{human_size, parse_size};
@@ -57,6 +57,15 @@ pub struct ImageArgs {
     /// Largest uncompressed size one layer may have before reading stops (decompression bombs).
     #[arg(long, value_parser = parse_bytes, default_value = "64GiB")]
     pub max_layer_size: u64,
+    /// Registry requests: the deadline of one manifest, config or token request (`60s`, `2m`).
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration, default_value = "60s")]
+    pub timeout: std::time::Duration,
+    /// Registry requests: the longest one read may wait for data before the request fails.
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration, default_value = "30s")]
+    pub read_timeout: std::time::Duration,
+    /// Registry requests: the deadline of one layer download.
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration, default_value = "1h")]
+    pub layer_timeout: std::time::Duration,
     /// Do not print the size summary to stderr.
     #[arg(long, short = 'q')]
     pub quiet: bool,
@@ -139,6 +148,8 @@ pub struct SourceArgs<'a> {
     pub max_layer_size: u64,
     /// Whether file contents are scanned for secrets (the audit needs it; an SBOM does not).
     pub scan_secrets: bool,
+    /// Registry request deadlines and the idle read timeout.
+    pub timeouts: hullscan_image::registry::Timeouts,
 }
 
 /// Reads the image with a progress bar on a terminal: a spinner until the manifest says how
@@ -195,6 +206,7 @@ pub fn open_with_progress(
         allow_network: source.remote,
         registry: hullscan_image::registry::RegistryOptions {
             allow_plain_http: source.plain_http,
+            timeouts: source.timeouts.clone(),
             ..Default::default()
         },
         inventory,
@@ -227,7 +239,36 @@ fn parse_ratio(text: &str) -> Result<f64, String> {
 }
 
 fn parse_bytes(text: &str) -> Result<u64, String> {
-    parse_size(text).ok_or_else(|| format!("`{text}` is not a size (e.g. 20MB, 1.5GiB, 1000)"))
+    let value = parse_size(text)
+        .ok_or_else(|| format!("`{text}` is not a size (e.g. 20MB, 1.5GiB, 1000)"))?;
+    // `parse_size` saturates at u64::MAX: a size that large was not meant literally.
+    if value >= u64::MAX / 2 {
+        return Err(format!("`{text}` is too large (at most 8 EiB)"));
+    }
+    Ok(value)
+}
+
+/// `30s`, `2m`, `1h`, `500ms` or plain seconds; between 1 ms and a week.
+fn parse_duration(text: &str) -> Result<std::time::Duration, String> {
+    let trimmed = text.trim();
+    let split = trimmed
+        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .unwrap_or(trimmed.len());
+    let (number, unit) = trimmed.split_at(split);
+    let value: f64 = number
+        .parse()
+        .map_err(|_| format!("`{text}` is not a duration (e.g. 30s, 2m, 1h)"))?;
+    let seconds = match unit.trim() {
+        "" | "s" => value,
+        "ms" => value / 1000.0,
+        "m" | "min" => value * 60.0,
+        "h" => value * 3600.0,
+        _ => return Err(format!("`{text}` is not a duration (e.g. 30s, 2m, 1h)")),
+    };
+    if !(0.001..=7.0 * 86400.0).contains(&seconds) {
+        return Err(format!("`{text}` is outside 1ms to 7 days"));
+    }
+    Ok(std::time::Duration::from_secs_f64(seconds))
 }
 
 pub fn run(args: ImageArgs) -> anyhow::Result<ExitStatus> {
@@ -253,6 +294,12 @@ pub fn run(args: ImageArgs) -> anyhow::Result<ExitStatus> {
         plain_http: args.plain_http,
         max_layer_size: args.max_layer_size,
         scan_secrets: true,
+        timeouts: hullscan_image::registry::Timeouts {
+            read: args.read_timeout,
+            request: args.timeout,
+            layer: args.layer_timeout,
+            ..Default::default()
+        },
     };
     let (mut image, mut note) = open_with_progress(&source, inventory)?;
     if let Some(cache) = &cache {
@@ -263,6 +310,19 @@ pub fn run(args: ImageArgs) -> anyhow::Result<ExitStatus> {
         let text = std::fs::read_to_string(path)
             .with_context(|| format!("reading --dockerfile {}", path.display()))?;
         let name = path.display().to_string();
+        if let Some(target) = &args.target {
+            let stages = hullscan_image::dockerfile::stage_names(&text);
+            if !stages.iter().any(|s| s.eq_ignore_ascii_case(target)) {
+                bail!(
+                    "--target `{target}`: {name} has no such stage (its named stages: {})",
+                    if stages.is_empty() {
+                        "none".to_owned()
+                    } else {
+                        stages.join(", ")
+                    }
+                );
+            }
+        }
         let matched =
             hullscan_image::dockerfile::attribute(&mut image, &name, &text, args.target.as_deref());
         note.push_str(&format!(

@@ -111,6 +111,7 @@ pub fn run(args: SbomArgs) -> anyhow::Result<ExitStatus> {
                 max_layer_size: args.max_layer_size,
                 // Only the package files' contents are read: no secrets scan.
                 scan_secrets: false,
+                timeouts: Default::default(),
             };
             let (mut image, mut note) = open_with_progress(&source, inventory)?;
             if let Some(cache) = &cache {
