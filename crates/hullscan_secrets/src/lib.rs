@@ -16,6 +16,7 @@
 mod allowlist;
 mod assignment;
 mod detectors;
+mod redact;
 pub mod rules;
 mod stream;
 mod url;
@@ -33,6 +34,7 @@ pub use allowlist::{Allowlist, AllowlistError};
 pub use assignment::name_is_sensitive;
 use detectors::{Check, DETECTORS, Detector, Matcher, Window};
 pub use detectors::{Confidence, DetectorMeta, Family};
+pub use redact::redact;
 pub use stream::{FileScan, ScanLimits, StreamScanner};
 pub use validate::{is_placeholder, shannon_entropy};
 
@@ -621,7 +623,7 @@ fn finish(
             range: candidate.range.start + base_offset..candidate.range.end + base_offset,
             line,
             column,
-            redacted: redact(secret, detector),
+            redacted: shown_prefix(secret, detector),
             fingerprint: fingerprint(detector.meta.id, secret, detector),
             confidence: candidate.confidence,
         });
@@ -631,7 +633,7 @@ fn finish(
 
 /// A short, safe prefix: the header line of a key block, otherwise a quarter of the secret and
 /// at most 8 characters.
-fn redact(secret: &[u8], detector: &Detector) -> String {
+fn shown_prefix(secret: &[u8], detector: &Detector) -> String {
     let shown = if detector.meta.family == Family::PrivateKey
         && matches!(detector.check, Check::PrivateKey(_))
     {
