@@ -221,7 +221,11 @@ fn token_is_credential(token: &[u8]) -> bool {
         if prefix <= 3 && &token[..prefix] != b"hf_" {
             return looks_random(rest);
         }
-        return rest.len() >= MIN_AFTER_PREFIX;
+        // `npm_config_strict_ssl` is a setting: a token's random part has digits or capitals.
+        return rest.len() >= MIN_AFTER_PREFIX
+            && rest
+                .iter()
+                .any(|b| b.is_ascii_digit() || b.is_ascii_uppercase());
     }
     looks_random(token)
 }
@@ -363,6 +367,7 @@ mod tests {
             "ENTRYPOINT [\"java\", \"-cp\", \"app:app/lib/*\", \"com.example.MyApplication2Server\"]",
             "https://github.com/SomeOrg/SomeRepo/releases/download/v1.2.3/Tool_Linux_x86_64.tar.gz",
             "org.springframework.boot.loader.launch.JarLauncher",
+            "ENV npm_config_strict_ssl=false",
             "postgres://app:${DB_PASSWORD}@db:5432/app",
         ] {
             assert!(
