@@ -156,7 +156,7 @@ pub fn run(args: SecretsArgs) -> anyhow::Result<ExitStatus> {
         args.output.print(&reports)?;
     }
     for message in &errors {
-        eprintln!("hullscan: error: {message}");
+        eprintln!("hullscan: error: {}", crate::output::safe_message(message));
     }
     if !errors.is_empty()
         && !findings
