@@ -268,6 +268,10 @@ fn scan_target(
         return Ok(None);
     }
     let note = scan.truncation_note();
+    // Fingerprints are keyed with the project's salt before they are compared or shown.
+    for finding in &mut scan.findings {
+        finding.set_fingerprint_key(allowed.config.fingerprint_key());
+    }
     scan.findings
         .retain(|finding| !allowed.finding(target, finding));
     if scan.findings.is_empty() {
