@@ -96,7 +96,11 @@ fn main() -> ExitCode {
         Ok(status) => status.into(),
         Err(err) if is_broken_pipe(&err) => ExitStatus::Success.into(),
         Err(err) => {
-            eprintln!("hullscan: error: {err:#}");
+            // Errors quote paths and bytes from input; print them like any other output.
+            eprintln!(
+                "hullscan: error: {}",
+                output::safe_message(&format!("{err:#}"))
+            );
             ExitStatus::Error.into()
         }
     }

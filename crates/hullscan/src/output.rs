@@ -4,7 +4,18 @@ use std::io::{IsTerminal, Write};
 
 use clap::{Args, ValueEnum};
 use hullscan_diagnostics::FileReport;
-use hullscan_render::{OutputFormat, RenderOptions};
+use hullscan_render::{Newlines, OutputFormat, RenderOptions};
+
+/// A message for stderr that may quote input (file names, bytes from a layer or a registry):
+/// credentials masked and control characters escaped, as in every output format.
+pub fn safe_message(message: &str) -> String {
+    hullscan_render::safe_text(message, Newlines::Keep).into_owned()
+}
+
+/// A one-line field (a path, a name) that came from input, made safe to print.
+pub fn safe_field(text: &str) -> std::borrow::Cow<'_, str> {
+    hullscan_render::safe_text(text, Newlines::Escape)
+}
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum FormatArg {

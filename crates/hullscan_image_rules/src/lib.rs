@@ -126,10 +126,11 @@ pub(crate) fn describe_layer(image: &Image, layer: usize) -> String {
     }
 }
 
-/// The instruction with the values of secret-looking `NAME=value` words replaced by `****`,
-/// so messages never repeat a secret that history recorded.
+/// The instruction with the values of secret-looking `NAME=value` words replaced by `****`
+/// and every credential the secrets engine's redaction finds masked, so messages never repeat
+/// a secret that history recorded.
 pub fn masked_instruction(created_by: &str) -> String {
-    clean_instruction(created_by)
+    hullscan_secrets::redact(clean_instruction(created_by))
         .split(' ')
         .map(|word| match word.split_once('=') {
             Some((name, value)) if is_secret_name(name) && !value.is_empty() => {
@@ -151,7 +152,11 @@ pub(crate) fn clean_instruction(created_by: &str) -> &str {
 }
 
 pub(crate) fn shorten(text: &str, max: usize) -> String {
-    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    // Redacted before it is cut: a credential cut in half no longer looks like one.
+    let text = hullscan_secrets::redact(text)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
     if text.chars().count() <= max {
         text
     } else {

@@ -35,6 +35,8 @@ pub struct LinterSettings {
     pub shellcheck_ignore: Vec<String>,
     /// Severity overrides for ShellCheck codes or prefixes, in configuration order (last wins).
     pub shellcheck_severity: Vec<(String, Severity)>,
+    /// The key of secret fingerprints (`[secrets] fingerprint-salt`).
+    pub fingerprint_key: hullscan_secrets::FingerprintKey,
 }
 
 impl Default for LinterSettings {
@@ -57,6 +59,7 @@ impl LinterSettings {
             shellcheck_select: None,
             shellcheck_ignore: Vec::new(),
             shellcheck_severity: Vec::new(),
+            fingerprint_key: hullscan_secrets::FingerprintKey::default(),
         }
     }
 

@@ -63,7 +63,10 @@ fn identity(report: &FileReport, diagnostic: &Diagnostic) -> [u8; 32] {
                 location_span(report, &diagnostic.location),
             ) {
                 for line in span.start.line..=span.end.line {
-                    hasher.update(line_text(source, line).trim().as_bytes());
+                    // The redacted line: a hash of a line with a weak password in it could be
+                    // brute-forced back to the password.
+                    let text = hullscan_secrets::redact(line_text(source, line));
+                    hasher.update(text.trim().as_bytes());
                     hasher.update([b'\n']);
                 }
             }

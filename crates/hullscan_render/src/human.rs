@@ -30,6 +30,7 @@ use hullscan_text::{SourceFile, TextRange, TextSize};
 
 use crate::RenderOptions;
 use crate::position::{clamp_range, location_label};
+use crate::safe::SafeLines;
 
 pub(crate) fn render(
     reports: &[FileReport],
@@ -92,26 +93,6 @@ fn level(severity: Severity) -> Level<'static> {
     }
 }
 
-/// `text` with control characters other than newline and tab shown as visible symbols
-/// (`␛` for ESC), so a file name or message cannot send escape sequences to the terminal.
-/// `annotate-snippets` cleans source lines and titles itself, but not paths or messages.
-fn terminal_safe(text: &str) -> Cow<'_, str> {
-    if !text.contains(|c: char| c.is_control() && c != '\n' && c != '\t') {
-        return Cow::Borrowed(text);
-    }
-    let shown = text
-        .chars()
-        .map(|c| match c {
-            '\n' | '\t' => c,
-            '\u{0}'..='\u{1f}' => char::from_u32(0x2400 + c as u32).unwrap_or('\u{fffd}'),
-            '\u{7f}' => '\u{2421}',
-            c if c.is_control() => '\u{fffd}',
-            c => c,
-        })
-        .collect();
-    Cow::Owned(shown)
-}
-
 /// Whether `hullscan fix` applies the finding's fix without opt-in (ruff's `[*]`).
 fn is_fixable(diagnostic: &Diagnostic) -> bool {
     diagnostic
@@ -121,11 +102,13 @@ fn is_fixable(diagnostic: &Diagnostic) -> bool {
 }
 
 fn diagnostic_groups<'a>(report: &'a FileReport, diagnostic: &'a Diagnostic) -> Vec<Group<'a>> {
-    let message = terminal_safe(&diagnostic.message);
+    // Messages, paths and locations were made safe before rendering (`crate::safe`); only the
+    // source lines are made safe here, as they are cut out.
+    let message = &diagnostic.message;
     let title = if is_fixable(diagnostic) {
         format!("[*] {message}")
     } else {
-        message.into_owned()
+        message.clone()
     };
     let mut group = Group::with_title(
         level(diagnostic.severity)
@@ -144,9 +127,7 @@ fn diagnostic_groups<'a>(report: &'a FileReport, diagnostic: &'a Diagnostic) -> 
             ));
         }
         (location, _) => {
-            group = group.element(Origin::path(
-                terminal_safe(&location_label(report, location)).into_owned(),
-            ));
+            group = group.element(Origin::path(location_label(report, location)));
         }
     }
     for related in &diagnostic.related {
@@ -156,18 +137,13 @@ fn diagnostic_groups<'a>(report: &'a FileReport, diagnostic: &'a Diagnostic) -> 
                 source,
                 *range,
                 AnnotationKind::Context,
-                Some(terminal_safe(&related.message)),
+                Some(Cow::Borrowed(related.message.as_str())),
             )),
-            (location, _) => group.element(
-                Level::NOTE.message(
-                    terminal_safe(&format!(
-                        "{}: {}",
-                        related.message,
-                        location_label(report, location)
-                    ))
-                    .into_owned(),
-                ),
-            ),
+            (location, _) => group.element(Level::NOTE.message(format!(
+                "{}: {}",
+                related.message,
+                location_label(report, location)
+            ))),
         };
     }
     // The fix group below prints its title as a help line; the same text twice says nothing.
@@ -177,7 +153,7 @@ fn diagnostic_groups<'a>(report: &'a FileReport, diagnostic: &'a Diagnostic) -> 
         .as_deref()
         .filter(|help| Some(*help) != fix_title)
     {
-        group = group.element(Level::HELP.message(terminal_safe(help)));
+        group = group.element(Level::HELP.message(help));
     }
     let mut groups = vec![group];
     if let Some(fix) = &diagnostic.fix {
@@ -186,19 +162,22 @@ fn diagnostic_groups<'a>(report: &'a FileReport, diagnostic: &'a Diagnostic) -> 
     groups
 }
 
-/// The lines a byte range touches, as a slice of the source and its 1-based first line number.
+/// The lines a byte range touches, made safe to print, and the 1-based first line number.
 struct Window<'a> {
-    text: &'a str,
-    /// Byte offset of `text` in the source.
+    lines: SafeLines<'a>,
+    /// Byte offset of the lines in the source.
     offset: usize,
+    /// Length of the lines in the source.
+    len: usize,
     first_line: usize,
 }
 
 impl Window<'_> {
+    /// `range` of the source as a range of the safe lines.
     fn local(&self, range: &Range<usize>) -> Range<usize> {
-        let len = self.text.len();
-        let local = |offset: usize| offset.saturating_sub(self.offset).min(len);
-        local(range.start)..local(range.end)
+        let local = |offset: usize| offset.saturating_sub(self.offset).min(self.len);
+        self.lines
+            .map_range(&(local(range.start)..local(range.end)))
     }
 }
 
@@ -221,9 +200,11 @@ fn window<'a>(source: &'a SourceFile, bytes: &Range<usize>) -> Window<'a> {
     let end = index
         .line_start(last + 1)
         .map_or(text.len(), TextSize::to_usize);
+    let lines = &text[start..end.max(start)];
     Window {
-        text: &text[start..end.max(start)],
+        lines: SafeLines::new(lines),
         offset: start,
+        len: lines.len(),
         first_line: first + 1,
     }
 }
@@ -238,10 +219,11 @@ fn span_snippet<'a>(
 ) -> Snippet<'a, annotate_snippets::Annotation<'a>> {
     let bytes = clamp_range(source.text(), range);
     let window = window(source, &bytes);
-    Snippet::source(window.text)
+    let span = window.local(&bytes);
+    Snippet::source(window.lines.text)
         .line_start(window.first_line)
-        .path(terminal_safe(&report.path))
-        .annotation(kind.span(window.local(&bytes)).label(label))
+        .path(report.path.as_str())
+        .annotation(kind.span(span).label(label))
 }
 
 /// `range` as byte offsets when it lies inside `text` on character boundaries; fixes outside
@@ -256,9 +238,9 @@ fn exact_range(text: &str, range: TextRange) -> Option<Range<usize>> {
 
 fn fix_group<'a>(report: &'a FileReport, fix: &'a Fix) -> Group<'a> {
     let title = match fix.applicability {
-        Applicability::Safe => terminal_safe(&fix.title).into_owned(),
-        Applicability::Unsafe => format!("{} (unsafe fix)", terminal_safe(&fix.title)),
-        Applicability::DisplayOnly => format!("{} (suggestion only)", terminal_safe(&fix.title)),
+        Applicability::Safe => fix.title.clone(),
+        Applicability::Unsafe => format!("{} (unsafe fix)", fix.title),
+        Applicability::DisplayOnly => format!("{} (suggestion only)", fix.title),
     };
     let group = Group::with_title(Level::HELP.secondary_title(title));
     let Some(source) = report.source.as_deref() else {
@@ -277,13 +259,14 @@ fn fix_group<'a>(report: &'a FileReport, fix: &'a Fix) -> Group<'a> {
         return group;
     }
     let window = window(source, &cover.to_range());
-    let patches = edits
+    let patches: Vec<_> = edits
         .into_iter()
-        .map(|(bytes, content)| Patch::new(window.local(&bytes), terminal_safe(content)));
+        .map(|(bytes, content)| Patch::new(window.local(&bytes), content))
+        .collect();
     group.element(
-        Snippet::source(window.text)
+        Snippet::source(window.lines.text)
             .line_start(window.first_line)
-            .path(terminal_safe(&report.path))
+            .path(report.path.as_str())
             .patches(patches),
     )
 }

@@ -13,6 +13,7 @@ mod human;
 mod json;
 mod junit;
 mod position;
+mod safe;
 mod sarif;
 mod xml;
 
@@ -21,7 +22,9 @@ use std::io;
 use hullscan_diagnostics::{FileReport, RuleMeta};
 use rayon::prelude::*;
 
+pub use hullscan_text::Newlines;
 pub use position::image_location_label;
+pub use safe::safe_text;
 
 /// Every output format `--format` accepts.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -107,7 +110,8 @@ impl RenderOptions {
     }
 }
 
-/// Writes `reports` in `format`.
+/// Writes `reports` in `format`. Every text that came from input is drawn redacted and with
+/// control characters escaped (see [`safe_text`]), whatever the format.
 ///
 /// # Errors
 /// Only the writer's I/O errors.
@@ -117,6 +121,7 @@ pub fn render(
     options: &RenderOptions,
     out: &mut dyn io::Write,
 ) -> io::Result<()> {
+    let reports = &*safe::safe_reports(reports);
     match format {
         OutputFormat::Human => human::render(reports, options, out),
         OutputFormat::Concise => concise::render(reports, out),

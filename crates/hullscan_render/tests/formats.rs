@@ -244,10 +244,11 @@ fn xml_attributes_round_trip() {
         .find(|(key, _)| key == "message")
         .map(|(_, value)| value.as_str())
         .expect("a message attribute");
-    // Characters XML cannot carry become U+FFFD; everything else survives, newlines included.
+    // Control characters (CR and DEL included) are shown as symbols before any format sees
+    // them; everything else survives, line feeds included.
     assert_eq!(
         message,
-        "a<b>&\"c\" 'd' 50% x,y:z\r\nnext\tline \u{fffd}\u{7f} é 😀 ]]> -->"
+        "a<b>&\"c\" 'd' 50% x,y:z␍\nnext\tline ␁␡ é 😀 ]]> -->"
     );
 }
 
@@ -256,19 +257,13 @@ fn github_commands_escape_data_and_properties() {
     let output = render_to_string(&hostile_reports(), OutputFormat::Github, &options());
     let first = output.lines().next().expect("a command");
     assert!(
-        first.starts_with(
-            "::error file=dir with space/a<b>&\"c\" 'd' 50%25 x%2Cy%3Az%0D%0Anext\tline"
-        ),
+        first.starts_with("::error file=dir with space/a<b>&\"c\" 'd' 50%25 x%2Cy%3Az␍␊next\tline"),
         "{first}"
     );
     assert!(first.contains(
-        ",line=1,col=1,endLine=5,endColumn=1,title=HS999::a<b>&\"c\" 'd' 50%25 x,y:z%0D%0Anext"
+        ",line=1,col=1,endLine=5,endColumn=1,title=HS999::a<b>&\"c\" 'd' 50%25 x,y:z␍%0Anext"
     ));
-    assert!(
-        first.ends_with(
-            "%0Ahelp: a<b>&\"c\" 'd' 50%25 x,y:z%0D%0Anext\tline \u{1}\u{7f} é 😀 ]]> -->"
-        )
-    );
+    assert!(first.ends_with("%0Ahelp: a<b>&\"c\" 'd' 50%25 x,y:z␍%0Anext\tline ␁␡ é 😀 ]]> -->"));
 }
 
 #[test]
@@ -384,12 +379,12 @@ fn odd_ranges_never_panic() {
 }
 
 #[test]
-fn only_the_human_format_shows_source_text() {
-    // Renderers print what diagnostics hold plus, in the human format, the source lines. A
-    // secrets rule must therefore keep secrets out of messages; the snippet is expected to
-    // show the line.
-    let text = "FROM alpine\nENV TOKEN=hunter2-secret-value\n";
-    let range = common::find(text, "TOKEN", 0);
+fn no_format_shows_a_credential_from_the_source() {
+    // The finding is about the line, not the credential on it (as when another rule fires on
+    // it): the human format's snippet shows the line with the credential masked, and no other
+    // format prints source text at all.
+    let text = "FROM alpine\nENV AWS_KEY=q8Hd0X+3kLpW7vNzR2tYbC5mJfA9sEgU1oKiT4hV TOKEN=ghp_aBcDeFgHiJkLmNoPqRsTuVwXyZ0123456789\n";
+    let range = common::find(text, "AWS_KEY", 0);
     let report = FileReport::for_source(
         Arc::new(SourceFile::new("Dockerfile", text)),
         vec![
@@ -398,7 +393,7 @@ fn only_the_human_format_shows_source_text() {
                 "secret-in-env",
                 &[],
                 Severity::Error,
-                "Secret in ENV `TOKEN`",
+                "Secret in ENV `AWS_KEY`",
                 Location::Text(range),
             )
             .with_fingerprint("hs701:1a2b"),
@@ -406,12 +401,14 @@ fn only_the_human_format_shows_source_text() {
     );
     for format in OutputFormat::ALL {
         let output = render_to_string(std::slice::from_ref(&report), format, &options());
-        assert_eq!(
-            output.contains("hunter2-secret-value"),
-            format == OutputFormat::Human,
-            "{}",
-            format.as_str()
-        );
+        for piece in ["q8Hd0X+3kLpW", "7vNzR2tYbC5m", "aBcDeFgHiJkL", "0123456789"] {
+            assert!(!output.contains(piece), "{}: {output}", format.as_str());
+        }
+        if format == OutputFormat::Human {
+            assert!(output.contains("ENV AWS_KEY=****"), "{output}");
+            assert!(output.contains("TOKEN=ghp_****"), "{output}");
+            assert!(output.contains("^^^^^^^"), "{output}");
+        }
     }
 }
 
@@ -514,7 +511,9 @@ fn sarif_uris_are_percent_encoded() {
         .as_str()
         .expect("uri");
     assert!(
-        uri.starts_with("dir%20with%20space/a%3Cb%3E&%22c%22%20'd'%2050%25%20x,y%3Az%0D%0A"),
+        uri.starts_with(
+            "dir%20with%20space/a%3Cb%3E&%22c%22%20'd'%2050%25%20x,y%3Az%E2%90%8D%E2%90%8A"
+        ),
         "{uri}"
     );
     assert!(uri.ends_with("/Dockerfile"));

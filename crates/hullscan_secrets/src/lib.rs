@@ -10,13 +10,17 @@
 //!    (PEM/OpenSSH/PGP bodies, JWT segments, PyPI macaroons, GCP service-account JSON), entropy
 //!    gates and a placeholder denylist.
 //!
-//! A [`Finding`] never holds the secret: only its byte range, a short redacted prefix and a
-//! fingerprint (a truncated SHA-256 of the detector id and the secret).
+//! A [`Finding`] never holds the secret: only its byte range, a short redacted prefix (none for
+//! secrets under 16 characters) and a fingerprint: a truncated HMAC-SHA256 of the detector id
+//! and the secret, keyed with a [`FingerprintKey`] (the project's `[secrets] fingerprint-salt`,
+//! or a documented default), so a printed fingerprint cannot be checked against guesses
+//! offline without the salt.
 
 mod allowlist;
 mod assignment;
 mod block;
 mod detectors;
+mod redact;
 pub mod rules;
 mod stream;
 mod url;
@@ -26,6 +30,7 @@ use std::ops::Range;
 use std::sync::OnceLock;
 
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
+use hmac::{Hmac, Mac};
 use hullscan_diagnostics::{Diagnostic, Location, RuleMeta};
 use regex::bytes::Regex;
 use sha2::{Digest, Sha256};
@@ -34,11 +39,71 @@ pub use allowlist::{Allowlist, AllowlistError};
 pub use assignment::name_is_sensitive;
 use detectors::{Check, DETECTORS, Detector, Matcher, Window};
 pub use detectors::{Confidence, DetectorMeta, Family};
+pub use redact::redact;
 pub use stream::{FileScan, ScanLimits, StreamScanner, decode_utf16_bom};
 pub use validate::{is_placeholder, shannon_entropy};
 
+/// The key secret fingerprints are computed with: the HMAC-SHA256 key derived from a salt.
+///
+/// Projects set their own salt (`[secrets] fingerprint-salt` in `hullscan.toml`); without one,
+/// [`FingerprintKey::DEFAULT_SALT`] is used. A fingerprint under a secret salt cannot be used
+/// to confirm a guessed password offline; under the public default it is as strong as the
+/// secret, so set a salt for repositories whose findings are shared.
+#[derive(Clone)]
+pub struct FingerprintKey {
+    mac: Hmac<Sha256>,
+    /// SHA-256 of the salt, so two keys can be compared without keeping the salt.
+    id: [u8; 32],
+}
+
+impl PartialEq for FingerprintKey {
+    fn eq(&self, other: &Self) -> bool {
+        self.id == other.id
+    }
+}
+
+impl Eq for FingerprintKey {}
+
+impl FingerprintKey {
+    /// The salt used when the configuration names none.
+    pub const DEFAULT_SALT: &'static str = "hullscan-secret-fingerprint-v2";
+
+    pub fn from_salt(salt: &str) -> FingerprintKey {
+        // HMAC accepts keys of any length; this never fails.
+        let mac = <Hmac<Sha256> as Mac>::new_from_slice(salt.as_bytes())
+            .unwrap_or_else(|err| unreachable!("HMAC takes any key length: {err}"));
+        FingerprintKey {
+            mac,
+            id: Sha256::digest(salt.as_bytes()).into(),
+        }
+    }
+
+    /// 16 hex digits of HMAC-SHA256 over `digest`.
+    fn fingerprint(&self, digest: &[u8; 32]) -> String {
+        let mut mac = self.mac.clone();
+        mac.update(digest);
+        hex::encode(&mac.finalize().into_bytes()[..8])
+    }
+}
+
+impl Default for FingerprintKey {
+    fn default() -> Self {
+        static DEFAULT: OnceLock<FingerprintKey> = OnceLock::new();
+        DEFAULT
+            .get_or_init(|| FingerprintKey::from_salt(FingerprintKey::DEFAULT_SALT))
+            .clone()
+    }
+}
+
+impl std::fmt::Debug for FingerprintKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // The salt is the secret that protects fingerprints; never print it.
+        f.write_str("FingerprintKey(..)")
+    }
+}
+
 /// One secret found in a piece of text.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq)]
 pub struct Finding {
     pub detector: &'static DetectorMeta,
     /// Byte range of the secret in the scanned bytes.
@@ -47,15 +112,45 @@ pub struct Finding {
     pub line: u32,
     /// 1-based column (in characters) of the secret's first byte.
     pub column: u32,
-    /// A short prefix of the secret followed by `…`; never the whole secret.
+    /// A short prefix of the secret followed by `…` (only `…` for a secret under 16
+    /// characters); never the whole secret.
     pub redacted: String,
-    /// 16 hex digits of SHA-256 over a domain tag, the detector id and the secret; stable across
-    /// files and runs, and what `allow-fingerprints` lists.
+    /// 16 hex digits of HMAC-SHA256, keyed with the project's [`FingerprintKey`] (the default
+    /// key until [`Finding::set_fingerprint_key`]), over the detector id and the secret; stable
+    /// across files and runs under one key, and what `allow-fingerprints` lists.
     pub fingerprint: String,
     pub confidence: Confidence,
+    /// SHA-256 of a domain tag, the detector id and the secret, kept (never shown) so the
+    /// fingerprint can be recomputed under the project's key.
+    digest: [u8; 32],
+}
+
+impl std::fmt::Debug for Finding {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Finding")
+            .field("detector", &self.detector.id)
+            .field("range", &self.range)
+            .field("line", &self.line)
+            .field("column", &self.column)
+            .field("redacted", &self.redacted)
+            .field("fingerprint", &self.fingerprint)
+            .field("confidence", &self.confidence)
+            .finish_non_exhaustive()
+    }
 }
 
 impl Finding {
+    /// The fingerprint under `key`.
+    pub fn fingerprint_with(&self, key: &FingerprintKey) -> String {
+        key.fingerprint(&self.digest)
+    }
+
+    /// Recomputes [`Finding::fingerprint`] under `key` (the project's salt), before the finding
+    /// is checked against `allow-fingerprints` or shown.
+    pub fn set_fingerprint_key(&mut self, key: &FingerprintKey) {
+        self.fingerprint = self.fingerprint_with(key);
+    }
+
     /// The rule this finding is reported under.
     pub fn rule(&self) -> &'static RuleMeta {
         rules::rule_for(self.detector.family)
@@ -643,6 +738,7 @@ fn finish(
     }
     kept.sort_by_key(|c| (c.range.start, c.detector));
     let mut findings = Vec::with_capacity(kept.len());
+    let default_key = FingerprintKey::default();
     let mut line = first_line;
     let mut counted_to = 0;
     for candidate in kept {
@@ -656,27 +752,35 @@ fn finish(
             .count() as u32;
         let detector = &DETECTORS[candidate.detector];
         let secret = &bytes[candidate.range.clone()];
+        let digest = secret_digest(detector.meta.id, secret, detector);
         findings.push(Finding {
             detector: &detector.meta,
             range: candidate.range.start + base_offset..candidate.range.end + base_offset,
             line,
             column,
-            redacted: redact(secret, detector),
-            fingerprint: fingerprint(detector.meta.id, secret, detector),
+            redacted: shown_prefix(secret, detector),
+            fingerprint: default_key.fingerprint(&digest),
             confidence: candidate.confidence,
+            digest,
         });
     }
     findings
 }
 
+/// Secrets shorter than this show no prefix at all: a few characters of a short password
+/// narrow a guess too much.
+const MIN_LEN_WITH_PREFIX: usize = 16;
+
 /// A short, safe prefix: the header line of a key block, otherwise a quarter of the secret and
-/// at most 8 characters.
-fn redact(secret: &[u8], detector: &Detector) -> String {
+/// at most 8 characters, and nothing for a secret under [`MIN_LEN_WITH_PREFIX`] characters.
+fn shown_prefix(secret: &[u8], detector: &Detector) -> String {
     let shown = if detector.meta.family == Family::PrivateKey
         && matches!(detector.check, Check::PrivateKey(_))
     {
         let header_end = memchr::memchr2(b'\n', b'\\', secret).unwrap_or(secret.len().min(40));
         &secret[..header_end.min(secret.len() / 2)]
+    } else if secret.len() < MIN_LEN_WITH_PREFIX {
+        &[]
     } else {
         &secret[..(secret.len() / 4)
             .clamp(1, 8)
@@ -687,7 +791,9 @@ fn redact(secret: &[u8], detector: &Detector) -> String {
     text
 }
 
-fn fingerprint(id: &str, secret: &[u8], detector: &Detector) -> String {
+/// What a fingerprint is computed over: SHA-256 of a domain tag, the detector id and the
+/// secret. Never shown; the fingerprint is an HMAC of it under the project's key.
+fn secret_digest(id: &str, secret: &[u8], detector: &Detector) -> [u8; 32] {
     let mut hasher = Sha256::new();
     hasher.update(b"hullscan-secret-v1\0");
     hasher.update(id.as_bytes());
@@ -699,8 +805,7 @@ fn fingerprint(id: &str, secret: &[u8], detector: &Detector) -> String {
     } else {
         hasher.update(secret);
     }
-    let digest = hasher.finalize();
-    hex::encode(&digest[..8])
+    hasher.finalize().into()
 }
 
 /// Whether `bytes` looks binary: a NUL in the first 8 KiB (ripgrep's heuristic).

@@ -269,3 +269,44 @@ fn diagnostics_never_hold_the_secret() {
     assert_eq!(diagnostic.code, "HS703");
     assert!(diagnostic.message.contains("github-pat"));
 }
+
+#[test]
+fn fingerprints_are_keyed_and_not_a_plain_hash_of_the_secret() {
+    use sha2::{Digest, Sha256};
+    let scanner = Scanner::new();
+    let text = b"GITHUB_TOKEN=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\n";
+    let mut finding = scanner.scan(text).remove(0);
+    let secret = &text[finding.range.clone()];
+    // The old, unsalted scheme: anyone could recompute it from a guess.
+    let mut plain = Sha256::new();
+    plain.update(b"hullscan-secret-v1\0");
+    plain.update(finding.detector.id.as_bytes());
+    plain.update(b"\0");
+    plain.update(secret);
+    assert_ne!(finding.fingerprint, hex::encode(&plain.finalize()[..8]));
+    let default = finding.fingerprint.clone();
+    assert_eq!(
+        default,
+        finding.fingerprint_with(&FingerprintKey::default())
+    );
+    let project = FingerprintKey::from_salt("per-project salt");
+    let salted = finding.fingerprint_with(&project);
+    assert_ne!(salted, default);
+    assert_eq!(salted.len(), 16);
+    finding.set_fingerprint_key(&project);
+    assert_eq!(finding.fingerprint, salted);
+    // Stable under one key, and the key is never printed.
+    assert_eq!(scanner.scan(text)[0].fingerprint_with(&project), salted);
+    assert_eq!(format!("{project:?}"), "FingerprintKey(..)");
+    assert!(!format!("{finding:?}").contains("wWPw5k4a"));
+}
+
+#[test]
+fn short_secrets_show_no_prefix() {
+    let scanner = Scanner::new();
+    let findings = scanner.scan(b"DATABASE_URL=postgres://app:Zq8rT2pLmW4v@db.internal/app\n");
+    assert_eq!(findings.len(), 1, "{findings:?}");
+    assert_eq!(findings[0].redacted, "…");
+    let long = scanner.scan(b"TOKEN=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\n");
+    assert_eq!(long[0].redacted, "ghp_wWPw…");
+}

@@ -3,6 +3,12 @@
 //! Offsets are `u32` byte offsets into a file's text (files over 4 GiB are refused at load time),
 //! which keeps spans small in syntax trees and diagnostics. Line and column numbers are computed
 //! on demand from a [`LineIndex`], because most positions are never shown to a user.
+//!
+//! [`printable`] makes text from input safe to print (no terminal control sequences).
+
+pub mod printable;
+
+pub use printable::{Newlines, printable};
 
 use std::fmt;
 use std::ops::{Add, AddAssign, Range, Sub, SubAssign};

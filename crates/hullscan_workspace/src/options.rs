@@ -53,6 +53,8 @@ pub struct SecretsConfiguration {
     pub allow_paths: Vec<String>,
     /// Detector ids, HS7xx codes or secrets rule names, with where each was written.
     pub allow_detectors: Vec<Named>,
+    /// The key of secret fingerprints (`fingerprint-salt`); `None`: the documented default.
+    pub fingerprint_salt: Option<String>,
 }
 
 /// The `[secrets]` table as written.
@@ -65,6 +67,8 @@ struct SecretsOptions {
     allow_paths: Vec<String>,
     #[serde(default)]
     allow_detectors: Vec<Spanned<String>>,
+    #[serde(default)]
+    fingerprint_salt: Option<String>,
 }
 
 /// The `hullscan.toml` schema. Keys are kebab-case; unknown keys are errors.
@@ -169,6 +173,7 @@ pub fn read_hullscan_toml(path: &Path, text: &str) -> Result<Configuration, Conf
                 .into_iter()
                 .map(named)
                 .collect(),
+            fingerprint_salt: options.secrets.fingerprint_salt,
         },
     })
 }

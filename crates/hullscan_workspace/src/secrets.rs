@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use hullscan_secrets::{Allowlist, Finding, Scanner};
+use hullscan_secrets::{Allowlist, Finding, FingerprintKey, Scanner};
 
 use crate::error::{ConfigError, NameOrigin};
 use crate::options::{Named, SecretsConfiguration};
@@ -12,6 +12,8 @@ use crate::options::{Named, SecretsConfiguration};
 #[derive(Debug, Default)]
 pub struct SecretsAllowlist {
     allowlist: Allowlist,
+    /// The key fingerprints are computed with (`fingerprint-salt`).
+    fingerprint_key: FingerprintKey,
     /// The directory `allow-paths` globs are relative to (the configuration file's).
     root: PathBuf,
 }
@@ -44,7 +46,20 @@ impl SecretsAllowlist {
             line: None,
             message: format!("[secrets] allow-paths: {err}"),
         })?;
-        Ok(SecretsAllowlist { allowlist, root })
+        let fingerprint_key = config
+            .fingerprint_salt
+            .as_deref()
+            .map_or_else(FingerprintKey::default, FingerprintKey::from_salt);
+        Ok(SecretsAllowlist {
+            allowlist,
+            fingerprint_key,
+            root,
+        })
+    }
+
+    /// The key this configuration's fingerprints are computed with.
+    pub fn fingerprint_key(&self) -> &FingerprintKey {
+        &self.fingerprint_key
     }
 
     pub fn is_empty(&self) -> bool {
@@ -213,5 +228,22 @@ mod tests {
         let err = SecretsAllowlist::resolve(&bad_glob.secrets, Some(path), "/project".into())
             .unwrap_err();
         assert!(err.to_string().contains("hullscan.toml"), "{err}");
+    }
+
+    #[test]
+    fn fingerprint_salt_keys_the_fingerprints() {
+        let path = Path::new("/project/hullscan.toml");
+        let salted =
+            read_hullscan_toml(path, "[secrets]\nfingerprint-salt = \"s3cret salt\"\n").unwrap();
+        let allow =
+            SecretsAllowlist::resolve(&salted.secrets, Some(path), "/project".into()).unwrap();
+        assert_eq!(
+            allow.fingerprint_key(),
+            &FingerprintKey::from_salt("s3cret salt")
+        );
+        let plain = read_hullscan_toml(path, "").unwrap();
+        let allow =
+            SecretsAllowlist::resolve(&plain.secrets, Some(path), "/project".into()).unwrap();
+        assert_eq!(allow.fingerprint_key(), &FingerprintKey::default());
     }
 }

@@ -155,6 +155,7 @@ impl Settings {
         }
 
         let secrets = SecretsAllowlist::resolve(&config.secrets, config_path, root.clone())?;
+        linter.fingerprint_key = secrets.fingerprint_key().clone();
 
         Ok(Settings {
             linter: Arc::new(linter),

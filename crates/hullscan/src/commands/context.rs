@@ -14,6 +14,7 @@ use hullscan_diagnostics::{Diagnostic, Location, Severity};
 use serde::Serialize;
 
 use crate::ExitStatus;
+use crate::output::safe_field;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum ContextFormat {
@@ -103,7 +104,11 @@ pub fn run(args: ContextArgs) -> anyhow::Result<ExitStatus> {
     let mut out = std::io::BufWriter::with_capacity(64 * 1024, stdout.lock());
     match args.format {
         ContextFormat::Json => {
-            serde_json::to_writer_pretty(&mut out, &report.with_files(&context))?;
+            // File names, patterns and instructions come from the user's tree: every string is
+            // made safe (credentials masked, control characters escaped) like any other output.
+            let mut json = serde_json::to_value(report.with_files(&context))?;
+            make_strings_safe(&mut json);
+            serde_json::to_writer_pretty(&mut out, &json)?;
             writeln!(out)?;
         }
         ContextFormat::Human => report.write_human(&mut out)?,
@@ -122,6 +127,33 @@ pub fn run(args: ContextArgs) -> anyhow::Result<ExitStatus> {
     } else {
         ExitStatus::Success
     })
+}
+
+/// Every string in `value`, keys included, made safe to print.
+fn make_strings_safe(value: &mut serde_json::Value) {
+    use serde_json::Value;
+    match value {
+        Value::String(text) => {
+            if let std::borrow::Cow::Owned(safe) = safe_field(text) {
+                *text = safe;
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(make_strings_safe),
+        Value::Object(map) => {
+            let unsafe_keys: Vec<String> = map
+                .keys()
+                .filter(|key| matches!(safe_field(key), std::borrow::Cow::Owned(_)))
+                .cloned()
+                .collect();
+            for key in unsafe_keys {
+                if let Some(item) = map.remove(&key) {
+                    map.insert(safe_field(&key).into_owned(), item);
+                }
+            }
+            map.values_mut().for_each(make_strings_safe);
+        }
+        Value::Null | Value::Bool(_) | Value::Number(_) => {}
+    }
 }
 
 #[derive(Serialize)]
@@ -390,10 +422,12 @@ impl Report {
         }
     }
 
+    /// The human report. Every text from the user's tree (paths, patterns, instructions,
+    /// messages) goes through `safe_field`.
     fn write_human(&self, out: &mut dyn Write) -> std::io::Result<()> {
-        writeln!(out, "Build context: {}", self.context)?;
+        writeln!(out, "Build context: {}", safe_field(&self.context))?;
         if let Some(dockerfile) = &self.dockerfile {
-            writeln!(out, "Dockerfile:    {dockerfile}")?;
+            writeln!(out, "Dockerfile:    {}", safe_field(dockerfile))?;
         }
         match &self.ignore_file {
             Some(file) => {
@@ -406,7 +440,7 @@ impl Report {
                 writeln!(
                     out,
                     "Ignore file:   {} ({kind}, {} patterns)",
-                    file.path,
+                    safe_field(&file.path),
                     file.patterns.len()
                 )?;
             }
@@ -416,7 +450,8 @@ impl Report {
             writeln!(
                 out,
                 "  error: Docker rejects the ignore file at line {}: {}",
-                err.line, err.message
+                err.line,
+                safe_field(&err.message)
             )?;
         }
         let t = &self.totals;
@@ -443,7 +478,8 @@ impl Report {
             writeln!(
                 out,
                 "  error: {}: {} (docker build fails)",
-                problem.path, problem.message
+                safe_field(&problem.path),
+                safe_field(&problem.message)
             )?;
         }
 
@@ -455,20 +491,25 @@ impl Report {
                     "  {:>10}  {:>9} files  {}/",
                     human_bytes(d.bytes),
                     thousands(d.files),
-                    d.path
+                    safe_field(&d.path)
                 )?;
             }
         }
         if !self.largest_files.is_empty() {
             writeln!(out, "\nLargest files:")?;
             for f in &self.largest_files {
-                writeln!(out, "  {:>10}  {}", human_bytes(f.bytes), f.path)?;
+                writeln!(
+                    out,
+                    "  {:>10}  {}",
+                    human_bytes(f.bytes),
+                    safe_field(&f.path)
+                )?;
             }
         }
         if !self.secrets.is_empty() {
             writeln!(out, "\nSecrets that would be sent:")?;
             for s in &self.secrets {
-                writeln!(out, "  {}  ({})", s.path, s.description)?;
+                writeln!(out, "  {}  ({})", safe_field(&s.path), s.description)?;
             }
         }
         if !self.copies.is_empty() {
@@ -485,14 +526,19 @@ impl Report {
                     c.line,
                     thousands(c.files as u64),
                     human_bytes(c.bytes),
-                    c.instruction
+                    safe_field(&c.instruction)
                 )?;
             }
         }
         if !self.cache_busts.is_empty() {
             writeln!(out, "\nCache cost:")?;
             for b in &self.cache_busts {
-                writeln!(out, "  line {}: {}", b.bust.copy_line, b.message)?;
+                writeln!(
+                    out,
+                    "  line {}: {}",
+                    b.bust.copy_line,
+                    safe_field(&b.message)
+                )?;
             }
         }
         if !self.findings.is_empty() {
@@ -504,8 +550,12 @@ impl Report {
                 };
                 writeln!(
                     out,
-                    "  {} {}[{}] {at}: {}",
-                    f.severity, f.code, f.name, f.message
+                    "  {} {}[{}] {}: {}",
+                    f.severity,
+                    f.code,
+                    f.name,
+                    safe_field(&at),
+                    safe_field(&f.message)
                 )?;
             }
         }

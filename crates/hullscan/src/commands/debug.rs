@@ -30,13 +30,21 @@ pub fn run(command: DebugCommand) -> anyhow::Result<ExitStatus> {
             let parse = hullscan_dockerfile::parse_bytes(&bytes);
             let stdout = std::io::stdout();
             let mut out = std::io::BufWriter::new(stdout.lock());
-            out.write_all(hullscan_dockerfile::to_buildkit_result(&parse).as_bytes())?;
+            let dump = hullscan_dockerfile::to_buildkit_result(&parse);
+            out.write_all(crate::output::safe_message(&dump).as_bytes())?;
             out.flush()?;
             if parse.is_ok() {
                 Ok(ExitStatus::Success)
             } else {
                 for error in &parse.errors {
-                    eprintln!("{}: {}", file.display(), error.message);
+                    eprintln!(
+                        "{}",
+                        crate::output::safe_message(&format!(
+                            "{}: {}",
+                            file.display(),
+                            error.message
+                        ))
+                    );
                 }
                 Ok(ExitStatus::Failure)
             }

@@ -407,7 +407,7 @@ fn print_json_with_inventory(
 /// The size report, on stderr so machine-readable stdout stays clean.
 fn print_summary(image: &Image, note: &str) {
     let analysis = &image.analysis;
-    eprintln!("hullscan: {note}");
+    eprintln!("hullscan: {}", crate::output::safe_message(note));
     eprintln!(
         "  {} layers ({} from the base image), {} of files, config {}",
         image.layers.len(),
@@ -420,7 +420,10 @@ fn print_summary(image: &Image, note: &str) {
         let instruction = image
             .layer_instruction(layer.index)
             .map(|text| {
-                let masked = hullscan_image_rules::masked_instruction(text);
+                // Mask before cutting: a credential cut in half no longer looks like one.
+                let masked =
+                    crate::output::safe_field(&hullscan_image_rules::masked_instruction(text))
+                        .into_owned();
                 let text = masked.as_str();
                 let short: String = text.chars().take(60).collect();
                 if short.len() < text.len() {

@@ -207,7 +207,7 @@ pub fn run(args: LintArgs) -> anyhow::Result<ExitStatus> {
     reports.append(&mut ignore_reports);
     args.output.print(&reports)?;
     for message in &io_errors {
-        eprintln!("hullscan: error: {message}");
+        eprintln!("hullscan: error: {}", crate::output::safe_message(message));
     }
     Ok(if args.no_fail {
         ExitStatus::Success

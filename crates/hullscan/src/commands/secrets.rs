@@ -204,7 +204,7 @@ pub fn run(args: SecretsArgs) -> anyhow::Result<ExitStatus> {
         args.output.print(&reports)?;
     }
     for message in &errors {
-        eprintln!("hullscan: error: {message}");
+        eprintln!("hullscan: error: {}", crate::output::safe_message(message));
     }
     // What was not scanned, so a clean result is never claimed for content nobody read.
     if !binary.is_empty() {
@@ -415,6 +415,10 @@ fn scan_target(
         }
     });
     let skipped = note.clone().map(Skipped::Truncated);
+    // Fingerprints are keyed with the project's salt before they are compared or shown.
+    for finding in &mut scan.findings {
+        finding.set_fingerprint_key(allowed.config.fingerprint_key());
+    }
     scan.findings
         .retain(|finding| !allowed.finding(target, finding));
     if scan.findings.is_empty() {

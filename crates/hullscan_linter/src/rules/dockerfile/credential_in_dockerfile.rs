@@ -90,7 +90,9 @@ pub(crate) fn credential_in_dockerfile(
                             Location::Text(range),
                         )
                         .with_help(HELP)
-                        .with_fingerprint(finding.fingerprint.clone()),
+                        .with_fingerprint(
+                            finding.fingerprint_with(&checker.settings.fingerprint_key),
+                        ),
                     );
                 }
             }
@@ -133,7 +135,9 @@ pub(crate) fn credential_in_dockerfile(
                             Location::Text(range),
                         )
                         .with_help(HELP)
-                        .with_fingerprint(finding.fingerprint.clone()),
+                        .with_fingerprint(
+                            finding.fingerprint_with(&checker.settings.fingerprint_key),
+                        ),
                     );
                 }
             }

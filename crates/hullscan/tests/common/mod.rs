@@ -1,0 +1,61 @@
+//! Fixture builders shared by the CLI tests.
+#![allow(dead_code)]
+
+use std::io::Write as _;
+use std::path::Path;
+
+use sha2::Digest as _;
+
+/// Writes an OCI image layout in `dir` with one gzip layer holding `files` (path, bytes) and the
+/// image config `config` (its `rootfs` is filled in), tagged `tag`.
+pub fn write_oci_layout(
+    dir: &Path,
+    tag: &str,
+    mut config: serde_json::Value,
+    files: &[(&str, &[u8])],
+) {
+    let blobs = dir.join("blobs/sha256");
+    std::fs::create_dir_all(&blobs).expect("mkdir");
+    let write_blob = |bytes: &[u8]| -> (String, usize) {
+        let hex = hex::encode(sha2::Sha256::digest(bytes));
+        std::fs::write(blobs.join(&hex), bytes).expect("write blob");
+        (format!("sha256:{hex}"), bytes.len())
+    };
+    let mut tar = tar::Builder::new(Vec::new());
+    for (path, data) in files {
+        let mut header = tar::Header::new_gnu();
+        header.set_size(data.len() as u64);
+        header.set_mode(0o644);
+        header.set_mtime(0);
+        header.set_entry_type(tar::EntryType::Regular);
+        // Raw names, so a test can put any byte in one.
+        let name = path.as_bytes();
+        header.as_old_mut().name[..name.len()].copy_from_slice(name);
+        header.set_cksum();
+        tar.append(&header, *data).expect("tar entry");
+    }
+    let plain = tar.into_inner().expect("tar");
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    gz.write_all(&plain).expect("gzip");
+    let layer = gz.finish().expect("gzip");
+    let diff_id = format!("sha256:{}", hex::encode(sha2::Sha256::digest(&plain)));
+    let (layer_digest, layer_size) = write_blob(&layer);
+    config["rootfs"] = serde_json::json!({"type": "layers", "diff_ids": [diff_id]});
+    let config = config.to_string();
+    let (config_digest, config_size) = write_blob(config.as_bytes());
+    let manifest = serde_json::json!({
+        "schemaVersion": 2,
+        "mediaType": "application/vnd.oci.image.manifest.v1+json",
+        "config": {"mediaType": "application/vnd.oci.image.config.v1+json", "digest": config_digest, "size": config_size},
+        "layers": [{"mediaType": "application/vnd.oci.image.layer.v1.tar+gzip", "digest": layer_digest, "size": layer_size}],
+    })
+    .to_string();
+    let (manifest_digest, manifest_size) = write_blob(manifest.as_bytes());
+    let index = serde_json::json!({
+        "schemaVersion": 2,
+        "manifests": [{"mediaType": "application/vnd.oci.image.manifest.v1+json", "digest": manifest_digest, "size": manifest_size,
+            "annotations": {"org.opencontainers.image.ref.name": tag}}],
+    });
+    std::fs::write(dir.join("index.json"), index.to_string()).expect("write");
+    std::fs::write(dir.join("oci-layout"), r#"{"imageLayoutVersion":"1.0.0"}"#).expect("write");
+}
