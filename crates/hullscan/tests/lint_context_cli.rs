@@ -36,6 +36,9 @@ fn project(dockerignore: Option<&str>) -> tempfile::TempDir {
 #[test]
 fn copy_dot_without_dockerignore_reports_missing_ignore_file_and_secret() {
     let dir = project(None);
+    // HS501 names what should never be sent (here `.git/`); HS502 names the secret, once.
+    std::fs::create_dir(dir.path().join(".git")).unwrap();
+    std::fs::write(dir.path().join(".git/HEAD"), "ref: refs/heads/main\n").unwrap();
     let (code, output) = lint(dir.path(), &["Dockerfile"]);
     assert!(output.contains("HS501"), "{output}");
     assert!(output.contains("HS502"), "{output}");

@@ -352,6 +352,68 @@ fn is_env_template(lower_name: &str) -> bool {
         .any(|suffix| lower_name.ends_with(suffix))
 }
 
+/// Whether a file whose name says `kind` really holds a credential, judged by the secrets
+/// engine on (the start of) its content. `None` (content not read) trusts the name.
+///
+/// - Empty (or blank) files hold nothing.
+/// - Key files and SSH files: a private key the engine validates, or binary content (DER,
+///   PKCS#12, keystores). Public keys (`authorized_keys`, `*.pub` copies), certificates and
+///   SSH `config` are not secrets. A `.key` without PEM markers (a Rails `master.key`, a raw
+///   symmetric key) is.
+/// - `.env` files: a finding of the engine, or a sensitive name (`*_TOKEN`, `*_PASSWORD`, ...)
+///   assigned a value that is not a placeholder.
+/// - Docker `config.json`: an `auth` entry (a `credsStore` alone keeps nothing in the file).
+pub fn content_confirms_secret(path: &str, kind: SecretKind, content: Option<&str>) -> bool {
+    let Some(content) = content else {
+        return true;
+    };
+    if content.trim().is_empty() {
+        return false;
+    }
+    if content.contains('\0') {
+        return true;
+    }
+    let scanner = hullscan_secrets::Scanner::global();
+    // An encrypted key's body does not decode to key structure, but it is still a key.
+    let has_private_key = || {
+        (content.contains("PRIVATE KEY-----")
+            && (content.contains("Proc-Type: 4,ENCRYPTED")
+                || content.contains("ENCRYPTED PRIVATE KEY")))
+            || scanner
+                .scan(content.as_bytes())
+                .iter()
+                .any(|f| f.detector.family == hullscan_secrets::Family::PrivateKey)
+    };
+    match kind {
+        SecretKind::SshPrivateKey => has_private_key(),
+        SecretKind::PrivateKeyOrCertificate => {
+            if content.contains("-----BEGIN") || content.contains("PuTTY-User-Key-File") {
+                has_private_key()
+            } else {
+                file_name(path).to_ascii_lowercase().ends_with(".key")
+                    || !scanner.scan(content.as_bytes()).is_empty()
+            }
+        }
+        SecretKind::DotEnv => {
+            !scanner.scan(content.as_bytes()).is_empty()
+                || content.lines().any(|line| {
+                    let line = line.trim_start();
+                    let line = line.strip_prefix("export ").unwrap_or(line);
+                    line.split_once('=').is_some_and(|(name, value)| {
+                        let value = value.trim().trim_matches(['"', '\'']);
+                        !line.starts_with('#')
+                            && hullscan_secrets::name_is_sensitive(name.trim())
+                            && !value.is_empty()
+                            && !value.starts_with('$')
+                            && !hullscan_secrets::is_placeholder(value.as_bytes())
+                    })
+                })
+        }
+        SecretKind::DockerConfig => content.contains("\"auth"),
+        _ => true,
+    }
+}
+
 /// The sent entries that look like credentials, as `(index into entries, kind)`; computed
 /// once per context.
 pub fn secrets(context: &BuildContext) -> &[(usize, SecretKind)] {
@@ -362,7 +424,10 @@ pub fn secrets(context: &BuildContext) -> &[(usize, SecretKind)] {
             .enumerate()
             .filter(|(_, e)| e.kind != EntryKind::Dir)
             .filter_map(|(i, e)| {
-                secret_kind(&e.path, context.probed_content(&e.path)).map(|k| (i, k))
+                let content = context.probed_content(&e.path);
+                secret_kind(&e.path, content)
+                    .filter(|&kind| content_confirms_secret(&e.path, kind, content))
+                    .map(|k| (i, k))
             })
             .collect()
     })
@@ -832,17 +897,118 @@ impl CacheBust {
     }
 }
 
+/// What a `RUN --mount=...` mounts, as far as the cache is concerned.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum MountKind {
+    /// `type=bind` (the default): its content is part of the step's cache key.
+    Bind,
+    /// `type=cache`, `type=secret`, `type=ssh`, `type=tmpfs`: not part of the cache key.
+    Other,
+}
+
+/// One `--mount` of a RUN.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Mount {
+    pub kind: MountKind,
+    /// `source=` (`src=`); for a bind of the context, `None` means its root.
+    pub source: Option<String>,
+    /// Whether it mounts from a stage or image (`from=`) rather than the build context.
+    pub from_elsewhere: bool,
+    /// The flag's range in the Dockerfile.
+    pub range: TextRange,
+}
+
+/// The `--mount` flags of an instruction (BuildKit's `type=bind` default included).
+pub fn mounts(instruction: &Instruction) -> Vec<Mount> {
+    instruction
+        .flags
+        .iter()
+        .filter(|flag| flag.name == "mount")
+        .filter_map(|flag| {
+            let value = flag.value.as_deref()?;
+            let mut kind = MountKind::Bind;
+            let mut source = None;
+            let mut from_elsewhere = false;
+            for field in value.split(',') {
+                let (key, val) = field.split_once('=').unwrap_or((field, ""));
+                match key.trim().to_ascii_lowercase().as_str() {
+                    "type" if val.trim() != "bind" => kind = MountKind::Other,
+                    "source" | "src" => source = Some(val.trim().to_owned()),
+                    "from" => from_elsewhere = true,
+                    _ => {}
+                }
+            }
+            Some(Mount {
+                kind,
+                source,
+                from_elsewhere,
+                range: flag.range,
+            })
+        })
+        .collect()
+}
+
+/// The build-context sources a RUN bind-mounts (part of its cache key, like a COPY's).
+fn context_binds(instruction: &Instruction) -> Vec<(String, TextRange)> {
+    mounts(instruction)
+        .into_iter()
+        .filter(|m| m.kind == MountKind::Bind && !m.from_elsewhere)
+        .map(|m| (m.source.unwrap_or_else(|| ".".to_owned()), m.range))
+        .collect()
+}
+
 /// Each COPY that brings dependency manifests in together with other files before the
-/// stage's dependency install.
+/// stage's dependency install, and each install step that bind-mounts them together
+/// (`RUN --mount=type=bind,target=. npm ci`): either way, any edit re-runs the install.
+///
+/// A COPY after a dependency install of the same stage is not one: the dependencies were
+/// installed from the manifests alone (copied, or bind-mounted as in uv's and BuildKit's own
+/// recommended `RUN --mount=type=bind,source=uv.lock,... uv sync --no-install-project`), and
+/// the later install step only adds the project. Cache, secret and SSH mounts never count.
 pub fn cache_busts(dockerfile: &Dockerfile, context: &BuildContext) -> Vec<CacheBust> {
-    let copies = context_copies(dockerfile);
+    let mut copies = context_copies(dockerfile);
     let instructions = &dockerfile.instructions;
+    // Install steps that bind-mount context files are judged like a COPY right before them.
+    let mut stage = 0usize;
+    let mut seen_from = false;
+    for (index, instruction) in instructions.iter().enumerate() {
+        if instruction.keyword == Keyword::From {
+            stage += usize::from(seen_from);
+            seen_from = true;
+        }
+        if instruction.keyword != Keyword::Run || dependency_install(instruction).is_none() {
+            continue;
+        }
+        let sources = context_binds(instruction);
+        if !sources.is_empty() {
+            copies.push(ContextCopy {
+                instruction,
+                index,
+                stage,
+                is_add: false,
+                sources,
+            });
+        }
+    }
+    copies.sort_by_key(|copy| copy.index);
     let mut out = Vec::new();
     for copy in &copies {
-        // The first install after this COPY, before the next FROM.
+        let is_mount = copy.instruction.keyword == Keyword::Run;
+        // An install earlier in the same stage: the dependencies are already in place.
+        let installed_before = instructions[..copy.index]
+            .iter()
+            .rev()
+            .take_while(|i| i.keyword != Keyword::From)
+            .any(|i| dependency_install(i).is_some());
+        if installed_before {
+            continue;
+        }
+        // The first install after this COPY (or the mounting step itself), before the next
+        // FROM.
         let mut install = None;
         let mut stage_end = instructions.len();
-        for (i, instruction) in instructions.iter().enumerate().skip(copy.index + 1) {
+        let first = if is_mount { copy.index } else { copy.index + 1 };
+        for (i, instruction) in instructions.iter().enumerate().skip(first) {
             if instruction.keyword == Keyword::From {
                 stage_end = i;
                 break;
@@ -916,6 +1082,49 @@ mod tests {
         assert_eq!(thousands(1_234_567), "1,234,567");
         assert_eq!(human_bytes(512), "512 B");
         assert_eq!(human_bytes(1536), "1.5 KiB");
+    }
+
+    #[test]
+    fn content_decides_whether_a_named_file_is_a_secret() {
+        let key = "-----BEGIN PRIVATE KEY-----\nMC4CAQAwBQYDK2VwBCIEIAswVXqfxOkOM1h9osfsETZbgKXK7xQ5XoOozfIXPGGG\n-----END PRIVATE KEY-----\n";
+        let encrypted = "-----BEGIN RSA PRIVATE KEY-----\nProc-Type: 4,ENCRYPTED\nDEK-Info: AES-128-CBC,0011\n\nq1w2e3\n-----END RSA PRIVATE KEY-----\n";
+        let confirms = |path: &str, content: &str| {
+            let kind = secret_kind(path, Some(content)).expect("a secret-looking name");
+            content_confirms_secret(path, kind, Some(content))
+        };
+        assert!(confirms("id_rsa", key));
+        assert!(confirms("id_rsa", encrypted));
+        assert!(confirms("tls/server.pem", key));
+        assert!(confirms(
+            "config/master.key",
+            "4f6a1c9e2b7d8a0f3e5c6b1a9d2e7f40"
+        ));
+        assert!(confirms("keystore.p12", "\u{0}\u{1}binary"));
+        assert!(!confirms("vault.key", ""));
+        assert!(!confirms("vault.key", "  \n"));
+        assert!(!confirms(
+            ".ssh/authorized_keys",
+            "ssh-ed25519 AAAAC3Nza ops@example\n"
+        ));
+        assert!(!confirms(
+            "ca.pem",
+            "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n"
+        ));
+        assert!(confirms(".env", "API_TOKEN=Xk29fj3kdlw0QmZ7\n"));
+        assert!(!confirms(
+            ".env",
+            "PORT=3000\n# API_TOKEN=\nAPI_TOKEN=\nDB_PASSWORD=changeme\n"
+        ));
+        assert!(!confirms(
+            ".docker/config.json",
+            r#"{"credsStore":"desktop"}"#
+        ));
+        // Without content (not read), the name decides.
+        assert!(content_confirms_secret(
+            "id_rsa",
+            SecretKind::SshPrivateKey,
+            None
+        ));
     }
 
     #[test]

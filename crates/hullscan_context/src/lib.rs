@@ -6,6 +6,7 @@
 //! - [`model`] holds the plain data; [`analysis`] and [`rules`] are pure functions over it.
 
 pub mod analysis;
+mod generated;
 mod load;
 pub mod model;
 pub mod rules;

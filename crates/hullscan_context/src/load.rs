@@ -1,14 +1,17 @@
 //! Loading a build context from disk: which ignore file applies, reading it, walking.
 
+use std::io::Read as _;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use hullscan_ignore::{IgnoreFile, dockerfile_specific_ignore_name};
 use hullscan_text::SourceFile;
+use rayon::prelude::*;
 
-use crate::model::{AppliedIgnoreFile, BuildContext, EntryKind, IgnoreFileKind};
+use crate::model::{AppliedIgnoreFile, BuildContext, ContextEntry, EntryKind, IgnoreFileKind};
 
-/// Largest registry config whose content the loader reads to look for tokens.
+/// Largest registry config whose content the loader reads to look for tokens, and how much
+/// of a credential-named file it reads for the secrets engine.
 const PROBE_LIMIT: u64 = 64 * 1024;
 use crate::walk::{WalkOptions, walk_with};
 
@@ -91,28 +94,53 @@ pub fn load_context_with(
         });
     }
     let output = walk_with(context, matcher.as_deref(), options);
-    let probed_contents: Vec<(String, String)> = output
+    // Registry configs (`.npmrc`) and every file whose name looks like a credential: the
+    // rules judge their content (the start of it, for a large file), never the name alone.
+    let probe = |e: &ContextEntry| -> Option<(String, String)> {
+        if e.kind != EntryKind::File {
+            return None;
+        }
+        let file = std::fs::File::open(context.join(&e.path)).ok()?;
+        let mut bytes = Vec::new();
+        file.take(PROBE_LIMIT).read_to_end(&mut bytes).ok()?;
+        Some((e.path.clone(), String::from_utf8_lossy(&bytes).into_owned()))
+    };
+    // Each probed file as (index into entries, path, content), read in parallel, and judged
+    // by name and content: registry configs by their token, the others by the engine.
+    let candidates: Vec<(usize, Option<crate::analysis::SecretKind>)> = output
         .content_checks
         .iter()
-        .map(|&index| &output.entries[index])
-        .filter(|e| e.kind == EntryKind::File && e.size <= PROBE_LIMIT)
-        .filter_map(|e| {
-            let text = std::fs::read(context.join(&e.path)).ok()?;
-            Some((e.path.clone(), String::from_utf8_lossy(&text).into_owned()))
+        .filter(|&&index| output.entries[index].size <= PROBE_LIMIT)
+        .map(|&index| (index, None))
+        .chain(
+            output
+                .secrets
+                .iter()
+                .map(|&(index, kind)| (index, Some(kind))),
+        )
+        .collect();
+    let judged: Vec<Judged> = candidates
+        .into_par_iter()
+        .map(|(index, named)| {
+            let entry = &output.entries[index];
+            let probed = probe(entry);
+            let content = probed.as_ref().map(|(_, c)| c.as_str());
+            let kind = named
+                .or_else(|| crate::analysis::secret_kind(&entry.path, content))
+                .filter(|&kind| {
+                    crate::analysis::content_confirms_secret(&entry.path, kind, content)
+                });
+            (index, probed, kind)
         })
         .collect();
-    // The walk classified every other sent name; registry configs need their content.
-    let mut secrets = output.secrets;
-    for &index in &output.content_checks {
-        let path = &output.entries[index].path;
-        let content = probed_contents
-            .iter()
-            .find(|(p, _)| p == path)
-            .map(|(_, c)| c.as_str());
-        if let Some(kind) = crate::analysis::secret_kind(path, content) {
-            secrets.push((index, kind));
-        }
-    }
+    let mut secrets: Vec<(usize, crate::analysis::SecretKind)> = judged
+        .iter()
+        .filter_map(|&(index, _, kind)| kind.map(|kind| (index, kind)))
+        .collect();
+    let probed_contents: Vec<(String, String)> = judged
+        .into_iter()
+        .filter_map(|(_, probed, _)| probed)
+        .collect();
     secrets.sort_unstable_by_key(|&(index, _)| index);
     Ok(BuildContext {
         root_display: context.display().to_string(),
@@ -129,6 +157,14 @@ pub fn load_context_with(
         dir_totals_cache: std::sync::OnceLock::from(output.dir_totals),
     })
 }
+
+/// A probed file: its index into the entries, `(path, content)` when it could be read, and
+/// its kind when the content confirms it holds a credential.
+type Judged = (
+    usize,
+    Option<(String, String)>,
+    Option<crate::analysis::SecretKind>,
+);
 
 /// `path` relative to `root` with `/` separators, when it lies inside it.
 fn relative_inside(root: &Path, path: &Path) -> Option<String> {

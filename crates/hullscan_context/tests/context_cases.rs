@@ -192,20 +192,24 @@ fn totals_largest_dirs_and_files() {
     assert_eq!(context.total_bytes(), 12);
 }
 
+/// A PKCS#8 Ed25519 private key (made up; the DER structure is what the engine checks).
+const KEY: &str = "-----BEGIN PRIVATE KEY-----\nMC4CAQAwBQYDK2VwBCIEIAswVXqfxOkOM1h9osfsETZbgKXK7xQ5XoOozfIXPGGG\n-----END PRIVATE KEY-----\n";
+
 /// The walk classifies credential-looking names as it goes (carrying `.ssh`, `.aws`, ...
 /// down the tree); the result must be what classifying each whole sent path gives, including
-/// registry configs whose content decides.
+/// registry configs whose content decides, after the content confirms it (`home/.ssh/.npmrc`
+/// holds no key, so it is not one).
 #[test]
 fn walk_time_secret_classification_matches_whole_path_classification() {
-    use hullscan_context::analysis::{SecretKind, secret_kind, secrets};
+    use hullscan_context::analysis::{SecretKind, content_confirms_secret, secret_kind, secrets};
     let dir = tempfile::tempdir().expect("tempdir");
     write_files(
         dir.path(),
         &[
-            (".env", "A=1"),
+            (".env", "API_TOKEN=Xk29fj3kdlw0QmZ7\n"),
             ("app/.env.example", "A="),
-            ("app/.env.production", "A=2"),
-            ("home/.ssh/id_ed25519", "k"),
+            ("app/.env.production", "DB_PASSWORD=p4Ss-w0rd-9Zq\n"),
+            ("home/.ssh/id_ed25519", KEY),
             ("home/.ssh/id_ed25519.pub", "k"),
             ("home/.ssh/known_hosts", "h"),
             ("home/.ssh/.npmrc", "registry=x"),
@@ -213,8 +217,11 @@ fn walk_time_secret_classification_matches_whole_path_classification() {
             ("not.aws/credentials", "c"),
             ("cfg/.gcloud/credentials.json", "{}"),
             ("cfg/.kube/config", "k"),
-            ("cfg/.docker/config.json", "{}"),
-            ("tls/Server.PEM", "p"),
+            (
+                "cfg/.docker/config.json",
+                r#"{"auths":{"r.example":{"auth":"eDp5"}}}"#,
+            ),
+            ("tls/Server.PEM", KEY),
             ("ops/prod.tfstate", "{}"),
             ("web/.npmrc", "//r/:_authToken=abc\n"),
             ("lib/.npmrc", "registry=https://r\n"),
@@ -228,7 +235,12 @@ fn walk_time_secret_classification_matches_whole_path_classification() {
         .iter()
         .enumerate()
         .filter(|(_, e)| e.kind != hullscan_context::EntryKind::Dir)
-        .filter_map(|(i, e)| secret_kind(&e.path, context.probed_content(&e.path)).map(|k| (i, k)))
+        .filter_map(|(i, e)| {
+            let content = context.probed_content(&e.path);
+            secret_kind(&e.path, content)
+                .filter(|&k| content_confirms_secret(&e.path, k, content))
+                .map(|k| (i, k))
+        })
         .collect();
     assert_eq!(secrets(&context), expected.as_slice());
     let found: Vec<(&str, SecretKind)> = secrets(&context)
@@ -245,7 +257,6 @@ fn walk_time_secret_classification_matches_whole_path_classification() {
             ("cfg/.gcloud/credentials.json", SecretKind::CloudCredentials),
             ("cfg/.kube/config", SecretKind::Kubeconfig),
             ("deep/x/.aws/sub/credentials", SecretKind::CloudCredentials),
-            ("home/.ssh/.npmrc", SecretKind::SshPrivateKey),
             ("home/.ssh/id_ed25519", SecretKind::SshPrivateKey),
             ("ops/prod.tfstate", SecretKind::TerraformState),
             ("tls/Server.PEM", SecretKind::PrivateKeyOrCertificate),

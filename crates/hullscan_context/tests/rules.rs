@@ -56,6 +56,9 @@ fn codes(f: &ContextFindings) -> Vec<String> {
     codes
 }
 
+/// A PKCS#8 Ed25519 private key (made up; the DER structure is what the engine checks).
+const KEY: &str = "-----BEGIN PRIVATE KEY-----\nMC4CAQAwBQYDK2VwBCIEIAswVXqfxOkOM1h9osfsETZbgKXK7xQ5XoOozfIXPGGG\n-----END PRIVATE KEY-----\n";
+
 const CLEAN_DOCKERFILE: &str = "FROM node:20\nCOPY package.json package-lock.json ./\nRUN npm ci\nCOPY src ./src\nCMD [\"node\", \"src/index.js\"]\n";
 
 #[test]
@@ -88,7 +91,7 @@ fn hs501_missing_dockerignore_and_its_fix() {
     let f = run(&[
         ("Dockerfile", "FROM scratch\nCOPY . .\n"),
         (".git/HEAD", "r"),
-        (".env", "A=1"),
+        (".env", "API_TOKEN=Xk29fj3kdlw0QmZ7"),
         ("app.py", ""),
     ]);
     let codes = codes(&f);
@@ -120,8 +123,8 @@ fn hs502_secret_files() {
     let f = run(&[
         (".dockerignore", "*.log\n"),
         ("a.log", ""),
-        (".env.production", "X=1"),
-        ("deploy/id_ed25519", "k"),
+        (".env.production", "SECRET_KEY=Zk3n8Qv1Lm0Wq2Rt"),
+        ("deploy/id_ed25519", KEY),
         ("certs/tls.key", "k"),
         (".npmrc", "//registry.npmjs.org/:_authToken=npm_abc\n"),
         ("ok/.npmrc", "registry=https://example.com\n"),
@@ -265,7 +268,7 @@ fn hs505_and_hs506_pattern_usage() {
 fn hs507_exception_reincludes_secret() {
     let f = run(&[
         (".dockerignore", "*\n!deploy\n"),
-        ("deploy/id_rsa", "k"),
+        ("deploy/id_rsa", KEY),
         ("deploy/run.sh", ""),
         ("other", ""),
     ]);
@@ -281,7 +284,7 @@ fn hs507_exception_reincludes_secret() {
     );
     let f = run(&[
         (".dockerignore", "*\n!deploy\ndeploy/id_rsa\n"),
-        ("deploy/id_rsa", "k"),
+        ("deploy/id_rsa", KEY),
         ("deploy/run.sh", ""),
     ]);
     assert!(findings(&f).is_empty(), "{:?}", findings(&f));
@@ -378,4 +381,191 @@ fn every_rule_is_documented() {
             assert!(docs.contains("## Fix safety"), "{}", rule.code);
         }
     }
+}
+
+/// Issue 14 item 3: a file's name nominates it, its content decides.
+#[test]
+fn hs502_judges_content_not_names() {
+    let cert = "-----BEGIN CERTIFICATE-----\nMIIBszCCAVmgAwIBAgIUQ2Fyb290IENBIGZvciB0ZXN0czAKBggqhkjOPQQDAjAQ\n-----END CERTIFICATE-----\n";
+    let f = run(&[
+        (".dockerignore", "*.log\n"),
+        ("a.log", ""),
+        (
+            "home/.ssh/authorized_keys",
+            "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHnY6i3Wc0mC6R8vYwq4sB7xGQ1m0k2s3ZyQwqz2b5yE ops@example\n",
+        ),
+        ("home/.ssh/config", "Host *\n  IdentitiesOnly yes\n"),
+        ("certs/ca.pem", cert),
+        ("vault.key", ""),
+        (".env", "PORT=3000\nNODE_ENV=production\n"),
+        ("keys/server.pem", KEY),
+        ("keys/id_rsa", KEY),
+    ]);
+    let secrets: Vec<String> = findings(&f)
+        .into_iter()
+        .filter(|(c, _)| c == "HS502")
+        .map(|(_, m)| m)
+        .collect();
+    assert_eq!(secrets.len(), 2, "{secrets:?}");
+    assert!(
+        secrets[0].starts_with("`keys/id_rsa` looks like an SSH private key"),
+        "{secrets:?}"
+    );
+    assert!(
+        secrets[1].starts_with("`keys/server.pem` looks like a private key"),
+        "{secrets:?}"
+    );
+}
+
+/// Issue 14 item 3: a credential the Dockerfile copies by name is one finding, at the COPY,
+/// saying it goes into the image, with no `.dockerignore` advice (that would break the build).
+#[test]
+fn a_secret_file_the_dockerfile_copies_is_one_finding_at_the_copy() {
+    for ignore in [None, Some("*.log\n")] {
+        let mut files = vec![
+            (
+                "Dockerfile",
+                "FROM nginx\nCOPY certs/server.key /etc/ssl/private/\nCOPY site /usr/share/nginx/html\n",
+            ),
+            ("certs/server.key", KEY),
+            ("site/index.html", "hi"),
+            (".git/HEAD", "ref"),
+        ];
+        if let Some(patterns) = ignore {
+            files.push((".dockerignore", patterns));
+        }
+        let f = run(&files);
+        let about_key: Vec<&hullscan_diagnostics::Diagnostic> = f
+            .ignore_file
+            .iter()
+            .chain(&f.dockerfile)
+            .filter(|d| d.message.contains("certs/server.key"))
+            .collect();
+        assert_eq!(about_key.len(), 1, "{:?}", findings(&f));
+        let finding = about_key[0];
+        assert_eq!(finding.code, "HS502");
+        assert!(
+            finding.message.contains("puts it into the image (line 2)"),
+            "{}",
+            finding.message
+        );
+        assert!(finding.fix.is_none());
+        assert!(
+            !finding
+                .help
+                .as_deref()
+                .unwrap_or("")
+                .contains(".dockerignore")
+        );
+        assert!(f.dockerfile.iter().any(|d| d.message == finding.message));
+        assert_eq!(finding.related.len(), 1);
+        // A fix that creates `.dockerignore` never lists the copied file.
+        for d in f.ignore_file.iter().filter(|d| d.fix.is_some()) {
+            let fixed = apply_fixes(
+                f.ignore_source.text(),
+                std::slice::from_ref(d.fix.as_ref().expect("fix")),
+                hullscan_diagnostics::Applicability::Unsafe,
+            );
+            assert!(!fixed.text.contains("server.key"), "{}", fixed.text);
+        }
+    }
+}
+
+/// Issue 14 item 3: without `.dockerignore`, a credential file is reported once (HS502), not
+/// also in HS501's list; HS501's fix still excludes it.
+#[test]
+fn a_sent_secret_without_dockerignore_is_reported_once() {
+    let f = run(&[
+        ("Dockerfile", "FROM scratch\nCOPY . .\n"),
+        (".git/HEAD", "r"),
+        (".env", "API_TOKEN=Xk29fj3kdlw0QmZ7"),
+    ]);
+    let about_env: Vec<(String, String)> = findings(&f)
+        .into_iter()
+        .filter(|(_, m)| m.contains(".env"))
+        .collect();
+    assert_eq!(about_env.len(), 1, "{:?}", findings(&f));
+    assert_eq!(about_env[0].0, "HS502");
+    assert!(
+        about_env[0]
+            .1
+            .contains("`COPY .` (line 2) puts it into the image"),
+        "{about_env:?}"
+    );
+    // Only the secret: HS502 alone, and its fix creates the ignore file.
+    let f = run(&[
+        ("Dockerfile", "FROM scratch\nCOPY . .\n"),
+        (".env", "API_TOKEN=Xk29fj3kdlw0QmZ7"),
+    ]);
+    assert_eq!(codes(&f), ["HS502"]);
+    let fix = f.ignore_file[0].fix.as_ref().expect("fix");
+    let fixed = apply_fixes(
+        f.ignore_source.text(),
+        std::slice::from_ref(fix),
+        hullscan_diagnostics::Applicability::Unsafe,
+    );
+    assert!(fixed.text.contains("\n.env\n"), "{}", fixed.text);
+}
+
+/// Issue 14 item 3: patterns guarding what a checkout gains later are not dead.
+#[test]
+fn hs505_and_hs506_leave_patterns_for_generated_files_alone() {
+    let f = run(&[
+        (
+            ".dockerignore",
+            ".env*\n!.env.example\ndist\n**/*.egg-info\n__pycache__\n*.log\ncoverage\n",
+        ),
+        (".env.example", "A="),
+        ("pyproject.toml", ""),
+        ("src/app.py", ""),
+    ]);
+    assert!(findings(&f).is_empty(), "{:?}", findings(&f));
+    // A mis-anchored pattern is still reported when the files it misses are there.
+    let f = run(&[(".dockerignore", "*.pyc\n"), ("pkg/mod.pyc", "")]);
+    let all = findings(&f);
+    assert_eq!(all.len(), 1, "{all:?}");
+    assert!(all[0].1.contains("`**/*.pyc`"), "{all:?}");
+}
+
+/// Issue 14 item 3: uv's recommended Dockerfile binds the manifests into the install step,
+/// so the `COPY . .` after it does not bust the dependency cache.
+#[test]
+fn hs510_understands_bind_mounts() {
+    let uv = "FROM python:3.12\nWORKDIR /app\nRUN --mount=type=cache,target=/root/.cache/uv \\\n    --mount=type=bind,source=uv.lock,target=uv.lock \\\n    --mount=type=bind,source=pyproject.toml,target=pyproject.toml \\\n    uv sync --locked --no-install-project\nCOPY . /app\nRUN --mount=type=cache,target=/root/.cache/uv uv sync --locked\n";
+    let mut files: Vec<(String, String)> = vec![
+        (".dockerignore".into(), ".venv\n".into()),
+        ("uv.lock".into(), "".into()),
+        ("pyproject.toml".into(), "".into()),
+        ("Dockerfile".into(), uv.into()),
+    ];
+    for i in 0..50 {
+        files.push((format!("src/m{i}.py"), String::new()));
+    }
+    let borrowed: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(a, b)| (a.as_str(), b.as_str()))
+        .collect();
+    let f = run(&borrowed);
+    assert!(
+        !codes(&f).contains(&"HS510".to_owned()),
+        "{:?}",
+        findings(&f)
+    );
+    // Binding the whole source tree into the install step is the cache bust itself.
+    files[3].1 = "FROM node:20\nWORKDIR /app\nRUN --mount=type=bind,target=/app --mount=type=cache,target=/root/.npm npm ci\n".into();
+    files.push(("package.json".into(), "{}".into()));
+    let borrowed: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(a, b)| (a.as_str(), b.as_str()))
+        .collect();
+    let f = run(&borrowed);
+    let busts: Vec<(String, String)> = findings(&f)
+        .into_iter()
+        .filter(|(c, _)| c == "HS510")
+        .collect();
+    assert_eq!(busts.len(), 1, "{:?}", findings(&f));
+    assert!(
+        busts[0].1.contains("re-runs `npm ci` (line 3)"),
+        "{busts:?}"
+    );
 }

@@ -1,5 +1,7 @@
-//! The pattern matcher: Docker's "last applying pattern wins, parents count" rule, with all
-//! regex patterns compiled into one multi-pattern automaton so each path is searched once.
+//! The pattern matcher: Docker's "last applying pattern wins, parents count" rule, with the
+//! regex patterns compiled into a few multi-pattern automata so each path is searched once
+//! per group. A group that cannot be built is split until every part builds: no pattern is
+//! ever dropped.
 
 use regex_automata::meta::{Cache, Regex};
 use regex_automata::{Anchored, Input, MatchKind as AutomatonMatchKind, PatternSet};
@@ -57,13 +59,59 @@ impl MatchInfo {
     }
 }
 
-/// Reusable search state for [`PatternMatcher::direct_hits_into`]: the result set and the
-/// automaton's cache (owning it spares a shared cache pool per search).
+/// Reusable search state for [`PatternMatcher::direct_hits_into`]: the result sets and the
+/// automata's caches (owning them spares a shared cache pool per search).
 #[derive(Debug, Default)]
 pub struct MatchScratch {
-    set: Option<PatternSet>,
-    /// The automaton cache, with the [`PatternMatcher::id`] it belongs to.
-    cache: Option<(u64, Cache)>,
+    /// Which regex slots matched the last searched path.
+    hits: Vec<bool>,
+    set: Vec<PatternSet>,
+    /// One cache per group, with the [`PatternMatcher::id`] they belong to.
+    caches: Option<(u64, Vec<Cache>)>,
+}
+
+/// Most regex patterns per automaton: beyond a few hundred, one combined automaton gets slow
+/// to search (its lazy DFA thrashes) and, in the thousands, cannot be built at all.
+const GROUP_SIZE: usize = 128;
+
+/// One multi-pattern automaton answering the regex slots `first..first + pattern_len`.
+#[derive(Debug)]
+struct RegexGroup {
+    regex: Regex,
+    first: usize,
+}
+
+impl RegexGroup {
+    /// Builds automata for `sources` (regex slot `first` onwards), splitting any group that
+    /// fails to build. A single pattern was validated alone, so it always builds.
+    fn build_all(sources: &[String], first: usize, out: &mut Vec<RegexGroup>) {
+        if sources.is_empty() {
+            return;
+        }
+        if sources.len() > GROUP_SIZE {
+            let (head, tail) = sources.split_at(GROUP_SIZE);
+            Self::build_all(head, first, out);
+            Self::build_all(tail, first + GROUP_SIZE, out);
+            return;
+        }
+        let built = Regex::builder()
+            .configure(Regex::config().match_kind(AutomatonMatchKind::All))
+            .build_many(sources);
+        match built {
+            Ok(regex) => out.push(RegexGroup { regex, first }),
+            Err(_) if sources.len() > 1 => {
+                let (head, tail) = sources.split_at(sources.len() / 2);
+                Self::build_all(head, first, out);
+                Self::build_all(tail, first + head.len(), out);
+            }
+            Err(_) => {
+                // Validated alone with the default configuration: build it that way.
+                if let Ok(regex) = Regex::new(&sources[0]) {
+                    out.push(RegexGroup { regex, first });
+                }
+            }
+        }
+    }
 }
 
 /// Source of [`PatternMatcher`] ids, so a scratch never uses another matcher's cache.
@@ -76,8 +124,11 @@ pub struct PatternMatcher {
     /// For each pattern: its slot in `regex` (regexp patterns that compiled), or the reason Go
     /// would refuse to compile it.
     regex_slot: Vec<RegexSlot>,
-    regex: Option<Regex>,
-    /// The literal text every regexp pattern in `regex` ends with (a match must end with one
+    /// The automata answering every slot, in slot order.
+    groups: Vec<RegexGroup>,
+    /// How many regex slots there are.
+    slots: usize,
+    /// The literal text every regexp pattern in `groups` ends with (a match must end with one
     /// of them, so other paths skip the search); `None` when some pattern has none.
     regex_tails: Option<Vec<String>>,
     has_exceptions: bool,
@@ -144,14 +195,8 @@ impl PatternMatcher {
                 Err(reason) => regex_slot.push(RegexSlot::Invalid(reason)),
             }
         }
-        let regex = if sources.is_empty() {
-            None
-        } else {
-            Regex::builder()
-                .configure(Regex::config().match_kind(AutomatonMatchKind::All))
-                .build_many(&sources)
-                .ok()
-        };
+        let mut groups = Vec::new();
+        RegexGroup::build_all(&sources, 0, &mut groups);
         let regex_tails = patterns
             .iter()
             .zip(&regex_slot)
@@ -165,7 +210,8 @@ impl PatternMatcher {
         Self {
             patterns,
             regex_slot,
-            regex,
+            groups,
+            slots: sources.len(),
             regex_tails,
             has_exceptions,
             id: NEXT_MATCHER_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
@@ -202,14 +248,56 @@ impl PatternMatcher {
         }
     }
 
-    /// Lazily computed regex results for one path: one automaton search answers every regexp
-    /// pattern.
-    fn regex_hits(&self, path: &str) -> Option<PatternSet> {
-        let regex = self.regex.as_ref()?;
-        let mut set = PatternSet::new(regex.pattern_len());
+    /// Every regex slot's result for one path, using the automata's shared cache pools (for
+    /// one-off queries; walks use [`Self::search_slots`] with their own scratch).
+    fn pooled_search(&self, path: &str) -> Vec<bool> {
+        let mut hits = vec![false; self.slots];
         let input = Input::new(path).anchored(Anchored::Yes);
-        regex.which_overlapping_matches(&input, &mut set);
-        Some(set)
+        for group in &self.groups {
+            let mut set = PatternSet::new(group.regex.pattern_len());
+            group.regex.which_overlapping_matches(&input, &mut set);
+            for pattern in set.iter() {
+                hits[group.first + pattern.as_usize()] = true;
+            }
+        }
+        hits
+    }
+
+    /// Every regex slot's result for one path (one search per automaton), into
+    /// `scratch.hits`.
+    fn search_slots(&self, path: &str, scratch: &mut MatchScratch) {
+        scratch.hits.clear();
+        scratch.hits.resize(self.slots, false);
+        if scratch.set.len() != self.groups.len()
+            || scratch
+                .set
+                .iter()
+                .zip(&self.groups)
+                .any(|(set, group)| set.capacity() != group.regex.pattern_len())
+        {
+            scratch.set = self
+                .groups
+                .iter()
+                .map(|group| PatternSet::new(group.regex.pattern_len()))
+                .collect();
+        }
+        let caches = match &mut scratch.caches {
+            Some((id, caches)) if *id == self.id => caches,
+            slot => {
+                let caches = self.groups.iter().map(|g| g.regex.create_cache()).collect();
+                &mut slot.insert((self.id, caches)).1
+            }
+        };
+        let input = Input::new(path).anchored(Anchored::Yes);
+        for ((group, set), cache) in self.groups.iter().zip(&mut scratch.set).zip(caches) {
+            set.clear();
+            group
+                .regex
+                .which_overlapping_matches_with(cache, &input, set);
+            for pattern in set.iter() {
+                scratch.hits[group.first + pattern.as_usize()] = true;
+            }
+        }
     }
 
     /// Whether pattern `index` matches `path` exactly (no parent logic).
@@ -217,7 +305,7 @@ impl PatternMatcher {
         &self,
         index: usize,
         path: &str,
-        hits: &mut Option<Option<PatternSet>>,
+        hits: &mut Option<Vec<bool>>,
     ) -> Result<bool, MatchError> {
         let pattern = &self.patterns[index];
         if let Some(result) = pattern.match_literal(path) {
@@ -227,10 +315,8 @@ impl PatternMatcher {
             RegexSlot::NotRegex => Ok(false),
             RegexSlot::Invalid(reason) => Err(self.match_error(index, reason)),
             RegexSlot::Slot(slot) => {
-                let set = hits.get_or_insert_with(|| self.regex_hits(path));
-                Ok(set
-                    .as_ref()
-                    .is_some_and(|set| set.contains(regex_automata::PatternID::must(*slot))))
+                let hits = hits.get_or_insert_with(|| self.pooled_search(path));
+                Ok(hits[*slot])
             }
         }
     }
@@ -340,26 +426,14 @@ impl PatternMatcher {
         for (index, pattern) in self.patterns.iter().enumerate() {
             let hit = match pattern.match_literal(path) {
                 Some(result) => result,
-                None => match (&self.regex_slot[index], &self.regex) {
-                    (RegexSlot::Slot(_), Some(_)) if !regex_may_match => false,
-                    (RegexSlot::Slot(slot), Some(regex)) => {
-                        let set = scratch
-                            .set
-                            .get_or_insert_with(|| PatternSet::new(regex.pattern_len()));
-                        if set.capacity() != regex.pattern_len() {
-                            *set = PatternSet::new(regex.pattern_len());
-                        }
+                None => match &self.regex_slot[index] {
+                    RegexSlot::Slot(_) if !regex_may_match => false,
+                    RegexSlot::Slot(slot) => {
                         if !searched {
-                            set.clear();
-                            let cache = match &mut scratch.cache {
-                                Some((id, cache)) if *id == self.id => cache,
-                                slot => &mut slot.insert((self.id, regex.create_cache())).1,
-                            };
-                            let input = Input::new(path).anchored(Anchored::Yes);
-                            regex.which_overlapping_matches_with(cache, &input, set);
+                            self.search_slots(path, scratch);
                             searched = true;
                         }
-                        set.contains(regex_automata::PatternID::must(*slot))
+                        scratch.hits[*slot]
                     }
                     _ => false,
                 },

@@ -138,9 +138,7 @@ pub fn check_dockerfile_with(
     let run_scripts = RunScripts::new(&parse.dockerfile.instructions, &joined_exec_runs);
     // Before the checker borrows the scripts for its whole life.
     let shellcheck_diagnostics = match shellcheck {
-        Some(run) => {
-            crate::shellcheck::check_runs(&parse.dockerfile.instructions, model, &run_scripts, run)?
-        }
+        Some(run) => crate::shellcheck::check_runs(parse, model, &run_scripts, run)?,
         None => Vec::new(),
     };
     let run_commands = RunCommands::new(&run_scripts);
@@ -189,5 +187,8 @@ pub fn check_dockerfile_with(
     let mut diagnostics = checker.diagnostics.take();
     diagnostics.extend(shellcheck_diagnostics);
     diagnostics.extend(external);
-    Ok(suppressions.apply(diagnostics, settings))
+    // After suppressions, so silencing one name of a problem leaves the other's finding.
+    Ok(crate::same_problem::merge(
+        suppressions.apply(diagnostics, settings),
+    ))
 }

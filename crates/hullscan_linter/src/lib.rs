@@ -13,6 +13,7 @@ mod checker;
 pub mod registry;
 pub mod rules;
 pub mod run_script;
+pub mod same_problem;
 pub mod settings;
 pub mod shellcheck;
 mod suppression;

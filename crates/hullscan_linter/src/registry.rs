@@ -20,6 +20,7 @@ pub static RULES: &[&RuleMeta] = &[
     &rules::tool::UNKNOWN_RULE_IN_SUPPRESSION,
     &rules::tool::UNUSED_SUPPRESSION,
     &rules::tool::INVALID_CHECK_DIRECTIVE,
+    &rules::dockerfile::invalid_instruction::INVALID_INSTRUCTION,
     // HS1xx–HS4xx: Dockerfile rules.
     &rules::dockerfile::untagged_base_image::UNTAGGED_BASE_IMAGE,
     &rules::dockerfile::latest_base_image_tag::LATEST_BASE_IMAGE_TAG,

@@ -11,8 +11,9 @@ use std::borrow::Cow;
 
 use hullscan_diagnostics::{Diagnostic, Location, Severity};
 use hullscan_dockerfile::{Arguments, Instruction, Keyword, Parse};
-use hullscan_semantic::SemanticModel;
+use hullscan_semantic::{BindingKind, SemanticModel, Shell};
 use hullscan_shell::shellcheck::{Finding, Level, ScriptInput, ShellcheckError};
+use hullscan_text::TextSize;
 
 use crate::run_script::{RunScripts, run_of};
 
@@ -24,20 +25,89 @@ pub use hullscan_shell::shellcheck as runner;
 pub type ShellcheckFn<'f> =
     dyn Fn(&[ScriptInput<'_>]) -> Result<Vec<Option<Vec<Finding>>>, ShellcheckError> + Sync + 'f;
 
-/// The names ARG and ENV instructions declare before instruction `index` (anywhere earlier in
-/// the file: over-approximating the scope only silences SC2154 for names the build defines).
-fn declared_names(instructions: &[Instruction], index: usize) -> Vec<&str> {
-    let mut names = Vec::new();
-    for instruction in &instructions[..index] {
-        match &instruction.args {
-            Arguments::Arg(pairs) => names.extend(pairs.iter().map(|pair| pair.key.as_str())),
-            Arguments::KeyValues(list) if instruction.keyword == Keyword::Env => {
-                names.extend(list.pairs.iter().map(|pair| pair.key.as_str()));
+/// The ARG and ENV names a RUN at `index` can see, as hadolint exports them to ShellCheck: the
+/// ARGs and ENVs declared earlier in its stage and in the stages it is built `FROM`. A meta ARG
+/// (before the first `FROM`) is not among them unless the stage declares it again, because
+/// BuildKit does not pass it to RUN either. Outside any stage (a fragment without `FROM`),
+/// every earlier ARG and ENV counts.
+fn names_in_scope<'m>(
+    instructions: &'m [Instruction],
+    model: &'m SemanticModel<'_>,
+    index: usize,
+) -> Vec<&'m str> {
+    let Some(stage) = model.stage_of(index) else {
+        let mut names = Vec::new();
+        for instruction in &instructions[..index] {
+            match &instruction.args {
+                Arguments::Arg(pairs) => names.extend(pairs.iter().map(|pair| pair.key.as_str())),
+                Arguments::KeyValues(list) if instruction.keyword == Keyword::Env => {
+                    names.extend(list.pairs.iter().map(|pair| pair.key.as_str()));
+                }
+                _ => {}
             }
-            _ => {}
+        }
+        return names;
+    };
+    let mut names = Vec::new();
+    let mut current = Some(stage.index);
+    // Within the RUN's own stage only what comes before it; parents count whole.
+    let mut before = Some(index);
+    let mut hops = 0;
+    while let Some(stage) = current {
+        for binding in model.stage_bindings(stage) {
+            let declared_before = binding
+                .instruction
+                .is_some_and(|at| before.is_none_or(|limit| at < limit));
+            if declared_before && matches!(binding.kind, BindingKind::Arg | BindingKind::Env) {
+                names.push(binding.name.as_ref());
+            }
+        }
+        current = model.stage(stage).and_then(|stage| stage.parent());
+        before = None;
+        // Parents come earlier in the file, so the chain ends; the bound is for odd models.
+        hops += 1;
+        if hops > model.stages().len() {
+            break;
         }
     }
     names
+}
+
+/// The shell of a RUN outside any stage: the latest exec-form SHELL before it, else the
+/// default.
+fn fragment_shell(instructions: &[Instruction], index: usize) -> Shell<'_> {
+    instructions[..index]
+        .iter()
+        .enumerate()
+        .rev()
+        .find_map(|(at, instruction)| match &instruction.args {
+            Arguments::Exec(exec)
+                if instruction.keyword == Keyword::Shell && !exec.words.is_empty() =>
+            {
+                Some(Shell::Custom {
+                    instruction: at,
+                    args: &exec.words,
+                })
+            }
+            _ => None,
+        })
+        .unwrap_or(Shell::Default(hullscan_semantic::Os::Linux))
+}
+
+/// The shells named by `# hadolint shell=<name>` comments, with where each comment starts.
+fn shell_pragmas(parse: &Parse) -> Vec<(TextSize, &str)> {
+    parse
+        .dockerfile
+        .comments
+        .iter()
+        .filter_map(|comment| {
+            let body = comment.text.trim_start_matches('#').trim();
+            let rest = body.strip_prefix("hadolint")?.trim_start();
+            let value = rest.strip_prefix("shell")?.trim_start().strip_prefix('=')?;
+            Some((comment.range.start(), value.trim()))
+        })
+        .filter(|(_, shell)| !shell.is_empty())
+        .collect()
 }
 
 fn severity_of(level: Level) -> Severity {
@@ -81,28 +151,67 @@ struct RunToCheck<'i> {
     variables: Vec<&'i str>,
 }
 
-/// The RUNs whose scripts go to ShellCheck: non-POSIX shells and non-shell heredocs are skipped.
+/// The RUNs whose scripts go to ShellCheck, as hadolint picks them: shell-form RUN and ONBUILD
+/// RUN only (an exec-form RUN runs no shell), and not under PowerShell or cmd, nor heredocs
+/// whose `#!` names another interpreter.
+///
+/// The shell is the stage's `SHELL` (inherited through `FROM <stage>`), unless a later
+/// `# hadolint shell=<name>` comment names another; an ONBUILD trigger runs in a child build,
+/// so it gets the pragma's shell or `/bin/sh`, and none of this file's ARG/ENV names.
 fn runs_to_check<'i>(
-    instructions: &'i [Instruction],
-    model: &SemanticModel<'_>,
+    parse: &'i Parse,
+    model: &'i SemanticModel<'_>,
     scripts: &RunScripts<'_>,
 ) -> Vec<RunToCheck<'i>> {
+    let instructions = &parse.dockerfile.instructions;
+    let pragmas = shell_pragmas(parse);
     let mut runs = Vec::new();
     for (index, instruction) in instructions.iter().enumerate() {
-        let (Some(_), Some(script)) = (run_of(instruction), scripts.get(index)) else {
+        let (Some(run), Some(script)) = (run_of(instruction), scripts.get(index)) else {
             continue;
         };
-        let shell = model.shell_at(index);
-        // PowerShell, cmd and non-shell heredocs (`#!/usr/bin/env python3`) are not shell.
-        if !hullscan_shell::shellcheck::is_supported_shell(shell.program())
+        if run.is_json() {
+            continue;
+        }
+        let start = instruction.range.start();
+        let pragma = pragmas
+            .iter()
+            .rev()
+            .find(|(at, _)| *at < start)
+            .map(|(at, shell)| (*at, *shell));
+        let (shell, variables) = if instruction.keyword == Keyword::Onbuild {
+            let shell = pragma.map_or(hullscan_shell::shellcheck::DEFAULT_SHELL, |(_, shell)| {
+                shell
+            });
+            (shell.to_owned(), Vec::new())
+        } else {
+            let stage_shell = match model.stage_of(index) {
+                Some(_) => model.shell_at(index),
+                // A fragment without FROM (as in hadolint's tests): the latest SHELL before it.
+                None => fragment_shell(instructions, index),
+            };
+            let shell = match (pragma, &stage_shell) {
+                (Some((_, shell)), Shell::Default(_)) => shell.to_owned(),
+                (Some((at, shell)), Shell::Custom { instruction, .. })
+                    if instructions
+                        .get(*instruction)
+                        .is_some_and(|set| set.range.start() < at) =>
+                {
+                    shell.to_owned()
+                }
+                _ => stage_shell.program().to_owned(),
+            };
+            (shell, names_in_scope(instructions, model, index))
+        };
+        if !hullscan_shell::shellcheck::is_supported_shell(&shell)
             || !hullscan_shell::shellcheck::is_shell_script(script.script.source)
         {
             continue;
         }
         runs.push(RunToCheck {
             index,
-            shell: shell.program().to_owned(),
-            variables: declared_names(instructions, index),
+            shell,
+            variables,
         });
     }
     runs
@@ -133,7 +242,7 @@ pub fn for_each_script_input(
     let instructions = &parse.dockerfile.instructions;
     let joined_exec_runs = crate::run_script::join_exec_runs(instructions);
     let scripts = RunScripts::new(instructions, &joined_exec_runs);
-    let runs = runs_to_check(instructions, model, &scripts);
+    let runs = runs_to_check(parse, model, &scripts);
     for input in inputs_of(&runs, &scripts) {
         visit(&input);
     }
@@ -142,12 +251,12 @@ pub fn for_each_script_input(
 /// Sends every RUN script of the file to `run` in one batch (non-POSIX shells and non-shell
 /// heredocs are skipped) and returns the findings as diagnostics.
 pub(crate) fn check_runs(
-    instructions: &[Instruction],
+    parse: &Parse,
     model: &SemanticModel<'_>,
     scripts: &RunScripts<'_>,
     run: &ShellcheckFn<'_>,
 ) -> Result<Vec<Diagnostic>, ShellcheckError> {
-    let runs = runs_to_check(instructions, model, scripts);
+    let runs = runs_to_check(parse, model, scripts);
     let inputs = inputs_of(&runs, scripts);
     if inputs.is_empty() {
         return Ok(Vec::new());
@@ -275,6 +384,65 @@ mod tests {
         crate::check_dockerfile_with_shellcheck(&source, &parse, &model, &settings, Some(&record))
             .unwrap();
         assert_eq!(sent.into_inner().unwrap(), collected);
+    }
+
+    /// The scripts the check sends, with their shell and names.
+    fn sent(text: &str) -> Vec<(String, String, Vec<String>)> {
+        let parse = hullscan_dockerfile::parse(text);
+        let model = SemanticModel::new(&parse.dockerfile);
+        let mut collected = Vec::new();
+        for_each_script_input(&parse, &model, &mut |input| {
+            collected.push((
+                input.script.to_owned(),
+                input.shell.to_owned(),
+                input
+                    .variables
+                    .iter()
+                    .map(|name| (*name).to_owned())
+                    .collect(),
+            ));
+        });
+        collected
+    }
+
+    #[test]
+    fn exec_form_runs_are_not_sent() {
+        assert!(sent("FROM debian:12\nRUN [\"foobar\", \"$f\"]\n").is_empty());
+        assert!(sent("FROM debian:12\nONBUILD RUN [\"foobar\", \"$f\"]\n").is_empty());
+    }
+
+    #[test]
+    fn meta_args_are_not_in_a_stage_unless_declared_again() {
+        let text = "ARG foo=bar\nARG again=1\nFROM debian AS base\nARG again\nENV e=1\n\
+                    RUN echo \"$foo\"\nFROM base\nARG late\nRUN echo 2\nFROM debian\nRUN echo 3\n";
+        let names: Vec<Vec<String>> = sent(text).into_iter().map(|(_, _, names)| names).collect();
+        assert_eq!(
+            names,
+            [vec!["again", "e"], vec!["late", "again", "e"], vec![]]
+        );
+        // A fragment without FROM sees every earlier ARG and ENV, as hadolint's tests expect.
+        assert_eq!(sent("ARG a\nENV b=1\nRUN echo\n")[0].2, ["a", "b"]);
+    }
+
+    #[test]
+    fn onbuild_triggers_and_shell_pragmas() {
+        let text = "FROM debian:12\nARG a\nSHELL [\"/bin/bash\", \"-c\"]\nONBUILD RUN echo 1\nRUN echo 2\n";
+        let sent = sent(text);
+        assert_eq!(sent[0].1, "/bin/sh", "a trigger runs in a child build");
+        assert!(sent[0].2.is_empty());
+        assert_eq!(
+            (sent[1].1.as_str(), sent[1].2.clone()),
+            ("/bin/bash", vec!["a".to_owned()])
+        );
+        let text = "# hadolint shell=powershell.exe\nFROM mcr.microsoft.com/foo/windows:10\n\
+                    RUN Get-Variable x\nONBUILD RUN Get-Variable y\n";
+        assert!(super::tests::sent(text).is_empty());
+        let text = "FROM debian:12\n# hadolint shell=bash\nRUN echo $RANDOM\nSHELL [\"/bin/sh\", \"-c\"]\nRUN echo\n";
+        let shells: Vec<String> = super::tests::sent(text)
+            .into_iter()
+            .map(|(_, shell, _)| shell)
+            .collect();
+        assert_eq!(shells, ["bash", "/bin/sh"]);
     }
 
     #[test]

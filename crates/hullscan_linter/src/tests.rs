@@ -67,6 +67,20 @@ fn with_test_settings(text: &str, mut settings: LinterSettings) -> LinterSetting
     settings
 }
 
+/// Every rule, except those whose finding would absorb `rule`'s as the same problem (see
+/// [`crate::same_problem`]): a rule's own tests see its findings.
+fn all_rules_for(rule: &hullscan_diagnostics::RuleMeta) -> LinterSettings {
+    let mut rules = RuleSet::all();
+    for family in crate::same_problem::FAMILIES {
+        if let Some(rank) = family.iter().position(|member| member.code == rule.code) {
+            for winner in &family[..rank] {
+                rules = rules.difference(&RuleSet::of(winner));
+            }
+        }
+    }
+    LinterSettings::with_rules(rules)
+}
+
 fn codes(diagnostics: &[Diagnostic]) -> Vec<&str> {
     diagnostics.iter().map(|d| d.code.as_ref()).collect()
 }
@@ -120,7 +134,7 @@ fn expected_lines(text: &str, code: &str) -> Vec<u32> {
 
 /// Lints `text` with every rule on and asserts that `rule` fires exactly on `lines` (1-based).
 pub(crate) fn assert_fires(rule: &hullscan_diagnostics::RuleMeta, text: &str, lines: &[u32]) {
-    let (source, diagnostics) = lint(text, &LinterSettings::all_rules());
+    let (source, diagnostics) = lint(text, &all_rules_for(rule));
     assert_eq!(
         lines_of(&source, &diagnostics, rule.code),
         lines,
@@ -131,7 +145,7 @@ pub(crate) fn assert_fires(rule: &hullscan_diagnostics::RuleMeta, text: &str, li
 
 /// Lints `text` with every rule on and asserts that `rule` does not fire.
 pub(crate) fn assert_silent(rule: &hullscan_diagnostics::RuleMeta, text: &str) {
-    let (_, diagnostics) = lint(text, &LinterSettings::all_rules());
+    let (_, diagnostics) = lint(text, &all_rules_for(rule));
     let found: Vec<&Diagnostic> = diagnostics.iter().filter(|d| d.code == rule.code).collect();
     assert!(
         found.is_empty(),
@@ -168,10 +182,8 @@ fn fixtures_fire_exactly_where_marked_and_stay_silent() {
         for file in files {
             let name = file.file_name().unwrap().to_string_lossy().into_owned();
             let text = std::fs::read_to_string(&file).unwrap();
-            let (source, diagnostics) = lint(
-                &text,
-                &with_test_settings(&text, LinterSettings::all_rules()),
-            );
+            let (source, diagnostics) =
+                lint(&text, &with_test_settings(&text, all_rules_for(rule)));
             let found = lines_of(&source, &diagnostics, rule.code);
             if name.starts_with("fires") {
                 fires += 1;
@@ -250,7 +262,7 @@ fn documented_examples_fire_and_their_fixes_stay_silent() {
             block_after(&docs, "## Example").unwrap_or_else(|| panic!("{}: no example", rule.code));
         let fixed = block_after(&docs, "Use instead:")
             .unwrap_or_else(|| panic!("{}: no `Use instead`", rule.code));
-        let settings = with_test_settings(&docs, LinterSettings::all_rules());
+        let settings = with_test_settings(&docs, all_rules_for(rule));
         let (_, found) = lint(&example, &settings);
         assert!(
             codes(&found).contains(&rule.code),

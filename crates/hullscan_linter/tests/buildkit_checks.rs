@@ -39,16 +39,10 @@ use hullscan_text::SourceFile;
 use serde_json::Value;
 
 /// BuildKit checks that the Dockerfile linter deliberately does not implement, with why.
-const NOT_IMPLEMENTED_HERE: &[(&str, &str)] = &[
-    (
-        "CopyIgnoredFile",
-        "needs the build context's .dockerignore (a build-context check, hullscan_context)",
-    ),
-    (
-        "InvalidBaseImagePlatform",
-        "needs the base image's metadata from a registry",
-    ),
-];
+const NOT_IMPLEMENTED_HERE: &[(&str, &str)] = &[(
+    "InvalidBaseImagePlatform",
+    "needs the base image's metadata from a registry",
+)];
 
 fn not_implemented_reason(check: &str) -> Option<&'static str> {
     NOT_IMPLEMENTED_HERE
@@ -80,6 +74,10 @@ struct Case {
     build_args: Vec<(String, String)>,
     /// The checks named by `lint violation found for rules: ...`, when that is the build error.
     lint_violation: Option<BTreeSet<String>>,
+    /// The build context's `.dockerignore`, for the context checks (`CopyIgnoredFile`).
+    dockerignore: Option<String>,
+    /// `dockerfile parse error on line N: MESSAGE` from the instructions layer: `(N, MESSAGE)`.
+    instruction_error: Option<(u32, String)>,
 }
 
 impl Case {
@@ -125,8 +123,15 @@ impl Case {
                     .map(|name| name.trim().to_owned())
                     .collect()
             });
+        let instruction_error = value["build_error"]
+            .as_str()
+            .and_then(|error| error.strip_prefix("dockerfile parse error on line "))
+            .and_then(|rest| rest.split_once(": "))
+            .and_then(|(line, message)| Some((line.parse().ok()?, message.to_owned())));
         Case {
             number,
+            dockerignore: value["dockerignore"].as_str().map(str::to_owned),
+            instruction_error,
             rule: string("rule"),
             test: string("test"),
             dockerfile: string("dockerfile"),
@@ -201,6 +206,35 @@ fn implemented_checks() -> BTreeSet<&'static str> {
         .collect()
 }
 
+/// The build-context findings on the case's Dockerfile, from a context directory holding the
+/// Dockerfile and `ignore` as `.dockerignore`.
+fn context_findings(
+    case: &Case,
+    ignore: &str,
+    parse: &hullscan_dockerfile::Parse,
+) -> Vec<Diagnostic> {
+    let dir = std::env::temp_dir().join(format!(
+        "hullscan-buildkit-checks-{}-{}",
+        std::process::id(),
+        case.number
+    ));
+    std::fs::create_dir_all(&dir).unwrap();
+    let dockerfile = dir.join("Dockerfile");
+    std::fs::write(&dockerfile, &case.dockerfile).unwrap();
+    std::fs::write(dir.join(".dockerignore"), ignore).unwrap();
+    let context = hullscan_context::load_context(&dir, Some(&dockerfile)).unwrap();
+    let findings = hullscan_context::rules::check_context(
+        &hullscan_context::rules::ContextCheck {
+            context: &context,
+            dockerfile: Some(&parse.dockerfile),
+            settings: hullscan_context::rules::ContextSettings::default(),
+        },
+        &|rule| registry::is_buildkit_rule(rule),
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+    findings.dockerfile
+}
+
 struct Outcome {
     passed: bool,
     detail: String,
@@ -224,7 +258,25 @@ fn run_case(case: &Case) -> Outcome {
     let parse = hullscan_dockerfile::parse(&case.dockerfile);
     let model = SemanticModel::with_options(&parse.dockerfile, &options);
     let source = SourceFile::new("Dockerfile", case.dockerfile.as_str());
-    let diagnostics = hullscan_linter::check_dockerfile(&source, &parse, &model, &settings);
+    // With a `.dockerignore`, the build-context rules run on a real context directory holding
+    // the Dockerfile and the ignore file, and their findings go through the checker as
+    // `hullscan lint` passes them.
+    let external = case
+        .dockerignore
+        .as_deref()
+        .map(|ignore| context_findings(case, ignore, &parse))
+        .unwrap_or_default();
+    let diagnostics = hullscan_linter::check_dockerfile_with(
+        &source,
+        &parse,
+        &model,
+        &settings,
+        hullscan_linter::CheckExtras {
+            shellcheck: None,
+            external,
+        },
+    )
+    .expect("no ShellCheck runner, so nothing can fail");
 
     let mut got: Vec<(Warning, Severity)> = diagnostics
         .iter()
@@ -271,6 +323,30 @@ fn run_case(case: &Case) -> Outcome {
             passed = false;
             detail.push_str(&format!(
                 " build fails on {violations:?}, but hullscan's errors are {errors:?} (all: {got:?})"
+            ));
+        }
+    }
+
+    // BuildKit's instructions layer stops the build: `invalid-instruction` reports it, with
+    // BuildKit's message, on the same line.
+    if let Some((line, message)) = &case.instruction_error {
+        let settings = LinterSettings::with_rules(RuleSet::of(
+            &hullscan_linter::rules::dockerfile::invalid_instruction::INVALID_INSTRUCTION,
+        ));
+        let found: Vec<(u32, String)> =
+            hullscan_linter::check_dockerfile(&source, &parse, &model, &settings)
+                .iter()
+                .filter_map(|d| {
+                    Some((
+                        source.line_column(d.range()?.start()).line,
+                        d.message.clone(),
+                    ))
+                })
+                .collect();
+        if !found.contains(&(*line, message.clone())) {
+            passed = false;
+            detail.push_str(&format!(
+                " build fails with `{message}` on line {line}, hullscan's invalid-instruction findings: {found:?}"
             ));
         }
     }

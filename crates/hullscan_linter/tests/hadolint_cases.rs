@@ -10,8 +10,9 @@
 //! - `*`: the default rule set, narrowed to the rules hadolint has (a DL alias, plus syntax
 //!   errors), minus `ignoreRules`, must report nothing. hullscan-only practices (a missing USER,
 //!   ...) are not hadolint's business in these records.
-//! - `SC*`: RUN scripts go through the ShellCheck runner of `hullscan_shell` the way hadolint
-//!   feeds them (see [`shellcheck_inputs`]); skipped with a note when `shellcheck` is missing.
+//! - `SC*`: the record is linted with ShellCheck through the product's own path (the one
+//!   `hullscan lint --shellcheck` takes, see [`run_shellcheck_cases`]) and its `SC` findings
+//!   counted; skipped with a note when `shellcheck` is missing.
 //!
 //! Records listed in `docs/hadolint-differences.md` (a table: case `source:line`, rule, reason)
 //! are deliberate differences: they are reported but not asserted, and a listed record that
@@ -23,10 +24,9 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
-use hullscan_dockerfile::{Arguments, Instruction, Keyword};
 use hullscan_linter::LinterSettings;
 use hullscan_linter::registry::{self, RULES, RuleSet, Selection};
-use hullscan_shell::shellcheck::{self, ProcessRunner, ScriptInput, ShellcheckRunner};
+use hullscan_shell::shellcheck::{self, ProcessRunner, ScriptInput, ScriptSet, ShellcheckRunner};
 use hullscan_text::SourceFile;
 use serde_json::Value;
 
@@ -235,168 +235,65 @@ fn run_rule_case(case: &Case) -> Outcome {
     }
 }
 
-/// The ShellCheck inputs hadolint would build for a Dockerfile: every shell-form RUN (and
-/// `ONBUILD RUN`) with its shell and the ARG/ENV names in scope.
-///
-/// The shell is the stage's latest `SHELL`, or a `# hadolint shell=` pragma, or `/bin/sh`;
-/// names come from ARG/ENV earlier in the stage. A `FROM <earlier stage>` inherits both; any
-/// other `FROM` starts afresh (global ARGs are not in scope in a stage without a re-declaring
-/// ARG). ONBUILD triggers run in some later build, so they get the default shell and no names.
-fn shellcheck_inputs(text: &str) -> Vec<(String, String, Vec<String>)> {
-    #[derive(Clone, Default)]
-    struct State {
-        shell: Option<String>,
-        names: Vec<String>,
-    }
-    let parse = hullscan_dockerfile::parse(text);
-    let dockerfile = &parse.dockerfile;
-    let mut pragmas: Vec<(hullscan_text::TextSize, String)> = dockerfile
-        .comments
-        .iter()
-        .filter_map(|comment| {
-            let body = comment.text.trim_start_matches('#').trim();
-            let rest = body.strip_prefix("hadolint")?.trim_start();
-            let value = rest.strip_prefix("shell")?.trim_start().strip_prefix('=')?;
-            Some((comment.range.start(), value.trim().to_owned()))
-        })
-        .collect();
-    pragmas.sort();
-    let mut pragma_shell: Option<String> = None;
-    let mut state = State::default();
-    let mut stages: BTreeMap<String, State> = BTreeMap::new();
-    let mut current_name: Option<String> = None;
-    let mut inputs = Vec::new();
-    for instruction in &dockerfile.instructions {
-        let start = instruction.range.start();
-        while let Some((offset, shell)) = pragmas.first().cloned() {
-            if offset > start {
-                break;
-            }
-            pragmas.remove(0);
-            pragma_shell = Some(shell.clone());
-            state.shell = Some(shell);
-        }
-        match instruction.keyword {
-            Keyword::From => {
-                if let Some(name) = current_name.take() {
-                    stages.insert(name, state.clone());
-                }
-                let Arguments::From(from) = &instruction.args else {
-                    continue;
-                };
-                let base = from.image.as_ref().map(|w| w.value.to_ascii_lowercase());
-                state = base
-                    .and_then(|base| stages.get(&base).cloned())
-                    .unwrap_or_else(|| State {
-                        shell: pragma_shell.clone(),
-                        names: Vec::new(),
-                    });
-                current_name = from
-                    .stage_name
-                    .as_ref()
-                    .map(|w| w.value.to_ascii_lowercase());
-            }
-            Keyword::Arg => {
-                if let Arguments::Arg(pairs) = &instruction.args {
-                    state.names.extend(pairs.iter().map(|p| p.key.clone()));
-                }
-            }
-            Keyword::Env => {
-                if let Arguments::KeyValues(list) = &instruction.args {
-                    state.names.extend(list.pairs.iter().map(|p| p.key.clone()));
-                }
-            }
-            Keyword::Shell => {
-                if let Arguments::Exec(exec) = &instruction.args {
-                    state.shell = exec.words.first().map(|w| w.value.clone());
-                }
-            }
-            Keyword::Run => {
-                if let Some(script) = run_script(instruction) {
-                    let shell = state
-                        .shell
-                        .clone()
-                        .unwrap_or_else(|| shellcheck::DEFAULT_SHELL.to_owned());
-                    inputs.push((script, shell, state.names.clone()));
-                }
-            }
-            Keyword::Onbuild => {
-                if let Some(trigger) = instruction.onbuild.as_deref()
-                    && trigger.keyword == Keyword::Run
-                    && let Some(script) = run_script(trigger)
-                {
-                    inputs.push((script, shellcheck::DEFAULT_SHELL.to_owned(), Vec::new()));
-                }
-            }
-            _ => {}
-        }
-    }
-    inputs
-}
-
-/// The script of a shell-form RUN: its text, or the body of a `RUN <<EOF` heredoc.
-fn run_script(instruction: &Instruction) -> Option<String> {
-    let Arguments::Shell(text) = &instruction.args else {
-        return None;
-    };
-    match instruction.heredocs.first() {
-        Some(heredoc) if text.value.trim_start().starts_with("<<") => {
-            Some(heredoc.content().into_owned())
-        }
-        _ => Some(text.value.clone()),
-    }
-}
-
-/// Runs every `SC*` record's scripts through ShellCheck together (in parallel batches).
+/// Runs every `SC*` record through the product's ShellCheck path, as `hullscan lint
+/// --shellcheck` does: every record's scripts are collected with
+/// [`hullscan_linter::shellcheck::for_each_script_input`], the distinct ones checked together
+/// by [`shellcheck::check_all`], and each record then linted by the checker with a ShellCheck
+/// function answering from those results. A record passes when the number of `SC` findings
+/// matches.
 fn run_shellcheck_cases(cases: &[&Case]) -> Vec<Outcome> {
     let runner = ProcessRunner::default();
-    match runner.version() {
-        Ok(_) => {}
-        Err(error) => {
-            println!(
-                "note: {} ShellCheck records skipped: {error} (`apt-get install -y shellcheck`)",
-                cases.len()
-            );
-            return cases.iter().map(|_| Outcome::Skipped).collect();
-        }
-    };
-    let per_case: Vec<Vec<(String, String, Vec<String>)>> = cases
-        .iter()
-        .map(|case| shellcheck_inputs(&case.dockerfile))
-        .collect();
-    let names: Vec<Vec<Vec<&str>>> = per_case
-        .iter()
-        .map(|inputs| {
-            inputs
-                .iter()
-                .map(|(_, _, names)| names.iter().map(String::as_str).collect())
-                .collect()
-        })
-        .collect();
-    let mut flat = Vec::new();
-    for (inputs, names) in per_case.iter().zip(&names) {
-        for ((script, shell, _), names) in inputs.iter().zip(names) {
-            flat.push(ScriptInput {
-                script,
-                shell,
-                variables: names,
-            });
-        }
+    if let Err(error) = runner.version() {
+        println!(
+            "note: {} ShellCheck records skipped: {error} (`apt-get install -y shellcheck`)",
+            cases.len()
+        );
+        return cases.iter().map(|_| Outcome::Skipped).collect();
+    }
+    let mut set = ScriptSet::default();
+    for case in cases {
+        let parse = hullscan_dockerfile::parse(&case.dockerfile);
+        let model = hullscan_semantic::SemanticModel::new(&parse.dockerfile);
+        hullscan_linter::shellcheck::for_each_script_input(&parse, &model, &mut |input| {
+            if let Some(prepared) = shellcheck::prepare(input) {
+                set.insert(prepared);
+            }
+        });
     }
     let workers = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
-    let results = shellcheck::check_scripts(&runner, &flat, workers)
-        .unwrap_or_else(|error| panic!("ShellCheck failed: {error}"));
-    let mut results = results.into_iter();
-    per_case
+    let checked = shellcheck::check_all(&runner, set, workers);
+    let failures = checked.failures();
+    assert!(failures.is_empty(), "ShellCheck failed: {failures:?}");
+    let lookup = |inputs: &[ScriptInput<'_>]| checked.lookup(inputs);
+    let settings = LinterSettings::with_rules(RuleSet::EMPTY);
+    cases
         .iter()
-        .zip(cases)
-        .map(|(inputs, case)| {
-            let found: usize = results
-                .by_ref()
-                .take(inputs.len())
-                .map(|findings| findings.map_or(0, |f| f.len()))
-                .sum();
-            check_count(case, found, "ShellCheck findings")
+        .map(|case| {
+            let parse = hullscan_dockerfile::parse(&case.dockerfile);
+            let model = hullscan_semantic::SemanticModel::new(&parse.dockerfile);
+            let source = SourceFile::new("Dockerfile", case.dockerfile.as_str());
+            let diagnostics = hullscan_linter::check_dockerfile_with_shellcheck(
+                &source,
+                &parse,
+                &model,
+                &settings,
+                Some(&lookup),
+            )
+            .unwrap_or_else(|error| panic!("ShellCheck failed: {error}"));
+            let found: Vec<&hullscan_diagnostics::Diagnostic> = diagnostics
+                .iter()
+                .filter(|d| d.code.starts_with("SC"))
+                .collect();
+            match check_count(case, found.len(), "ShellCheck findings") {
+                Outcome::Failed(message) => {
+                    let codes: Vec<String> = found
+                        .iter()
+                        .map(|d| format!("{}: {}", d.code, d.message))
+                        .collect();
+                    Outcome::Failed(format!("{message} {codes:?}"))
+                }
+                other => other,
+            }
         })
         .collect()
 }

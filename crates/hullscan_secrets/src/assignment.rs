@@ -299,7 +299,7 @@ pub(crate) fn value_looks_secret(value: &[u8]) -> bool {
     if value.len() < 8 || value.len() > 256 {
         return false;
     }
-    if validate::is_placeholder(value) {
+    if validate::is_placeholder(value) || validate::fails_provider_checksum(value) {
         return false;
     }
     if value.contains(&b'$')

@@ -67,6 +67,15 @@ pub(crate) enum Matcher {
     UrlCredentials,
     /// `name = value` where the name says secret (hand-written: the keywords are common words).
     Assignment,
+    /// A `begin … end` block whose body (between the markers) is `min_body..=max_body` bytes;
+    /// the secret is the whole block and the body is what the check sees (hand-written: a
+    /// lazy regex is quadratic on unclosed `begin` lines, see `block.rs`).
+    Block {
+        begin: &'static str,
+        end: &'static str,
+        min_body: usize,
+        max_body: usize,
+    },
 }
 
 /// What a candidate must pass to become a finding.
@@ -158,13 +167,18 @@ const fn contextual(
 const fn private_key(
     id: &'static str,
     title: &'static str,
-    regex: &'static str,
+    (begin, end, max_body): (&'static str, &'static str, usize),
     body: KeyBody,
 ) -> Detector {
     Detector {
         meta: meta(id, title, Family::PrivateKey, Confidence::High),
         keywords: &["Y-----", "Y BLOCK-----"],
-        matcher: Matcher::Regex(regex),
+        matcher: Matcher::Block {
+            begin,
+            end,
+            min_body: 40,
+            max_body,
+        },
         window: Window::Around {
             before: 64,
             after: 32 * 1024,
@@ -281,43 +295,71 @@ pub(crate) static DETECTORS: &[Detector] = &[
     private_key(
         "private-key-rsa",
         "RSA private key",
-        r"(?s)-----BEGIN RSA PRIVATE KEY-----(.{40,16384}?)-----END RSA PRIVATE KEY-----",
+        (
+            "-----BEGIN RSA PRIVATE KEY-----",
+            "-----END RSA PRIVATE KEY-----",
+            16384,
+        ),
         KeyBody::Der,
     ),
     private_key(
         "private-key-dsa",
         "DSA private key",
-        r"(?s)-----BEGIN DSA PRIVATE KEY-----(.{40,16384}?)-----END DSA PRIVATE KEY-----",
+        (
+            "-----BEGIN DSA PRIVATE KEY-----",
+            "-----END DSA PRIVATE KEY-----",
+            16384,
+        ),
         KeyBody::Der,
     ),
     private_key(
         "private-key-ec",
         "EC private key",
-        r"(?s)-----BEGIN EC PRIVATE KEY-----(.{40,16384}?)-----END EC PRIVATE KEY-----",
+        (
+            "-----BEGIN EC PRIVATE KEY-----",
+            "-----END EC PRIVATE KEY-----",
+            16384,
+        ),
         KeyBody::Der,
     ),
     private_key(
         "private-key-openssh",
         "OpenSSH private key",
-        r"(?s)-----BEGIN OPENSSH PRIVATE KEY-----(.{40,16384}?)-----END OPENSSH PRIVATE KEY-----",
+        (
+            "-----BEGIN OPENSSH PRIVATE KEY-----",
+            "-----END OPENSSH PRIVATE KEY-----",
+            16384,
+        ),
         KeyBody::OpenSsh,
     ),
     private_key(
         "private-key-pkcs8",
         "PKCS#8 private key",
-        r"(?s)-----BEGIN PRIVATE KEY-----(.{40,16384}?)-----END PRIVATE KEY-----",
+        (
+            "-----BEGIN PRIVATE KEY-----",
+            "-----END PRIVATE KEY-----",
+            16384,
+        ),
         KeyBody::Der,
     ),
     private_key(
         "private-key-pkcs8-encrypted",
         "encrypted PKCS#8 private key",
-        r"(?s)-----BEGIN ENCRYPTED PRIVATE KEY-----(.{40,16384}?)-----END ENCRYPTED PRIVATE KEY-----",
+        (
+            "-----BEGIN ENCRYPTED PRIVATE KEY-----",
+            "-----END ENCRYPTED PRIVATE KEY-----",
+            16384,
+        ),
         KeyBody::Der,
     ),
     private_key(
         "private-key-pgp",
         "PGP private key block",
-        r"(?s)-----BEGIN PGP PRIVATE KEY BLOCK-----(.{40,32000}?)-----END PGP PRIVATE KEY BLOCK-----",
+        (
+            "-----BEGIN PGP PRIVATE KEY BLOCK-----",
+            "-----END PGP PRIVATE KEY BLOCK-----",
+            32000,
+        ),
         KeyBody::Pgp,
     ),
     Detector {
@@ -328,9 +370,12 @@ pub(crate) static DETECTORS: &[Detector] = &[
             Confidence::High,
         ),
         keywords: &["Y-----", "Y BLOCK-----"],
-        matcher: Matcher::Regex(
-            r"(?s)---- BEGIN SSH2 ENCRYPTED PRIVATE KEY ----(.{40,16384}?)---- END SSH2 ENCRYPTED PRIVATE KEY ----",
-        ),
+        matcher: Matcher::Block {
+            begin: "---- BEGIN SSH2 ENCRYPTED PRIVATE KEY ----",
+            end: "---- END SSH2 ENCRYPTED PRIVATE KEY ----",
+            min_body: 40,
+            max_body: 16384,
+        },
         window: Window::Around {
             before: 64,
             after: 32 * 1024,

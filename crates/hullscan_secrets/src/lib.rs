@@ -15,6 +15,7 @@
 
 mod allowlist;
 mod assignment;
+mod block;
 mod detectors;
 pub mod rules;
 mod stream;
@@ -33,7 +34,7 @@ pub use allowlist::{Allowlist, AllowlistError};
 pub use assignment::name_is_sensitive;
 use detectors::{Check, DETECTORS, Detector, Matcher, Window};
 pub use detectors::{Confidence, DetectorMeta, Family};
-pub use stream::{FileScan, ScanLimits, StreamScanner};
+pub use stream::{FileScan, ScanLimits, StreamScanner, decode_utf16_bom};
 pub use validate::{is_placeholder, shannon_entropy};
 
 /// One secret found in a piece of text.
@@ -81,12 +82,27 @@ impl Finding {
             message.push_str("; ");
             message.push_str(note);
         }
-        Diagnostic::new(self.rule(), message, location)
+        let mut diagnostic = Diagnostic::new(self.rule(), message, location);
+        // A keyword and an entropy gate are not proof: one step below the rule's severity.
+        if self.confidence == Confidence::Low {
+            diagnostic.severity = lower_severity(diagnostic.severity);
+        }
+        diagnostic
             .with_help(format!(
                 "remove it and rotate the credential; pass secrets with `RUN --mount=type=secret` or at run time. To accept this finding, allow fingerprint `{}`",
                 self.fingerprint
             ))
             .with_fingerprint(self.fingerprint.clone())
+    }
+}
+
+/// The next severity down (`error` → `warning` → `info`).
+fn lower_severity(severity: hullscan_diagnostics::Severity) -> hullscan_diagnostics::Severity {
+    use hullscan_diagnostics::Severity;
+    match severity {
+        Severity::Error => Severity::Warning,
+        Severity::Warning => Severity::Info,
+        other => other,
     }
 }
 
@@ -365,7 +381,7 @@ impl Scanner {
             .get_or_init(|| match DETECTORS[index].matcher {
                 // Patterns are static and covered by a test that compiles every one of them.
                 Matcher::Regex(pattern) => Regex::new(&format!("(?-u){pattern}")).ok(),
-                Matcher::UrlCredentials | Matcher::Assignment => None,
+                Matcher::UrlCredentials | Matcher::Assignment | Matcher::Block { .. } => None,
             })
             .as_ref()
     }
@@ -398,7 +414,7 @@ impl Scanner {
                     // Several detector ids share one hand-written matcher; run it once per hit.
                     Matcher::UrlCredentials if ran_url => {}
                     Matcher::Assignment if ran_assignment => {}
-                    Matcher::Regex(_) => {
+                    Matcher::Regex(_) | Matcher::Block { .. } => {
                         if at < scanned_until[index] {
                             continue;
                         }
@@ -479,25 +495,34 @@ impl Scanner {
         window: Range<usize>,
         out: &mut Vec<Candidate>,
     ) {
+        let detector = &DETECTORS[index];
+        let text = &bytes[window.clone()];
+        if let Matcher::Block {
+            begin,
+            end,
+            min_body,
+            max_body,
+        } = detector.matcher
+        {
+            for (whole, body) in block::blocks(text, begin, end, min_body, max_body) {
+                if self.candidate_ok(detector, &text[body], text) {
+                    out.push(Candidate {
+                        detector: index,
+                        range: whole.start + window.start..whole.end + window.start,
+                        confidence: detector.meta.confidence,
+                    });
+                }
+            }
+            return;
+        }
         let Some(regex) = self.regex(index) else {
             return;
         };
-        let detector = &DETECTORS[index];
-        let text = &bytes[window.clone()];
         for caps in regex.captures_iter(text) {
             let Some(whole) = caps.get(0) else { continue };
             let secret = caps.get(1).unwrap_or(whole);
             let value = secret.as_bytes();
-            let ok = match detector.check {
-                Check::Random => validate::looks_random(value),
-                Check::NotPlaceholder => !validate::is_placeholder(value),
-                Check::Crc32Base62 => validate::crc32_base62_checksum_ok(value),
-                Check::PrivateKey(body) => validate::private_key_body_ok(value, body),
-                Check::Custom(check) => check(value),
-                Check::Context(check) => check(value, text),
-                Check::InMatcher => true,
-            };
-            if !ok {
+            if !self.candidate_ok(detector, value, text) {
                 continue;
             }
             // Private keys are reported as the whole block; the body alone is what was checked.
@@ -513,6 +538,21 @@ impl Scanner {
                 range: range.start + window.start..range.end + window.start,
                 confidence: detector.meta.confidence,
             });
+        }
+    }
+}
+
+impl Scanner {
+    /// Whether a detector's candidate `value` passes its check (`text` is the window).
+    fn candidate_ok(&self, detector: &Detector, value: &[u8], text: &[u8]) -> bool {
+        match detector.check {
+            Check::Random => validate::looks_random(value),
+            Check::NotPlaceholder => !validate::is_placeholder(value),
+            Check::Crc32Base62 => validate::crc32_base62_checksum_ok(value),
+            Check::PrivateKey(body) => validate::private_key_body_ok(value, body),
+            Check::Custom(check) => check(value),
+            Check::Context(check) => check(value, text),
+            Check::InMatcher => true,
         }
     }
 }

@@ -216,3 +216,27 @@ impl StreamScanner<'_> {
         self.result
     }
 }
+
+/// Text that starts with a UTF-16 byte-order mark, decoded (unpaired surrogates become
+/// U+FFFD); `None` without a BOM. Windows editors save `.env` files this way, and the NUL
+/// bytes of UTF-16 would otherwise make the file look binary.
+pub fn decode_utf16_bom(bytes: &[u8]) -> Option<String> {
+    let (little_endian, body) = match bytes {
+        [0xFF, 0xFE, rest @ ..] => (true, rest),
+        [0xFE, 0xFF, rest @ ..] => (false, rest),
+        _ => return None,
+    };
+    let units = body.chunks_exact(2).map(|pair| {
+        let pair = [pair[0], pair[1]];
+        if little_endian {
+            u16::from_le_bytes(pair)
+        } else {
+            u16::from_be_bytes(pair)
+        }
+    });
+    Some(
+        char::decode_utf16(units)
+            .map(|c| c.unwrap_or(char::REPLACEMENT_CHARACTER))
+            .collect(),
+    )
+}

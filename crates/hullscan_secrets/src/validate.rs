@@ -209,6 +209,26 @@ pub(crate) fn crc32_base62_checksum_ok(token: &[u8]) -> bool {
     base62_padded(crc32fast::hash(random), 6).as_bytes() == checksum
 }
 
+/// Whether `value` is written in a provider format that carries a checksum (`ghp_`, `gho_`,
+/// `ghu_`, `ghs_`, `ghr_`, `npm_` and base62) without being a token whose checksum holds: a
+/// made-up, truncated or mistyped token. The provider's detector already rejected it, so the
+/// generic detectors must not report it either.
+pub(crate) fn fails_provider_checksum(value: &[u8]) -> bool {
+    const PREFIXES: [&[u8]; 6] = [b"ghp_", b"gho_", b"ghu_", b"ghs_", b"ghr_", b"npm_"];
+    let value = value
+        .strip_prefix(b"\"")
+        .and_then(|v| v.strip_suffix(b"\""))
+        .or_else(|| value.strip_prefix(b"'").and_then(|v| v.strip_suffix(b"'")))
+        .unwrap_or(value);
+    PREFIXES.iter().any(|prefix| {
+        value.strip_prefix(*prefix).is_some_and(|rest| {
+            !rest.is_empty()
+                && rest.iter().all(u8::is_ascii_alphanumeric)
+                && !crc32_base62_checksum_ok(value)
+        })
+    })
+}
+
 /// Removes whitespace, literal `\n`/`\r` escapes (keys embedded in JSON or env files), quotes
 /// and `+` string concatenation noise is not removed: `+` is part of the base64 alphabet.
 pub(crate) fn pem_body_bytes(body: &[u8]) -> Vec<u8> {
@@ -256,7 +276,9 @@ pub(crate) fn private_key_body_ok(inside: &[u8], kind: KeyBody) -> bool {
     match kind {
         KeyBody::Der => {
             let body = pem_strip_headers(inside);
-            decode_base64(&body).is_some_and(|der| der.len() >= 64 && der[0] == 0x30)
+            decode_base64(&body).is_some_and(|der| {
+                (der.len() >= 64 && der[0] == 0x30) || (der.len() >= 40 && der_sequence_exact(&der))
+            })
         }
         KeyBody::OpenSsh => {
             let body = pem_body_bytes(inside);
@@ -269,6 +291,19 @@ pub(crate) fn private_key_body_ok(inside: &[u8], kind: KeyBody) -> bool {
             decode_base64(&body).is_some_and(|raw| raw.len() >= 64)
         }
     }
+}
+
+/// Whether `der` is exactly one DER SEQUENCE (its length field accounts for every byte): short
+/// keys such as PKCS#8 Ed25519/X25519 (48 bytes) are accepted on this structure rather than on
+/// size.
+fn der_sequence_exact(der: &[u8]) -> bool {
+    let (len, header) = match der {
+        [0x30, len @ 0..=0x7f, ..] => (usize::from(*len), 2),
+        [0x30, 0x81, len, ..] => (usize::from(*len), 3),
+        [0x30, 0x82, hi, lo, ..] => (usize::from(*hi) << 8 | usize::from(*lo), 4),
+        _ => return false,
+    };
+    header + len == der.len()
 }
 
 /// An ASCII-armored PGP private key: headers, a blank line, base64, an optional `=CRC` line.

@@ -17,8 +17,10 @@ use crate::output::{FormatArg, OutputArgs};
 
 #[derive(Debug, Args)]
 pub struct SecretsArgs {
-    /// Files and directories to scan (`-` for stdin). Directories are walked honouring
-    /// `.gitignore`/`.ignore`; hidden files are scanned, `.git` directories are not.
+    /// Files and directories to scan (`-` for stdin; pipes and devices such as `/dev/stdin` are
+    /// read too). Directories are walked honouring `.ignore` files; hidden files and files listed
+    /// in `.gitignore` (a `.env` usually is, and Docker sends it) are scanned, `.git`
+    /// directories are not.
     #[arg(default_value = ".")]
     pub paths: Vec<PathBuf>,
     /// Accept the finding with this fingerprint (repeatable; added to `hullscan.toml`'s
@@ -37,9 +39,12 @@ pub struct SecretsArgs {
     /// its findings say so.
     #[arg(long, value_name = "BYTES", default_value_t = 16 * 1024 * 1024)]
     pub max_file_size: u64,
-    /// Do not honour `.gitignore`, `.ignore` and similar files.
+    /// Do not honour `.ignore` files (nor `.gitignore` with `--respect-gitignore`).
     #[arg(long)]
     pub no_ignore: bool,
+    /// Skip files listed in `.gitignore` (and Git's exclude files); the run says how many.
+    #[arg(long, conflicts_with = "no_ignore")]
+    pub respect_gitignore: bool,
     /// Exit 0 even when there are findings.
     #[arg(long)]
     pub exit_zero: bool,
@@ -58,6 +63,16 @@ pub struct SecretsArgs {
 struct Target {
     disk: Option<PathBuf>,
     display: String,
+    /// A pipe, device or socket named on the command line: read as a stream, bounded.
+    stream: bool,
+}
+
+/// Why a file (or part of one) was not scanned; the run says so instead of passing silently.
+enum Skipped {
+    /// A NUL byte in the first 8 KiB and no UTF-16 byte-order mark.
+    Binary,
+    /// Only the first `--max-file-size` bytes were scanned.
+    Truncated(String),
 }
 
 /// What a file's findings are checked against: the command line's allow-list (path globs
@@ -105,17 +120,40 @@ pub fn run(args: SecretsArgs) -> anyhow::Result<ExitStatus> {
     };
     let mut errors: Vec<String> = Vec::new();
     let mut targets = Vec::new();
+    let mut gitignored = 0usize;
     for path in &args.paths {
         if path.as_os_str() == "-" {
             targets.push(Target {
                 disk: None,
                 display: "-".to_owned(),
+                stream: true,
             });
             continue;
         }
         // A path that cannot be read is reported and skipped; the other paths are still scanned.
         match std::fs::metadata(path) {
-            Ok(_) => collect(path, args.no_ignore, &mut targets, &mut errors),
+            Ok(meta) if !meta.is_dir() && !meta.is_file() => targets.push(Target {
+                disk: Some(path.clone()),
+                display: path.display().to_string(),
+                stream: true,
+            }),
+            Ok(_) => {
+                let walk = Walk {
+                    no_ignore: args.no_ignore,
+                    gitignore: args.respect_gitignore,
+                };
+                let before = targets.len();
+                collect(path, walk, &mut targets, &mut errors);
+                if args.respect_gitignore {
+                    let mut all = Vec::new();
+                    let everything = Walk {
+                        gitignore: false,
+                        ..walk
+                    };
+                    collect(path, everything, &mut all, &mut Vec::new());
+                    gitignored += all.len().saturating_sub(targets.len() - before);
+                }
+            }
             Err(err) if err.kind() == std::io::ErrorKind::NotFound => {
                 errors.push(format!("{}: no such file or directory", path.display()));
             }
@@ -129,7 +167,7 @@ pub fn run(args: SecretsArgs) -> anyhow::Result<ExitStatus> {
         settings.push(resolver.settings_for(lookup)?);
     }
     let scanner = Scanner::global();
-    let results: Vec<Result<Option<FileReport>, String>> = targets
+    let results: Vec<Result<Scanned, String>> = targets
         .par_iter()
         .zip(settings.par_iter())
         .map(|(target, settings)| {
@@ -141,10 +179,20 @@ pub fn run(args: SecretsArgs) -> anyhow::Result<ExitStatus> {
         })
         .collect();
     let mut reports = Vec::new();
-    for result in results {
+    let mut binary: Vec<&str> = Vec::new();
+    let mut truncated: Vec<String> = Vec::new();
+    for (result, target) in results.into_iter().zip(&targets) {
         match result {
-            Ok(Some(report)) => reports.push(report),
-            Ok(None) => {}
+            Ok(scanned) => {
+                reports.extend(scanned.report);
+                match scanned.skipped {
+                    Some(Skipped::Binary) => binary.push(&target.display),
+                    Some(Skipped::Truncated(note)) => {
+                        truncated.push(format!("{}: {note}", target.display));
+                    }
+                    None => {}
+                }
+            }
             Err(message) => errors.push(message),
         }
     }
@@ -157,6 +205,37 @@ pub fn run(args: SecretsArgs) -> anyhow::Result<ExitStatus> {
     }
     for message in &errors {
         eprintln!("hullscan: error: {message}");
+    }
+    // What was not scanned, so a clean result is never claimed for content nobody read.
+    if !binary.is_empty() {
+        let shown: Vec<&str> = binary.iter().take(3).copied().collect();
+        let more = binary.len() - shown.len();
+        eprintln!(
+            "hullscan: note: {} file{} not scanned because {} binary (a NUL byte in the first 8 KiB, no UTF-16 byte-order mark): {}{}",
+            binary.len(),
+            if binary.len() == 1 { "" } else { "s" },
+            if binary.len() == 1 {
+                "it looks"
+            } else {
+                "they look"
+            },
+            shown.join(", "),
+            if more > 0 {
+                format!(" and {more} more")
+            } else {
+                String::new()
+            },
+        );
+    }
+    for note in &truncated {
+        eprintln!("hullscan: note: {note} (raise --max-file-size to scan more)");
+    }
+    if gitignored > 0 {
+        eprintln!(
+            "hullscan: note: {gitignored} file{} listed in .gitignore {} not scanned (--respect-gitignore); Docker still sends them unless .dockerignore excludes them",
+            if gitignored == 1 { "" } else { "s" },
+            if gitignored == 1 { "was" } else { "were" },
+        );
     }
     if !errors.is_empty()
         && !findings
@@ -178,21 +257,32 @@ pub fn run(args: SecretsArgs) -> anyhow::Result<ExitStatus> {
     })
 }
 
-fn collect(root: &Path, no_ignore: bool, targets: &mut Vec<Target>, errors: &mut Vec<String>) {
+/// Which ignore files a directory walk honours.
+#[derive(Clone, Copy)]
+struct Walk {
+    /// Honour none (`--no-ignore`).
+    no_ignore: bool,
+    /// Honour `.gitignore` and Git's exclude files (`--respect-gitignore`).
+    gitignore: bool,
+}
+
+fn collect(root: &Path, walk: Walk, targets: &mut Vec<Target>, errors: &mut Vec<String>) {
     if root.is_file() {
         targets.push(Target {
             disk: Some(root.to_owned()),
             display: root.display().to_string(),
+            stream: false,
         });
         return;
     }
+    let gitignore = walk.gitignore && !walk.no_ignore;
     let walker = ignore::WalkBuilder::new(root)
         .hidden(false)
-        .git_ignore(!no_ignore)
-        .git_global(!no_ignore)
-        .git_exclude(!no_ignore)
-        .ignore(!no_ignore)
-        .parents(!no_ignore)
+        .git_ignore(gitignore)
+        .git_global(gitignore)
+        .git_exclude(gitignore)
+        .ignore(!walk.no_ignore)
+        .parents(!walk.no_ignore)
         .require_git(false)
         .filter_entry(|entry| entry.file_name() != ".git")
         .build();
@@ -208,6 +298,7 @@ fn collect(root: &Path, no_ignore: bool, targets: &mut Vec<Target>, errors: &mut
                 targets.push(Target {
                     disk: Some(path),
                     display,
+                    stream: false,
                 });
             }
             Ok(_) => {}
@@ -216,62 +307,121 @@ fn collect(root: &Path, no_ignore: bool, targets: &mut Vec<Target>, errors: &mut
     }
 }
 
+/// What scanning one target gave: its findings, and what was not scanned.
+struct Scanned {
+    report: Option<FileReport>,
+    skipped: Option<Skipped>,
+}
+
+/// Opens a pipe or device without waiting for a writer: a FIFO nobody writes to then reads
+/// as empty instead of hanging the run (the open is non-blocking, the reads are not).
+fn open_stream(path: &Path) -> std::io::Result<std::fs::File> {
+    use rustix::fs::{Mode, OFlags};
+    let fd = rustix::fs::open(
+        path,
+        OFlags::RDONLY | OFlags::NONBLOCK | OFlags::CLOEXEC,
+        Mode::empty(),
+    )?;
+    let flags = rustix::fs::fcntl_getfl(&fd)?;
+    rustix::fs::fcntl_setfl(&fd, flags - OFlags::NONBLOCK)?;
+    Ok(std::fs::File::from(fd))
+}
+
+/// Bytes counted (not kept) past the scanned window of a stream, so a note can give its size
+/// without reading an endless one (`/dev/zero`) forever.
+const STREAM_COUNT_LIMIT: u64 = 1024 * 1024 * 1024;
+
+/// Reads at most `cap` bytes of `reader`, then counts up to [`STREAM_COUNT_LIMIT`] more:
+/// `(bytes, total, whether the end was reached)`.
+fn read_bounded(mut reader: impl Read, cap: u64) -> std::io::Result<(Vec<u8>, u64, bool)> {
+    let mut bytes = Vec::new();
+    (&mut reader).take(cap).read_to_end(&mut bytes)?;
+    let rest = std::io::copy(
+        &mut (&mut reader).take(STREAM_COUNT_LIMIT),
+        &mut std::io::sink(),
+    )?;
+    let ended = rest < STREAM_COUNT_LIMIT;
+    let total = bytes.len() as u64 + rest;
+    Ok((bytes, total, ended))
+}
+
 fn scan_target(
     scanner: &Scanner,
     target: &Target,
     limits: ScanLimits,
     allowed: &Allowed<'_>,
-) -> Result<Option<FileReport>, String> {
+) -> Result<Scanned, String> {
+    let nothing = Scanned {
+        report: None,
+        skipped: None,
+    };
     if allowed.path(target) {
-        return Ok(None);
+        return Ok(nothing);
     }
-    // Read the scanned window plus one byte, so a larger file is known to be larger.
-    let cap = limits.max_bytes.saturating_add(1);
-    let (bytes, total) = match &target.disk {
+    let cap = limits.max_bytes;
+    let (bytes, total, ended) = match &target.disk {
         Some(path) => {
-            let file = std::fs::File::open(path)
-                .with_context(|| format!("{}: cannot open", target.display))
-                .map_err(|e| format!("{e:#}"))?;
-            let total = file.metadata().map(|m| m.len()).unwrap_or(0);
-            let mut bytes = Vec::new();
-            file.take(cap)
-                .read_to_end(&mut bytes)
-                .map_err(|e| format!("{}: cannot read: {e}", target.display))?;
-            let total = total.max(bytes.len() as u64);
-            (bytes, total)
+            let file = if target.stream {
+                open_stream(path)
+            } else {
+                std::fs::File::open(path)
+            }
+            .with_context(|| format!("{}: cannot open", target.display))
+            .map_err(|e| format!("{e:#}"))?;
+            if target.stream {
+                read_bounded(file, cap)
+                    .map_err(|e| format!("{}: cannot read: {e}", target.display))?
+            } else {
+                // A regular file: read the window plus one byte, so a larger file is known to
+                // be larger; its size comes from its metadata.
+                let total = file.metadata().map(|m| m.len()).unwrap_or(0);
+                let mut bytes = Vec::new();
+                file.take(cap.saturating_add(1))
+                    .read_to_end(&mut bytes)
+                    .map_err(|e| format!("{}: cannot read: {e}", target.display))?;
+                let total = total.max(bytes.len() as u64);
+                (bytes, total, true)
+            }
         }
-        None => {
-            let mut bytes = Vec::new();
-            let mut stdin = std::io::stdin().lock();
-            (&mut stdin)
-                .take(cap)
-                .read_to_end(&mut bytes)
-                .map_err(|e| format!("stdin: cannot read: {e}"))?;
-            // Count (and discard) the rest so the truncation note has the real size.
-            let rest = std::io::copy(&mut stdin, &mut std::io::sink()).unwrap_or(0);
-            let total = bytes.len() as u64 + rest;
-            (bytes, total)
-        }
+        None => read_bounded(std::io::stdin().lock(), cap)
+            .map_err(|e| format!("stdin: cannot read: {e}"))?,
     };
     let window = &bytes[..bytes
         .len()
         .min(usize::try_from(limits.max_bytes).unwrap_or(usize::MAX))];
-    // Invalid UTF-8 is scanned after lossy conversion, so ranges index the text the report
-    // carries; secrets are ASCII and survive it.
-    let text = match std::str::from_utf8(window) {
-        Ok(text) => text.to_owned(),
-        Err(_) => String::from_utf8_lossy(window).into_owned(),
+    // UTF-16 with a byte-order mark is decoded (its NUL bytes are not binary); invalid UTF-8
+    // is scanned after lossy conversion, so ranges index the text the report carries.
+    let text = match hullscan_secrets::decode_utf16_bom(window) {
+        Some(decoded) => decoded,
+        None => match std::str::from_utf8(window) {
+            Ok(text) => text.to_owned(),
+            Err(_) => String::from_utf8_lossy(window).into_owned(),
+        },
     };
     let mut scan: FileScan = scanner.scan_content(text.as_bytes(), limits);
+    scan.scanned_bytes = window.len() as u64;
     scan.total_bytes = total;
     if scan.binary {
-        return Ok(None);
+        return Ok(Scanned {
+            report: None,
+            skipped: Some(Skipped::Binary),
+        });
     }
-    let note = scan.truncation_note();
+    let note = scan.truncation_note().map(|note| {
+        if ended {
+            note
+        } else {
+            format!("{note} (the input goes on; it was not read to its end)")
+        }
+    });
+    let skipped = note.clone().map(Skipped::Truncated);
     scan.findings
         .retain(|finding| !allowed.finding(target, finding));
     if scan.findings.is_empty() {
-        return Ok(None);
+        return Ok(Scanned {
+            report: None,
+            skipped,
+        });
     }
     // The report carries the text for snippets, with every secret masked, so no renderer can
     // print one.
@@ -287,7 +437,11 @@ fn scan_target(
         .collect();
     let mut report = FileReport::for_source(source, diagnostics);
     report.sort();
-    Ok(Some(report))
+    // The findings' messages already say the file was not scanned to its end.
+    Ok(Scanned {
+        report: Some(report),
+        skipped: None,
+    })
 }
 
 /// `text` with every byte of each range (widened to character boundaries) replaced by `*`,

@@ -44,7 +44,10 @@ pub(super) fn check(input: &ContextCheck<'_>, dockerfile: &Dockerfile, out: &mut
         let verb = if copy.is_add { "Add" } else { "Copy" };
         for (source, range) in &copy.sources {
             let cleaned = hullscan_ignore::go_clean(source);
-            if matcher.matches_or_parent_matches(&cleaned) == Ok(true) {
+            // The context root is the empty path to the matcher: `*` and `**` exclude it,
+            // `.*` does not (BuildKit's testCopyIgnoredFileContextRoot).
+            let path = if cleaned == "." { "" } else { cleaned.as_str() };
+            if matcher.matches_or_parent_matches(path) == Ok(true) {
                 out.push(Diagnostic::new(
                     &COPY_IGNORED_FILE,
                     format!(

@@ -12,6 +12,14 @@ declare_rule! {
     /// `go mod download`, ...). It counts, from the real build context, how many files that
     /// COPY brings in, and says what an edit to any of them costs.
     ///
+    ///
+    /// `RUN --mount` is understood: an install step that bind-mounts the source tree
+    /// (`--mount=type=bind,target=.`) is the same problem (a bind mount's content is part of
+    /// the step's cache key), while one that bind-mounts only the manifests counts as copying
+    /// them first, so a `COPY . .` after it (uv's recommended
+    /// `uv sync --no-install-project` pattern) is fine. Cache, secret and SSH mounts are not
+    /// part of the cache key and never count.
+    ///
     /// ## Why is this bad?
     /// Any change to any copied file invalidates the COPY layer, so the dependency install and
     /// every later step re-run, even when no dependency changed.
@@ -55,11 +63,21 @@ pub(super) fn check(
                 bust.describe(),
                 Location::Text(instruction.range),
             )
-            .with_help(format!(
-                "copy only the manifests ({}) before `{}`, and the rest after it",
-                manifests.join(", "),
-                bust.install_command
-            )),
+            .with_help(
+                if instruction.keyword == hullscan_dockerfile::Keyword::Run {
+                    format!(
+                        "bind-mount only the manifests ({}) into `{}`, and copy the rest after it",
+                        manifests.join(", "),
+                        bust.install_command
+                    )
+                } else {
+                    format!(
+                        "copy only the manifests ({}) before `{}`, and the rest after it",
+                        manifests.join(", "),
+                        bust.install_command
+                    )
+                },
+            ),
         );
     }
     busts

@@ -38,11 +38,16 @@ declare_rule! {
     };
 }
 
-pub(super) fn check(input: &ContextCheck<'_>, out: &mut Vec<Diagnostic>) {
+/// `secrets_reported`: secret-file-in-context reports each credential file itself, so this
+/// finding names only the directories (its fix still excludes those files, so the one
+/// `.dockerignore` it creates is complete). Files the Dockerfile copies by name are never
+/// listed: excluding them would break the build.
+pub(super) fn check(input: &ContextCheck<'_>, secrets_reported: bool, out: &mut Vec<Diagnostic>) {
     let context = input.context;
     if context.ignore_file.is_some() {
         return;
     }
+    let copied = super::secret_file_in_context::explicit_copies(input);
     let mut patterns: Vec<String> = Vec::new();
     let mut found: Vec<String> = Vec::new();
     for dir in unwanted_dirs(context) {
@@ -57,12 +62,20 @@ pub(super) fn check(input: &ContextCheck<'_>, out: &mut Vec<Diagnostic>) {
         }
         found.push(format!("{}/ ({})", dir.path, dir.kind.describe()));
     }
+    let dirs_found = found.len();
+    let mut secret_files = 0usize;
     for &(index, _) in secrets(context) {
         let entry = &context.entries[index];
+        if copied.contains_key(entry.path.as_str()) {
+            continue;
+        }
         patterns.push(literal_pattern(&entry.path));
-        found.push(entry.path.clone());
+        secret_files += 1;
+        if !secrets_reported {
+            found.push(entry.path.clone());
+        }
     }
-    if found.is_empty() {
+    if found.is_empty() || (secrets_reported && dirs_found == 0) {
         return;
     }
     let source = input.ignore_source();
@@ -82,7 +95,13 @@ pub(super) fn check(input: &ContextCheck<'_>, out: &mut Vec<Diagnostic>) {
             Location::File,
         )
         .with_fix(unsafe_fix(
-            "Create .dockerignore excluding them",
+            if secrets_reported && secret_files > 0 {
+                format!(
+                    "Create .dockerignore excluding them and the {secret_files} credential file(s) reported separately"
+                )
+            } else {
+                "Create .dockerignore excluding them".to_owned()
+            },
             append_patterns(
                 &source,
                 "Added by hullscan: never send these to the builder",

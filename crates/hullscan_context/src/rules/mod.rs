@@ -162,13 +162,27 @@ pub fn check_context(
     if on(&INVALID_DOCKERIGNORE) {
         invalid_dockerignore::check(input, &mut ignore_file);
     }
+    // One finding per credential file: HS502 names each, HS501 only the directories (its
+    // fix covers both); without HS501's fix, HS502 creates the ignore file itself.
+    let secrets_reported = on(&SECRET_FILE_IN_CONTEXT);
+    let before = ignore_file.len();
     if on(&MISSING_DOCKERIGNORE) {
-        missing_dockerignore::check(input, &mut ignore_file);
+        missing_dockerignore::check(input, secrets_reported, &mut ignore_file);
     }
-    if on(&SECRET_FILE_IN_CONTEXT) {
-        secret_file_in_context::check(input, &mut ignore_file);
+    let ignore_file_fix_given = ignore_file.len() > before;
+    if secrets_reported {
+        secret_file_in_context::check(
+            input,
+            !ignore_file_fix_given,
+            &mut ignore_file,
+            &mut dockerfile,
+        );
     }
-    if on(&UNWANTED_DIRECTORY_IN_CONTEXT) {
+    // Without an ignore file, HS501 names the unwanted directories and its fix excludes
+    // them: one finding for one problem.
+    if on(&UNWANTED_DIRECTORY_IN_CONTEXT)
+        && (input.context.ignore_file.is_some() || !on(&MISSING_DOCKERIGNORE))
+    {
         unwanted_directory_in_context::check(input, &mut ignore_file);
     }
     if on(&LARGE_BUILD_CONTEXT) {

@@ -1,6 +1,8 @@
 use hullscan_diagnostics::{Diagnostic, Location, declare_rule};
 
 use super::ContextCheck;
+use crate::generated::guards_generated;
+use hullscan_ignore::go_filepath_match;
 
 declare_rule! {
     /// ## What it does
@@ -14,9 +16,10 @@ declare_rule! {
     /// are anchored at the context root, so `*.log` does not match `logs/app.log`; that
     /// needs `**/*.log`.
     ///
-    /// Patterns naming directories that tools create (`node_modules`, `.git`, `dist`,
-    /// `__pycache__`, `.venv`, ...) and `.env` files are not reported: listing them before
-    /// they exist is good practice.
+    /// Patterns for what a checkout gains later are not reported: env files, build output
+    /// (`dist`, `build`, `target`, `*.egg-info`, ...), dependencies, caches (`__pycache__`,
+    /// `*.pyc`, ...), logs, editor files and credentials. A clean checkout has none of them;
+    /// listing them before they exist is good practice.
     ///
     /// ## Known problems
     /// Other patterns for things that only exist on other machines or later in CI are
@@ -54,10 +57,21 @@ pub(super) fn check(input: &ContextCheck<'_>, out: &mut Vec<Diagnostic>) {
         let Some(entry) = file.parsed.entries.get(index) else {
             continue;
         };
-        if is_conventional(pattern.text()) {
+        let root_only = !pattern.text().contains('/') && !pattern.text().starts_with("**");
+        // `*.pyc` with `pkg/mod.pyc` in the context: written with `.gitignore` habits, and
+        // provably missing files, so reported even for generated files.
+        let misses_deeper_files = root_only
+            && context
+                .entries
+                .iter()
+                .map(|e| e.path.as_str())
+                .chain(context.excluded.iter().map(|e| e.path.as_str()))
+                .filter_map(|path| path.rsplit_once('/').map(|(_, name)| name))
+                .any(|name| go_filepath_match(pattern.text(), name) == Ok(true));
+        if is_conventional(pattern.text()) && !misses_deeper_files {
             continue;
         }
-        let hint = if !pattern.text().contains('/') && !pattern.text().starts_with("**") {
+        let hint = if root_only {
             format!(
                 "; patterns are anchored at the context root, use `**/{}` to match at any depth",
                 pattern.text()
@@ -76,45 +90,11 @@ pub(super) fn check(input: &ContextCheck<'_>, out: &mut Vec<Diagnostic>) {
     }
 }
 
-/// Whether a pattern names something tools generate, which is worth listing in advance.
+/// Whether a pattern names something a checkout gains later (see [`guards_generated`]), or
+/// the build's own files: worth listing before they exist.
 fn is_conventional(pattern: &str) -> bool {
     let last = pattern.rsplit('/').next().unwrap_or(pattern);
-    let last = last.strip_prefix("**").unwrap_or(last);
-    matches!(
-        last,
-        ".git"
-            | ".hg"
-            | ".svn"
-            | "node_modules"
-            | "bower_components"
-            | ".venv"
-            | "venv"
-            | "__pycache__"
-            | ".pytest_cache"
-            | ".mypy_cache"
-            | ".ruff_cache"
-            | ".tox"
-            | ".nox"
-            | ".gradle"
-            | ".next"
-            | ".nuxt"
-            | ".cache"
-            | ".terraform"
-            | "dist"
-            | "build"
-            | "target"
-            | "out"
-            | "coverage"
-            | ".idea"
-            | ".vscode"
-            | ".DS_Store"
-            | "*.log"
-            | "npm-debug.log*"
-            | "yarn-error.log*"
-            | "tmp"
-            | "temp"
-            | "logs"
-    ) || last.starts_with(".env")
+    guards_generated(pattern)
         || last.starts_with("Dockerfile")
         || last.starts_with(".dockerignore")
         || last.starts_with("docker-compose")

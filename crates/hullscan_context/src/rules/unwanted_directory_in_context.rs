@@ -10,7 +10,8 @@ declare_rule! {
     /// (`__pycache__`, `.pytest_cache`, `.mypy_cache`, `.tox`, `.gradle`, `.next`, `.terraform`,
     /// `.cache`, ...) and build output (`target/` beside `Cargo.toml` or `pom.xml`, `dist/` or
     /// `build/` beside `package.json`, `pyproject.toml` or `setup.py`). A directory that a
-    /// COPY or ADD names explicitly is not reported.
+    /// COPY or ADD names explicitly is not reported. Without a `.dockerignore`,
+    /// missing-dockerignore (HS501) names them instead, when it is enabled.
     ///
     /// ## Why is this bad?
     /// They make every build upload more, and `COPY . .` invalidates the cache whenever they

@@ -4,6 +4,8 @@ use hullscan_diagnostics::{Applicability, Diagnostic, Edit, Fix, Location, decla
 use hullscan_dockerfile::Instruction;
 use hullscan_text::TextSize;
 
+use hullscan_semantic::Os;
+
 use super::shell_facts::{copy_words, unquote};
 use crate::checker::Checker;
 
@@ -48,7 +50,7 @@ declare_rule! {
 /// HS221
 pub(crate) fn copy_multiple_sources_to_file(
     checker: &mut Checker,
-    _: usize,
+    index: usize,
     instruction: &Instruction,
 ) {
     let words = copy_words(instruction);
@@ -57,6 +59,11 @@ pub(crate) fn copy_multiple_sources_to_file(
     };
     let destination_text = unquote(destination);
     if sources.len() < 2 || destination_text.ends_with('/') || destination_text.contains('$') {
+        return;
+    }
+    // On Windows `\` separates directories too: `C:\Windows\System32\` is a directory.
+    if destination_text.ends_with('\\') && is_windows_destination(checker, index, destination_text)
+    {
         return;
     }
     // Insert the `/` inside a closing quote (`"dir"` → `"dir/"`).
@@ -82,4 +89,38 @@ pub(crate) fn copy_multiple_sources_to_file(
             Applicability::Safe,
         )),
     );
+}
+
+/// A destination in a Windows stage, or one with a drive letter (`C:\\app\\`).
+fn is_windows_destination(checker: &Checker, index: usize, destination: &str) -> bool {
+    let bytes = destination.as_bytes();
+    let drive = bytes.len() >= 2 && bytes[0].is_ascii_alphabetic() && bytes[1] == b':';
+    drive
+        || checker
+            .model
+            .stage_of(index)
+            .is_some_and(|stage| stage.os == Os::Windows)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::COPY_MULTIPLE_SOURCES_TO_FILE as RULE;
+    use crate::tests::{assert_fires, assert_silent};
+
+    #[test]
+    fn windows_directories_end_in_a_backslash() {
+        // `\\` at the end of a line is an escaped escape, not a continuation.
+        assert_silent(
+            &RULE,
+            "FROM mcr.microsoft.com/windows/servercore:ltsc2022\n\
+             COPY a.dll b.dll C:\\\\Windows\\\\System32\\\\\n\
+             COPY [\"a.dll\", \"b.dll\", \"C:\\\\Windows\\\\System32\\\\\"]\n",
+        );
+        assert_silent(
+            &RULE,
+            "# escape=`\nFROM mcr.microsoft.com/windows/nanoserver:ltsc2022\nCOPY a b C:\\app\\\n",
+        );
+        assert_fires(&RULE, "FROM alpine:3.20\nCOPY a b /app\\\\\n", &[2]);
+        assert_fires(&RULE, "FROM alpine:3.20\nCOPY a b /app\n", &[2]);
+    }
 }

@@ -48,6 +48,7 @@ pub mod dnf_without_assume_yes;
 pub mod empty_schema_label;
 pub mod env_refers_to_same_instruction;
 pub mod instruction_before_from;
+pub mod invalid_instruction;
 pub mod invalid_label_key;
 pub mod label_not_email;
 pub mod label_not_git_hash;
@@ -134,6 +135,10 @@ pub(crate) enum RulePass {
 
 /// Every Dockerfile rule and its pass. Adding a rule is one line here plus one in the registry.
 pub(crate) static DOCKERFILE_RULES: &[(&RuleMeta, RulePass)] = &[
+    (
+        &invalid_instruction::INVALID_INSTRUCTION,
+        RulePass::File(invalid_instruction::invalid_instruction),
+    ),
     (
         &untagged_base_image::UNTAGGED_BASE_IMAGE,
         RulePass::File(untagged_base_image::untagged_base_image),
