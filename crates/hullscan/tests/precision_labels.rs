@@ -174,6 +174,5 @@ fn every_labelled_hullscan_rule_meets_the_precision_target() {
             "{code} is listed as below target (issue {issue}: {why}) but has too few labels to say"
         );
     }
-    println!("{table}");
     assert!(failures.is_empty(), "{table}\n{}", failures.join("\n"));
 }
