@@ -12,6 +12,8 @@
 # (default /tmp/prec). BIN defaults to target/debug/hullscan. A rule is "hullscan-only" when its
 # findings carry no alias (no hadolint DL code, no BuildKit check name): those have no peer to be
 # compared with, so they are labelled by hand. Precision = right / labelled (debatable is not right).
+# LABELS=FILE reports against another labels file (e.g. tests/precision/labels-before.tsv with the
+# main binary, for "before" figures).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 mode=${1:-report}
@@ -31,7 +33,7 @@ while IFS=$'\t' read -r repo commit _kind; do
     && mv "$OUT/json/${repo/\//+}.json.tmp" "$OUT/json/${repo/\//+}.json"
 done < "$root/tests/precision/repos.tsv"
 
-python3 - "$mode" "$root/tests/precision/repos.tsv" "$root/tests/precision/labels.tsv" "$OUT" "$PER_RULE" <<'PY'
+python3 - "$mode" "$root/tests/precision/repos.tsv" "${LABELS:-$root/tests/precision/labels.tsv}" "$OUT" "$PER_RULE" <<'PY'
 import collections, hashlib, json, os, sys
 mode, repos_tsv, labels_tsv, out, per_rule = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4], int(sys.argv[5])
 repos = [l.split("\t")[0] for l in open(repos_tsv) if l.strip() and not l.startswith("#")]
@@ -66,15 +68,18 @@ for rule in sorted(by_rule):
 if mode == "sample":
     sys.exit(0)
 labels = {}
+rows = []
 for l in open(labels_tsv):
     if not l.strip() or l.startswith("#"):
         continue
     rule, repo, path, line, verdict, why = l.rstrip("\n").split("\t", 5)
     labels[(rule, repo, path, int(line))] = verdict
+    rows.append((rule, repo, path, int(line), verdict))
 present = {f[:4] for f in findings}
+# Count rows, not keys: context findings about several files share one (rule, path, line 0).
 stats = collections.defaultdict(collections.Counter)
-for k, v in labels.items():
-    stats[k[0]][v] += 1
+for rule, repo, path, line, verdict in rows:
+    stats[rule][verdict] += 1
 print("\nrule    labelled  right  wrong  debatable  precision")
 for rule in sorted(stats):
     s = stats[rule]; n = sum(s.values())
