@@ -38,11 +38,6 @@ const KNOWN_BELOW_TARGET: &[(&str, u32, &str)] = &[
         14,
         "service-without-healthcheck fires on official base images that deliberately ship none",
     ),
-    (
-        "HS505",
-        14,
-        "unused-dockerignore-pattern calls guards for tool output and boilerplate (`*.md`) dead",
-    ),
 ];
 
 #[derive(Default, Debug)]
