@@ -227,6 +227,30 @@ fn hs504_large_context() {
     assert!(findings(&f).is_empty());
 }
 
+/// Issue 14 (precision labels): guards for named build output, scratch directories and
+/// repository boilerplate are not dead, while a stale, specific entry still is.
+#[test]
+fn hs505_keeps_quiet_on_guards_for_output_and_boilerplate() {
+    let f = run(&[
+        (
+            ".dockerignore",
+            "app.egg-info\n.tmp/\nclient/.tmp/\n*.md\nREADME*\n.gitignore\nold-notes.txt\n",
+        ),
+        ("client/app.js", ""),
+        ("main.py", ""),
+    ]);
+    let unused: Vec<String> = findings(&f)
+        .into_iter()
+        .filter(|(c, _)| c == "HS505")
+        .map(|(_, m)| m)
+        .collect();
+    assert_eq!(unused.len(), 1, "{unused:?}");
+    assert!(
+        unused[0].starts_with("`old-notes.txt` matches nothing"),
+        "{unused:?}"
+    );
+}
+
 #[test]
 fn hs505_and_hs506_pattern_usage() {
     let f = run(&[

@@ -18,7 +18,8 @@ declare_rule! {
     ///
     /// Patterns for what a checkout gains later are not reported: env files, build output
     /// (`dist`, `build`, `target`, `*.egg-info`, ...), dependencies, caches (`__pycache__`,
-    /// `*.pyc`, ...), logs, editor files and credentials. A clean checkout has none of them;
+    /// `*.pyc`, ...), logs, editor files, credentials and repository boilerplate (`*.md`,
+    /// `README*`, `.gitignore`). A clean checkout may have none of them;
     /// listing them before they exist is good practice.
     ///
     /// ## Known problems
@@ -90,11 +91,28 @@ pub(super) fn check(input: &ContextCheck<'_>, out: &mut Vec<Diagnostic>) {
     }
 }
 
-/// Whether a pattern names something a checkout gains later (see [`guards_generated`]), or
-/// the build's own files: worth listing before they exist.
+/// Repository boilerplate a directory commonly gains (docs, git and editor settings): listed
+/// ahead of time so `COPY . .` never ships it, like `*.md` beside a new README.
+const BOILERPLATE: &[&str] = &[
+    "README.md",
+    "CHANGELOG.md",
+    "LICENSE",
+    ".gitignore",
+    ".gitattributes",
+    ".editorconfig",
+];
+
+/// Whether a pattern names something a checkout gains later (see [`guards_generated`]), the
+/// build's own files or repository boilerplate: worth listing before they exist.
 fn is_conventional(pattern: &str) -> bool {
     let last = pattern.rsplit('/').next().unwrap_or(pattern);
     guards_generated(pattern)
+        // Named build output and scratch directories: `app.egg-info`, `client/.tmp`.
+        || last.ends_with(".egg-info")
+        || matches!(last, ".tmp" | ".temp")
+        || BOILERPLATE
+            .iter()
+            .any(|name| go_filepath_match(last, name) == Ok(true))
         || last.starts_with("Dockerfile")
         || last.starts_with(".dockerignore")
         || last.starts_with("docker-compose")

@@ -116,6 +116,14 @@ pub(crate) fn secret_file_kind(path: &str) -> Option<&'static str> {
     ) {
         return Some("an SSH private key");
     }
+    // Public keys named as such (`nginx_public_keys.key`, `yarn-pubkey.gpg.key`, a repo's
+    // `*.gpg.key` signing key) are meant to be shipped: no secret in them.
+    let says_public = name.contains("public")
+        || name.contains("pubkey")
+        || (name.contains("gpg") || name.contains("pgp")) && !name.contains("private");
+    if says_public && !name.contains("secret") {
+        return None;
+    }
     if name.ends_with(".key")
         || name.ends_with(".p12")
         || name.ends_with(".pfx")
@@ -162,6 +170,7 @@ mod tests {
             "creds/credentials.json",
             "service-account-prod.json",
             "home/.aws/credentials",
+            "private.gpg.key",
         ] {
             assert!(secret_file_kind(secret).is_some(), "{secret}");
         }
@@ -178,6 +187,9 @@ mod tests {
             "https://example.com/x.key",
             "library-scripts/*.env",
             "meta.env",
+            "nginx_public_keys.key",
+            "yarn-pubkey.gpg.key",
+            "nodesource-repo.gpg.key",
         ] {
             assert!(secret_file_kind(fine).is_none(), "{fine}");
         }
