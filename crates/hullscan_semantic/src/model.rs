@@ -681,7 +681,7 @@ impl<'a> SemanticModel<'a> {
 
     /// The lexer for this file's escape token.
     pub fn lexer(&self) -> Lexer {
-        self.lexer
+        self.lexer.clone()
     }
 
     /// The stages, in file order.
