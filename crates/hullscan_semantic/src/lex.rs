@@ -477,8 +477,9 @@ impl<'s, 'e, E: Env + ?Sized> Scan<'s, 'e, E> {
             return Err(Failure::new(
                 ExpandErrorKind::TooLarge,
                 format!(
-                    "expansion too large: more than {} bytes (hullscan's limit is {MAX_EXPANSION_LEN} bytes per word and {MAX_TOTAL_EXPANSION} bytes per file)",
-                    self.limit
+                    "expansion too large: over hullscan's limit of {} MiB per word ({} MiB per file)",
+                    MAX_EXPANSION_LEN >> 20,
+                    MAX_TOTAL_EXPANSION >> 20
                 ),
             ));
         }
