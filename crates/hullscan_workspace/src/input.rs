@@ -217,6 +217,7 @@ mod tests {
     }
 
     #[test]
+    #[allow(clippy::print_stderr)] // the skip note
     fn a_fifo_is_refused_at_once() {
         let dir = tempfile::tempdir().unwrap();
         let fifo = dir.path().join("fifo");
