@@ -21,6 +21,16 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 struct Cli {
     #[command(subcommand)]
     command: Command,
+    /// The most MiB read from any one Dockerfile, stdin or configuration file; a larger one is
+    /// an error naming it.
+    #[arg(
+        long,
+        global = true,
+        env = "HULLSCAN_MAX_INPUT_MIB",
+        value_name = "MIB",
+        default_value_t = hullscan_workspace::input::DEFAULT_MAX_INPUT_MIB
+    )]
+    max_input_mib: u64,
 }
 
 #[derive(Debug, Subcommand)]
@@ -81,6 +91,12 @@ fn main() -> ExitCode {
             };
         }
     };
+    hullscan_workspace::input::set_max_input_mib(cli.max_input_mib);
+    // Recursive walks (build contexts, directory trees) run on the pool's threads: give them
+    // room for the deepest trees the walks accept (stack is reserved, not committed).
+    let _ = rayon::ThreadPoolBuilder::new()
+        .stack_size(16 << 20)
+        .build_global();
     let result = match cli.command {
         Command::Lint(args) => commands::lint::run(args),
         Command::Context(args) => commands::context::run(args),

@@ -97,6 +97,10 @@ struct Walker<'m> {
     options: WalkOptions,
 }
 
+/// How many directory levels below the context root are walked. Deeper trees are reported as a
+/// [`WalkProblem`] instead of recursing further (each level is a stack frame of the walk).
+pub const MAX_WALK_DEPTH: usize = 512;
+
 /// Walks `root` and returns what Docker would send with `matcher` (none: everything).
 pub fn walk(root: &Path, matcher: Option<&PatternMatcher>) -> WalkOutput {
     walk_with(root, matcher, WalkOptions::default())
@@ -443,6 +447,20 @@ impl Walker<'_> {
             usage: PatternUsage::new(patterns),
             ..DirOutput::default()
         };
+        let depth = if dir.rel.is_empty() {
+            0
+        } else {
+            dir.rel.bytes().filter(|&b| b == b'/').count() + 1
+        };
+        if depth > MAX_WALK_DEPTH {
+            output.problems.push(WalkProblem {
+                path: dir.rel.clone(),
+                message: format!(
+                    "directory nested more than {MAX_WALK_DEPTH} levels deep; hullscan does not walk below it"
+                ),
+            });
+            return (output, false);
+        }
         let decided = match open_dir(abs) {
             Ok(dir_fd) => SCRATCH
                 .with_borrow_mut(|scratch| {
@@ -812,6 +830,24 @@ mod tests {
     use std::os::unix::ffi::OsStrExt;
 
     use super::*;
+
+    /// A tree deeper than the walk accepts is a problem naming where it stopped, not a stack
+    /// overflow.
+    #[test]
+    fn trees_deeper_than_the_limit_are_a_problem() {
+        let root = tempfile::tempdir().expect("temp dir");
+        let deep = root.path().join(vec!["d"; MAX_WALK_DEPTH + 5].join("/"));
+        std::fs::create_dir_all(&deep).expect("deep dirs");
+        fs_write(&root.path().join("top.txt"), b"x");
+        let output = walk(root.path(), None);
+        let problem = output
+            .problems
+            .iter()
+            .find(|p| p.message.contains("nested more than"))
+            .expect("a depth problem");
+        assert_eq!(problem.path.split('/').count(), MAX_WALK_DEPTH + 1);
+        assert!(output.entries.iter().any(|e| e.path == "top.txt"));
+    }
 
     /// Names that are not UTF-8 are reported lossily but still reached by their real bytes
     /// (for the size, the link target and descending), and sizes come from the fd-relative

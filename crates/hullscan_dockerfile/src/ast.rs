@@ -59,6 +59,10 @@ pub enum ParseErrorKind {
     InvalidUtf8,
     /// The input is larger than hullscan can address (4 GiB).
     TooLarge,
+    /// `ONBUILD` triggers chained deeper than [`crate::MAX_ONBUILD_DEPTH`]. BuildKit's
+    /// instructions layer rejects any chaining; the parser keeps the first levels (as BuildKit's
+    /// parser does) and stops there, so a hostile file cannot nest the tree without bound.
+    OnbuildChain,
 }
 
 /// A parser warning.

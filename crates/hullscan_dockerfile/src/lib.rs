@@ -31,3 +31,8 @@ pub use ast::*;
 pub use directives::{DetectedDirective, detect_syntax, find_directive};
 pub use dump::{buildkit_values, to_buildkit_result};
 pub use parser::{parse, parse_bytes};
+
+/// How many `ONBUILD` levels the parser nests (`ONBUILD ONBUILD … RUN x`). BuildKit rejects any
+/// chaining in its instructions layer; past this depth the parser records that error
+/// ([`ParseErrorKind::OnbuildChain`]) instead of nesting further.
+pub const MAX_ONBUILD_DEPTH: usize = 8;

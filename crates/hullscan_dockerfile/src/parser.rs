@@ -277,7 +277,7 @@ impl<'a> Parser<'a> {
             }
 
             let mut end_line = self.line_number;
-            let mut inst = self.build_instruction(&logical, 0, logical.text.len());
+            let mut inst = self.build_instruction(&logical, 0, logical.text.len(), 0);
             let inst_start = inst.keyword_range.start().to_usize();
 
             if !empty_lines.is_empty() {
@@ -438,8 +438,15 @@ impl<'a> Parser<'a> {
         (heredoc, last_end)
     }
 
-    /// BuildKit's `newNodeFromLine` for `logical.text[start..end]`.
-    fn build_instruction(&mut self, logical: &Logical, start: usize, end: usize) -> Instruction {
+    /// BuildKit's `newNodeFromLine` for `logical.text[start..end]`; `depth` counts the ONBUILD
+    /// nodes around it.
+    fn build_instruction(
+        &mut self,
+        logical: &Logical,
+        start: usize,
+        end: usize,
+        depth: usize,
+    ) -> Instruction {
         let line = &logical.text[start..end];
         let trimmed_lead = line.len() - line.trim_start().len();
         let cmd_line = line.trim();
@@ -540,8 +547,15 @@ impl<'a> Parser<'a> {
             }
             Keyword::Healthcheck => self.healthcheck(logical, args_start, args_end),
             Keyword::Onbuild => {
-                if args_start < args_end {
-                    let trigger = self.build_instruction(logical, args_start, args_end);
+                if args_start < args_end && depth >= crate::MAX_ONBUILD_DEPTH {
+                    // Deeper chains get no further nodes: the tree (and everything that walks
+                    // it) stays shallow whatever the input.
+                    self.pending_errors.push((
+                        ONBUILD_CHAIN_MESSAGE.to_owned(),
+                        ParseErrorKind::OnbuildChain,
+                    ));
+                } else if args_start < args_end {
+                    let trigger = self.build_instruction(logical, args_start, args_end, depth + 1);
                     inst.onbuild = Some(Box::new(trigger));
                 }
                 Arguments::Words(Vec::new())
@@ -690,6 +704,9 @@ enum MaybeJson {
     Json(ExecForm),
     Shell,
 }
+
+/// BuildKit's error for `ONBUILD ONBUILD` (from its instructions layer).
+const ONBUILD_CHAIN_MESSAGE: &str = "Chaining ONBUILD via `ONBUILD ONBUILD` isn't allowed";
 
 /// BuildKit's `reWhitespace`: `[\t\v\f\r ]`.
 fn is_split_space(c: char) -> bool {

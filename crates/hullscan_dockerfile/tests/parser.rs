@@ -649,3 +649,38 @@ fn utf16_files_get_a_clear_message() {
         parsed.errors[0].message
     );
 }
+
+#[test]
+fn deeply_chained_onbuild_is_an_error_not_a_deep_tree() {
+    // 10,000 chained ONBUILDs overflowed the stack (parse, drop and dump all recursed).
+    let text = format!("FROM a\n{}RUN x\n", "ONBUILD ".repeat(10_000));
+    let parsed = parse(&text);
+    let chain = parsed
+        .errors
+        .iter()
+        .find(|error| error.kind == ParseErrorKind::OnbuildChain)
+        .expect("a chaining error");
+    assert_eq!(
+        chain.message,
+        "Chaining ONBUILD via `ONBUILD ONBUILD` isn't allowed"
+    );
+    let mut depth = 0;
+    let mut node = &parsed.dockerfile.instructions[1];
+    while let Some(trigger) = &node.onbuild {
+        depth += 1;
+        node = trigger;
+    }
+    assert_eq!(depth, hullscan_dockerfile::MAX_ONBUILD_DEPTH);
+    assert!(!hullscan_dockerfile::to_buildkit_result(&parsed).is_empty());
+    // Two levels, as BuildKit's parser prints them, are still kept whole.
+    let two = parse("FROM a\nONBUILD ONBUILD RUN x\n");
+    assert!(two.errors.is_empty(), "{:?}", two.errors);
+    assert!(
+        two.dockerfile.instructions[1]
+            .onbuild
+            .as_ref()
+            .unwrap()
+            .onbuild
+            .is_some()
+    );
+}

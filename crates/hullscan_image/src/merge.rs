@@ -218,21 +218,17 @@ impl MergedView {
             }
             let inherited: Vec<u32> = stack.last().map_or_else(Vec::new, |f| f.events.clone());
 
-            // Who hid each entry of this path.
+            // Who hid each entry of this path. The group is sorted by layer, so one pass from the
+            // end knows, for each entry, the later entries that hide it: a layer with one path
+            // written 400,000 times must not compare every pair.
+            let by_later = later_hiders(group, entry_of);
             let mut hiders = Vec::with_capacity(group.len());
-            for (i, r) in group.iter().enumerate() {
+            for (r, by_later) in group.iter().zip(by_later) {
                 let layer = r.layer;
-                let by_ancestor = inherited.iter().copied().filter(|&h| h > layer).min();
-                // A whiteout deletes from lower layers only, never its own layer's entries.
-                let by_later = group[i + 1..]
-                    .iter()
-                    .filter(|later| {
-                        let kind = entry_of(later).kind;
-                        kind != EntryKind::Opaque
-                            && !(kind == EntryKind::Whiteout && later.layer == layer)
-                    })
-                    .map(|later| later.layer)
-                    .min();
+                // `inherited` is sorted: the first event above this layer is the lowest.
+                let by_ancestor = inherited
+                    .get(inherited.partition_point(|&h| h <= layer))
+                    .copied();
                 let hider = match (by_ancestor, by_later) {
                     (Some(a), Some(b)) => Some(a.min(b)),
                     (a, b) => a.or(b),
@@ -244,15 +240,21 @@ impl MergedView {
                     hidden_by[r.layer as usize][r.entry as usize] = h;
                 }
             }
-            let same_layer_content = |r: &FileRef| {
-                group.iter().any(|other| {
-                    other.layer == r.layer
-                        && !matches!(
-                            entry_of(other).kind,
-                            EntryKind::Whiteout | EntryKind::Opaque
-                        )
-                })
+            // The layers of this group that hold content (not only whiteouts/opaque markers).
+            let content_layers: Vec<u32> = {
+                let mut layers: Vec<u32> = group
+                    .iter()
+                    .filter(|r| {
+                        !matches!(entry_of(r).kind, EntryKind::Whiteout | EntryKind::Opaque)
+                    })
+                    .map(|r| r.layer)
+                    .collect();
+                layers.dedup();
+                layers
             };
+            let same_layer_content = |r: &FileRef| content_layers.binary_search(&r.layer).is_ok();
+            // For each entry, the index of the first entry of a higher layer.
+            let next_layer_start = next_layer_starts(group);
             if let Some(last) = group.iter().enumerate().rev().find(|(_, r)| {
                 let kind = entry_of(r).kind;
                 kind != EntryKind::Opaque && !(kind == EntryKind::Whiteout && same_layer_content(r))
@@ -268,7 +270,7 @@ impl MergedView {
                 if lower.kind != EntryKind::File || lower.size == 0 {
                     continue;
                 }
-                let Some(next) = group[i + 1..].iter().find(|n| n.layer > r.layer) else {
+                let Some(next) = group.get(next_layer_start[i]) else {
                     continue;
                 };
                 let upper = entry_of(next);
@@ -322,7 +324,18 @@ impl MergedView {
             let mut record: Option<PathRecord> = None;
             let mut events: Vec<u32> = inherited;
             let mut pending = Vec::new();
+            // Entries of lower layers a whiteout may delete, newest on top. One hidden below
+            // a whiteout's layer stays hidden for every later (higher) whiteout, so it is
+            // dropped for good: each entry is looked at a bounded number of times.
+            let mut lower_candidates: Vec<usize> = Vec::new();
+            let mut run_start = 0;
             for (i, r) in group.iter().enumerate() {
+                if group[run_start].layer != r.layer {
+                    lower_candidates.extend(
+                        (run_start..i).filter(|&j| entry_of(&group[j]).kind != EntryKind::Opaque),
+                    );
+                    run_start = i;
+                }
                 let entry = entry_of(r);
                 let size = match entry.kind {
                     EntryKind::Dir | EntryKind::Opaque => None,
@@ -330,16 +343,13 @@ impl MergedView {
                     EntryKind::Symlink | EntryKind::HardLink | EntryKind::Other => Some(0),
                     EntryKind::Whiteout => {
                         // dive sizes a whiteout by what it deletes, but only for directories.
-                        let lower = group[..i]
-                            .iter()
-                            .zip(&hiders)
-                            .rev()
-                            .find(|(lower, hider)| {
-                                lower.layer < r.layer
-                                    && entry_of(lower).kind != EntryKind::Opaque
-                                    && hider.is_none_or(|h| h >= r.layer)
-                            })
-                            .map(|(lower, _)| entry_of(lower).kind);
+                        while let Some(&j) = lower_candidates.last() {
+                            if hiders[j].is_none_or(|h| h >= r.layer) {
+                                break;
+                            }
+                            lower_candidates.pop();
+                        }
+                        let lower = lower_candidates.last().map(|&j| entry_of(&group[j]).kind);
                         let was_dir = matches!(lower, None | Some(EntryKind::Dir));
                         if was_dir {
                             pending.push(PendingWhiteout {
@@ -563,6 +573,60 @@ impl MergedView {
         }
         Ok(found)
     }
+}
+
+/// For each entry of a group (one path, sorted by layer), the lowest later layer that hides it:
+/// a later entry of a higher layer that is not an opaque marker, or a later entry of the same
+/// layer with content (a whiteout deletes from lower layers only, never its own layer's
+/// entries).
+fn later_hiders<'l>(
+    group: &[FileRef],
+    entry_of: impl Fn(&FileRef) -> &'l Entry,
+) -> Vec<Option<u32>> {
+    let mut hiders = vec![None; group.len()];
+    // The lowest layer above the current run with a non-opaque entry.
+    let mut higher: Option<u32> = None;
+    let mut run_layer = None;
+    let mut run_has_entry = false;
+    let mut run_has_content = false;
+    for (i, r) in group.iter().enumerate().rev() {
+        if run_layer != Some(r.layer) {
+            if run_has_entry {
+                higher = run_layer;
+            }
+            run_layer = Some(r.layer);
+            run_has_entry = false;
+            run_has_content = false;
+        }
+        hiders[i] = if run_has_content {
+            Some(r.layer)
+        } else {
+            higher
+        };
+        match entry_of(r).kind {
+            EntryKind::Opaque => {}
+            EntryKind::Whiteout => run_has_entry = true,
+            _ => {
+                run_has_entry = true;
+                run_has_content = true;
+            }
+        }
+    }
+    hiders
+}
+
+/// For each entry of a group sorted by layer, the index where the next higher layer starts
+/// (the group's length when there is none).
+fn next_layer_starts(group: &[FileRef]) -> Vec<usize> {
+    let mut starts = vec![group.len(); group.len()];
+    let mut next = group.len();
+    for i in (0..group.len()).rev() {
+        if i + 1 < group.len() && group[i + 1].layer != group[i].layer {
+            next = i + 1;
+        }
+        starts[i] = next;
+    }
+    starts
 }
 
 fn flush_records(dive: &mut DiveAccumulator, frame_path: &str) {

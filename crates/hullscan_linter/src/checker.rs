@@ -156,6 +156,20 @@ pub fn check_dockerfile_with(
         for error in &parse.errors {
             checker.report_at(&SYNTAX_ERROR, error.message.clone(), error.range, None);
         }
+        // A build would not fail here, but hullscan stopped expanding: say so rather than
+        // judge the file on words it left unexpanded.
+        for error in model.errors() {
+            if error.error.kind == hullscan_semantic::ExpandErrorKind::TooLarge
+                && let Some(instruction) = parse.dockerfile.instructions.get(error.instruction)
+            {
+                checker.report_at(
+                    &SYNTAX_ERROR,
+                    error.error.to_string(),
+                    instruction.range,
+                    None,
+                );
+            }
+        }
     }
 
     // Read first: `# check=experimental=` turns on BuildKit's experimental checks.

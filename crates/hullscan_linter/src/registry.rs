@@ -485,28 +485,51 @@ fn unknown(name: &str) -> UnknownRule {
     }
 }
 
+/// Every code, name and alias, lower-cased once, with the spelling to suggest.
+static SUGGESTIONS: LazyLock<Vec<(String, &'static str)>> = LazyLock::new(|| {
+    RULES
+        .iter()
+        .flat_map(|rule| {
+            [rule.code, rule.name]
+                .into_iter()
+                .chain(rule.aliases.iter().copied())
+        })
+        .map(|name| (name.to_ascii_lowercase(), name))
+        .collect()
+});
+
+/// How far a candidate may be from the name to count as a typo of it.
+fn typo_limit(candidate: &str) -> usize {
+    if candidate.len() > 8 { 3 } else { 1 }
+}
+
 /// The known code, name or alias nearest to `name` by edit distance, when it is close enough to
-/// be a typo.
+/// be a typo. Only candidates whose length is within the limit are compared, and each
+/// comparison gives up past the limit, so a long or repeated unknown name costs little.
 fn closest_name(name: &str) -> Option<&'static str> {
+    // No candidate is longer than 64 bytes: a longer name cannot be within 3 edits of one.
+    if name.len() > 64 {
+        return None;
+    }
     let lower = name.to_ascii_lowercase();
     let mut best: Option<(usize, &'static str)> = None;
-    for rule in RULES {
-        let names = [rule.code, rule.name]
-            .into_iter()
-            .chain(rule.aliases.iter().copied());
-        for candidate in names {
-            let distance = edit_distance(&lower, &candidate.to_ascii_lowercase());
-            let limit = if candidate.len() > 8 { 3 } else { 1 };
-            if distance <= limit && best.is_none_or(|(d, _)| distance < d) {
-                best = Some((distance, candidate));
-            }
+    for (candidate, spelling) in SUGGESTIONS.iter() {
+        let limit = typo_limit(candidate);
+        if candidate.len().abs_diff(lower.len()) > limit {
+            continue;
+        }
+        let Some(distance) = bounded_edit_distance(&lower, candidate, limit) else {
+            continue;
+        };
+        if best.is_none_or(|(d, _)| distance < d) {
+            best = Some((distance, spelling));
         }
     }
     best.map(|(_, candidate)| candidate)
 }
 
-/// Levenshtein distance over bytes.
-fn edit_distance(a: &str, b: &str) -> usize {
+/// Levenshtein distance over bytes, or `None` once it must exceed `limit`.
+fn bounded_edit_distance(a: &str, b: &str, limit: usize) -> Option<usize> {
     let b = b.as_bytes();
     let mut previous: Vec<usize> = (0..=b.len()).collect();
     let mut current = vec![0; b.len() + 1];
@@ -516,9 +539,13 @@ fn edit_distance(a: &str, b: &str) -> usize {
             let substitution = previous[j] + usize::from(ca != *cb);
             current[j + 1] = substitution.min(previous[j + 1] + 1).min(current[j] + 1);
         }
+        if current.iter().all(|&d| d > limit) {
+            return None;
+        }
         std::mem::swap(&mut previous, &mut current);
     }
-    previous[b.len()]
+    let distance = previous[b.len()];
+    (distance <= limit).then_some(distance)
 }
 
 /// Whether `rule` has a BuildKit build-check name among its aliases (`# check=` acts on these).
@@ -713,6 +740,18 @@ mod tests {
         assert_eq!(
             lookup_exact("DL4003"),
             Ok(Selection::Exact(RuleSet::of(multiple[0])))
+        );
+    }
+
+    #[test]
+    fn suggestions_skip_long_names_and_stay_exact_for_short_ones() {
+        assert!(SUGGESTIONS.iter().all(|(name, _)| name.len() <= 61));
+        let long = "x".repeat(1 << 20);
+        assert_eq!(lookup_exact(&long).unwrap_err().suggestion, None);
+        assert_eq!(closest_name("HS1O1"), Some("HS101"));
+        assert_eq!(
+            closest_name("untagged-base-imag"),
+            Some("untagged-base-image")
         );
     }
 

@@ -20,6 +20,8 @@ use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 use std::hash::BuildHasher;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use regex::Regex;
 use unicode_general_category::{GeneralCategory, get_general_category};
@@ -126,10 +128,24 @@ pub enum ExpandErrorKind {
     /// `${…}` nested deeper than [`MAX_NESTING`] (hullscan's limit; BuildKit has none, but no
     /// real Dockerfile comes near it and unbounded recursion could overflow the stack).
     NestingTooDeep,
+    /// The expansion would exceed [`MAX_EXPANSION_LEN`], or the lexer's total budget
+    /// ([`MAX_TOTAL_EXPANSION`]) is spent (hullscan's limits; BuildKit has none).
+    TooLarge,
 }
 
 /// How deeply `${v:-${w:-…}}` expansions may nest.
 pub const MAX_NESTING: u32 = 128;
+
+/// How many bytes one expansion may add to its word (hullscan's limit; BuildKit has none).
+/// `ENV a1=${a0}${a0}`, `ENV a2=${a1}${a1}`, … doubles at every line, so without a cap 60 short
+/// lines ask for exabytes.
+pub const MAX_EXPANSION_LEN: usize = 1 << 20;
+
+/// How many bytes all the expansions of one lexer (one file's model and the rules asking it)
+/// may add in total; past that, expansions that would grow their word fail with
+/// [`ExpandErrorKind::TooLarge`]. This keeps the work linear in the file however often a large
+/// value is used.
+pub const MAX_TOTAL_EXPANSION: usize = 32 << 20;
 
 /// An expansion failure, with BuildKit's message.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -185,11 +201,22 @@ impl Failure {
 }
 
 /// BuildKit's shell lexer for one escape token.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+///
+/// Clones share one expansion budget ([`MAX_TOTAL_EXPANSION`] bytes of growth in total).
+#[derive(Clone, Debug)]
 pub struct Lexer {
     escape: char,
     options: LexOptions,
+    budget: Arc<AtomicUsize>,
 }
+
+impl PartialEq for Lexer {
+    fn eq(&self, other: &Self) -> bool {
+        self.escape == other.escape && self.options == other.options
+    }
+}
+
+impl Eq for Lexer {}
 
 impl Default for Lexer {
     fn default() -> Self {
@@ -200,15 +227,61 @@ impl Default for Lexer {
 impl Lexer {
     /// A lexer with BuildKit's default options and the given escape token (`\` or `` ` ``).
     pub fn new(escape: char) -> Self {
-        Self {
-            escape,
-            options: LexOptions::default(),
-        }
+        Self::with_options(escape, LexOptions::default())
     }
 
     /// A lexer with explicit options.
     pub fn with_options(escape: char, options: LexOptions) -> Self {
-        Self { escape, options }
+        Self {
+            escape,
+            options,
+            budget: Arc::new(AtomicUsize::new(MAX_TOTAL_EXPANSION)),
+        }
+    }
+
+    /// The same lexer with its own budget of `bytes` of growth in total.
+    pub fn with_budget(mut self, bytes: usize) -> Self {
+        self.budget = Arc::new(AtomicUsize::new(bytes));
+        self
+    }
+
+    /// How many bytes of growth the budget has left.
+    pub fn remaining_budget(&self) -> usize {
+        self.budget.load(Ordering::Relaxed)
+    }
+
+    /// How much `word` may grow in one expansion: the per-word cap or what is left of the
+    /// budget, whichever is smaller.
+    fn growth_allowed(&self) -> usize {
+        self.remaining_budget().min(MAX_EXPANSION_LEN)
+    }
+
+    /// Charges `bytes` to the budget (saturating at zero).
+    fn charge(&self, bytes: usize) {
+        if bytes == 0 {
+            return;
+        }
+        let _ = self
+            .budget
+            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |left| {
+                Some(left.saturating_sub(bytes))
+            });
+    }
+
+    /// Charges a finished scan: the growth of a result, or the whole allowance of a scan that
+    /// stopped because it grew too large (so repeated failures cannot redo that work forever).
+    fn settle<T>(
+        &self,
+        word: &str,
+        allowed: usize,
+        outcome: &Result<T, Failure>,
+        len: impl Fn(&T) -> usize,
+    ) {
+        match outcome {
+            Ok(value) => self.charge(len(value).saturating_sub(word.len())),
+            Err(failure) if failure.kind == ExpandErrorKind::TooLarge => self.charge(allowed),
+            Err(_) => {}
+        }
     }
 
     /// The escape token.
@@ -235,8 +308,12 @@ impl Lexer {
                 unmatched: Vec::new(),
             });
         }
+        let allowed = self.growth_allowed();
         let mut scan = Scan::new(word, self, env, true, false);
-        match scan.process_stop_on(None, self.options.raw_escapes) {
+        scan.limit = word.len().saturating_add(allowed);
+        let outcome = scan.process_stop_on(None, self.options.raw_escapes);
+        self.settle(word, allowed, &outcome, |(value, _)| value.len());
+        match outcome {
             Ok((value, _)) => Ok(Expansion {
                 value: Cow::Owned(value),
                 matched: scan.matched,
@@ -261,8 +338,14 @@ impl Lexer {
         if !self.needs_processing(word) {
             return Ok(word.split_whitespace().map(str::to_owned).collect());
         }
+        let allowed = self.growth_allowed();
         let mut scan = Scan::new(word, self, env, false, true);
-        scan.process_stop_on(None, self.options.raw_escapes)
+        scan.limit = word.len().saturating_add(allowed);
+        let outcome = scan.process_stop_on(None, self.options.raw_escapes);
+        self.settle(word, allowed, &outcome, |(_, words)| {
+            words.iter().map(String::len).sum()
+        });
+        outcome
             .map(|(_, words)| words)
             .map_err(|failure| ExpandError {
                 kind: failure.kind,
@@ -363,6 +446,8 @@ struct Scan<'s, 'e, E: ?Sized> {
     words_buf: String,
     /// Current `$` nesting depth.
     depth: u32,
+    /// The most bytes any text built by this scan may hold.
+    limit: usize,
 }
 
 impl<'s, 'e, E: Env + ?Sized> Scan<'s, 'e, E> {
@@ -382,7 +467,32 @@ impl<'s, 'e, E: Env + ?Sized> Scan<'s, 'e, E> {
             unmatched: Vec::new(),
             words_buf: String::new(),
             depth: 0,
+            limit: usize::MAX,
         }
+    }
+
+    /// Fails when text of `len` bytes would pass the scan's limit.
+    fn check_len(&self, len: usize) -> Result<(), Failure> {
+        if len > self.limit {
+            return Err(Failure::new(
+                ExpandErrorKind::TooLarge,
+                format!(
+                    "expansion too large: over hullscan's limit of {} MiB per word ({} MiB per file)",
+                    MAX_EXPANSION_LEN >> 20,
+                    MAX_TOTAL_EXPANSION >> 20
+                ),
+            ));
+        }
+        Ok(())
+    }
+
+    /// A variable's value, unless it alone passes the limit (checked before copying it).
+    fn get_env_checked(&mut self, name: &'s str) -> Result<Option<&'e str>, Failure> {
+        let value = self.get_env(name);
+        if let Some(value) = value {
+            self.check_len(value.len())?;
+        }
+        Ok(value)
     }
 
     fn peek(&self) -> Option<char> {
@@ -443,6 +553,8 @@ impl<'s, 'e, E: Env + ?Sized> Scan<'s, 'e, E> {
                 _ => None,
             };
             if let Some(text) = special {
+                self.check_len(result.len() + text.len())?;
+                self.check_len(self.words_buf.len() + text.len())?;
                 result.push_str(&text);
                 if ch == '$' {
                     words.add_string(&mut self.words_buf, &text);
@@ -533,6 +645,7 @@ impl<'s, 'e, E: Env + ?Sized> Scan<'s, 'e, E> {
                 }
                 Some('$') => {
                     let value = self.process_dollar()?;
+                    self.check_len(result.len() + value.len())?;
                     result.push_str(&value);
                 }
                 Some(mut ch) => {
@@ -617,7 +730,7 @@ impl<'s, 'e, E: Env + ?Sized> Scan<'s, 'e, E> {
             if name.is_empty() {
                 return Ok("$".to_owned());
             }
-            return Ok(match self.get_env(name) {
+            return Ok(match self.get_env_checked(name)? {
                 Some(value) => value.to_owned(),
                 None if self.options.skip_unset_env => format!("${name}"),
                 None => String::new(),
@@ -641,7 +754,7 @@ impl<'s, 'e, E: Env + ?Sized> Scan<'s, 'e, E> {
         let mut modifier = String::from(ch.unwrap_or('\u{FFFD}'));
 
         match ch {
-            Some('}') => Ok(match self.get_env(name) {
+            Some('}') => Ok(match self.get_env_checked(name)? {
                 Some(value) => value.to_owned(),
                 None if self.options.skip_unset_env => format!("${{{name}}}"),
                 None => String::new(),
@@ -670,7 +783,7 @@ impl<'s, 'e, E: Env + ?Sized> Scan<'s, 'e, E> {
                         });
                     }
                 };
-                let value = self.get_env(name);
+                let value = self.get_env_checked(name)?;
                 if self.options.skip_unset_env && value.is_none() {
                     return Ok(format!("${{{name}{modifier}{word}}}"));
                 }
@@ -733,7 +846,7 @@ impl<'s, 'e, E: Env + ?Sized> Scan<'s, 'e, E> {
                         });
                     }
                 };
-                let value = self.get_env(name);
+                let value = self.get_env_checked(name)?;
                 if self.options.skip_unset_env && value.is_none() {
                     return Ok(format!("${{{name}/{pattern}/{replacement}}}"));
                 }
@@ -741,7 +854,8 @@ impl<'s, 'e, E: Env + ?Sized> Scan<'s, 'e, E> {
                     .map_err(|err| invalid_pattern(&pattern, &err))?;
                 let value = value.unwrap_or_default();
                 Ok(if replace_all {
-                    go_replace_all(&re, value, &replacement)
+                    go_replace_all(&re, value, &replacement, self.limit)
+                        .ok_or_else(|| self.check_len(usize::MAX).unwrap_err())?
                 } else {
                     match re.find(value) {
                         Some(m) => {
@@ -883,7 +997,8 @@ fn reverse_pattern(pattern: &str) -> String {
 
 /// Go's `Regexp.ReplaceAllString`: non-overlapping matches left to right, an empty match right
 /// after a previous match is not replaced, and `$` in the replacement is a template reference.
-fn go_replace_all(re: &Regex, src: &str, replacement: &str) -> String {
+/// `None` when the result would pass `limit` bytes (a `$0` template can multiply the text).
+fn go_replace_all(re: &Regex, src: &str, replacement: &str, limit: usize) -> Option<String> {
     let mut out = String::with_capacity(src.len());
     let mut last_match_end = 0;
     let mut search_pos = 0;
@@ -894,6 +1009,9 @@ fn go_replace_all(re: &Regex, src: &str, replacement: &str) -> String {
         out.push_str(&src[last_match_end..m.start()]);
         if m.end() > last_match_end || m.start() == 0 {
             go_expand_template(&mut out, replacement, m.as_str());
+        }
+        if out.len() > limit {
+            return None;
         }
         last_match_end = m.end();
         // Always advance by at least one character.
@@ -907,7 +1025,7 @@ fn go_replace_all(re: &Regex, src: &str, replacement: &str) -> String {
         }
     }
     out.push_str(&src[last_match_end..]);
-    out
+    (out.len() <= limit).then_some(out)
 }
 
 /// Go's `Regexp.Expand` for a regex without capture groups: `$$` is `$`, `$0` / `${0}` is the

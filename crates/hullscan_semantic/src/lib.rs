@@ -31,7 +31,8 @@ pub mod model;
 
 pub use image_ref::{ImageRef, ImageRefError};
 pub use lex::{
-    EmptyEnv, Env, ExpandError, ExpandErrorKind, Expansion, LexOptions, Lexer, MAX_NESTING,
+    EmptyEnv, Env, ExpandError, ExpandErrorKind, Expansion, LexOptions, Lexer, MAX_EXPANSION_LEN,
+    MAX_NESTING, MAX_TOTAL_EXPANSION,
 };
 pub use model::{
     Base, Binding, BindingKind, BuildOptions, Dependency, DependencyKind, ExpandableWord,

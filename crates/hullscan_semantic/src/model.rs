@@ -547,6 +547,10 @@ pub struct SemanticModel<'a> {
     dependencies: Vec<Dependency<'a>>,
     reachable: Vec<bool>,
     errors: Vec<ModelError>,
+    /// The first stage of each (lower-cased) name.
+    first_named: std::collections::HashMap<String, usize>,
+    /// Whether a later stage is built `FROM` each stage.
+    is_parent: Vec<bool>,
 }
 
 /// An [`Env`] over the bindings visible at one point of a stage: the stage's bindings before
@@ -679,9 +683,19 @@ impl<'a> SemanticModel<'a> {
         self.dockerfile
     }
 
+    /// The first stage named `name` (stage names are lower-cased), if any.
+    pub fn first_stage_named(&self, name: &str) -> Option<usize> {
+        self.first_named.get(name).copied()
+    }
+
+    /// Whether a later stage is built `FROM` stage `stage`.
+    pub fn is_parent_stage(&self, stage: usize) -> bool {
+        self.is_parent.get(stage).copied().unwrap_or(false)
+    }
+
     /// The lexer for this file's escape token.
     pub fn lexer(&self) -> Lexer {
-        self.lexer
+        self.lexer.clone()
     }
 
     /// The stages, in file order.
@@ -1038,6 +1052,9 @@ struct Builder<'a> {
     pending: Vec<PendingSource<'a>>,
     errors: Vec<ModelError>,
     state: State,
+    /// The latest stage of each (lower-cased) name so far: looking names up by scanning every
+    /// stage made files with thousands of stages quadratic.
+    latest_named: std::collections::HashMap<String, usize>,
 }
 
 impl<'a> Builder<'a> {
@@ -1055,6 +1072,7 @@ impl<'a> Builder<'a> {
             pending: Vec::new(),
             errors: Vec::new(),
             state: State::INITIAL,
+            latest_named: std::collections::HashMap::new(),
         }
     }
 
@@ -1075,6 +1093,16 @@ impl<'a> Builder<'a> {
         self.finish_stage(dockerfile.instructions.len());
         let dependencies = self.resolve_sources();
         let reachable = reachable_from_final(self.stages.len(), &dependencies);
+        let mut first_named = std::collections::HashMap::new();
+        let mut is_parent = vec![false; self.stages.len()];
+        for stage in &self.stages {
+            if let Some(name) = &stage.name {
+                first_named.entry(name.to_string()).or_insert(stage.index);
+            }
+            if let Some(parent) = stage.parent() {
+                is_parent[parent] = true;
+            }
+        }
         SemanticModel {
             dockerfile,
             lexer: self.lexer,
@@ -1087,6 +1115,8 @@ impl<'a> Builder<'a> {
             dependencies,
             reachable,
             errors: self.errors,
+            first_named,
+            is_parent,
         }
     }
 
@@ -1190,13 +1220,8 @@ impl<'a> Builder<'a> {
                 let name = &*expansion.value;
                 // BuildKit looks the expanded name up, case-sensitively, among the stages
                 // registered so far (whose names are lower-cased); the latest one wins.
-                match self
-                    .stages
-                    .iter()
-                    .rev()
-                    .find(|s| s.name.as_deref() == Some(name))
-                {
-                    Some(parent) => Base::Stage(parent.index),
+                match self.latest_named.get(name) {
+                    Some(&parent) => Base::Stage(parent),
                     None if name == "scratch" => Base::Scratch,
                     None => Base::Image,
                 }
@@ -1255,6 +1280,10 @@ impl<'a> Builder<'a> {
                 kind: DependencyKind::From,
                 value: Cow::Owned(parent.to_string()),
             });
+        }
+        if let Some(word) = name_word {
+            self.latest_named
+                .insert(ascii_lowercase(&word.value).into_owned(), stage_index);
         }
         self.stages.push(Stage {
             index: stage_index,
@@ -1496,15 +1525,7 @@ impl<'a> Builder<'a> {
     }
 
     fn stage_named(&self, name: &str) -> Option<usize> {
-        self.stages
-            .iter()
-            .rev()
-            .find(|s| {
-                s.name
-                    .as_deref()
-                    .is_some_and(|n| n.eq_ignore_ascii_case(name))
-            })
-            .map(|s| s.index)
+        self.latest_named.get(&*ascii_lowercase(name)).copied()
     }
 }
 

@@ -555,3 +555,44 @@ fn expandable_words_follow_buildkit_dispatch() {
     let word = model.expandable_words(7)[0];
     assert_eq!(&TEXT[word.range.to_range()], "$DIR");
 }
+
+#[test]
+fn doubling_env_values_stop_at_the_expansion_limit() {
+    // Each line doubles the value: without a limit line 59 asks for 10 × 2^59 bytes.
+    let mut text = String::from("FROM a\nENV a0=xxxxxxxxxx\n");
+    for i in 1..60 {
+        text.push_str(&format!("ENV a{i}=${{a{}}}${{a{}}}\n", i - 1, i - 1));
+    }
+    text.push_str(&"WORKDIR /${a16}\n".repeat(200));
+    let df = dockerfile(&text);
+    let model = SemanticModel::new(&df);
+    let too_large: Vec<_> = model
+        .errors()
+        .iter()
+        .filter(|e| e.error.kind == hullscan_semantic::ExpandErrorKind::TooLarge)
+        .collect();
+    assert!(!too_large.is_empty());
+    assert!(
+        too_large[0]
+            .error
+            .to_string()
+            .contains("expansion too large"),
+        "{}",
+        too_large[0].error
+    );
+    // Below the limit the values are exact.
+    let a16 = model.value_of(df.instructions.len() - 1, "a16").unwrap();
+    assert_eq!(a16.len(), 10 << 16);
+    // Nothing the model holds comes near the sizes asked for.
+    let longest = (0..60)
+        .filter_map(|i| model.value_of(df.instructions.len() - 1, &format!("a{i}")))
+        .map(str::len)
+        .max()
+        .unwrap();
+    assert!(
+        longest <= hullscan_semantic::MAX_EXPANSION_LEN * 2,
+        "{longest}"
+    );
+    // The budget is shared: the 200 WORKDIRs of a 655 KB value cannot all be expanded.
+    assert!(model.lexer().remaining_budget() < hullscan_semantic::MAX_TOTAL_EXPANSION);
+}

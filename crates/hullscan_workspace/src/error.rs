@@ -33,6 +33,9 @@ pub enum ConfigError {
         path: PathBuf,
         source: std::io::Error,
     },
+    /// Not a regular file, or over the input cap.
+    #[error("cannot read configuration {0}")]
+    Input(crate::input::InputError),
     #[error("{}: {message}", location(path, *line))]
     Syntax {
         path: PathBuf,
@@ -58,6 +61,12 @@ pub enum ConfigError {
         "{origin}: `{value}` in allow-fingerprints is not a fingerprint (16 hex digits, as printed with each finding)"
     )]
     InvalidFingerprint { origin: NameOrigin, value: String },
+}
+
+impl From<crate::input::InputError> for ConfigError {
+    fn from(error: crate::input::InputError) -> Self {
+        ConfigError::Input(error)
+    }
 }
 
 fn location(path: &std::path::Path, line: Option<usize>) -> String {

@@ -6,6 +6,8 @@
 //!   (the enabled [`hullscan_linter::registry::RuleSet`], severities, failure threshold,
 //!   per-path ignores). Every rule name is validated here; an unknown one is a
 //!   [`ConfigError`] naming it and the file and line (or flag) it came from.
+//! - [`input`]: bounded reads of the files hullscan is pointed at (regular files only, never
+//!   more than a cap), shared by every command.
 //! - [`resolver`]: which configuration applies to which file (nearest one above it wins), with
 //!   a per-directory cache.
 //! - [`secrets`]: the `[secrets]` allow-list, validated (unknown detectors and malformed
@@ -38,12 +40,14 @@
 //! ```
 
 mod error;
+pub mod input;
 pub mod options;
 pub mod resolver;
 pub mod secrets;
 pub mod settings;
 
 pub use error::{ConfigError, NameOrigin};
+pub use input::InputError;
 pub use options::Configuration;
 pub use resolver::{ConfigMode, Resolver};
 pub use secrets::SecretsAllowlist;

@@ -111,6 +111,8 @@ struct HullscanOptions {
 
 /// Reads a `hullscan.toml`.
 pub fn read_hullscan_toml(path: &Path, text: &str) -> Result<Configuration, ConfigError> {
+    let lines = LineStarts::new(text);
+    let line_of_offset = |_: &str, offset: usize| lines.line_of(offset);
     let options: HullscanOptions = toml::from_str(text).map_err(|err| ConfigError::Syntax {
         path: path.to_owned(),
         line: err.span().map(|span| line_of_offset(text, span.start)),
@@ -227,16 +229,39 @@ pub fn read_hadolint_yaml(path: &Path, text: &str) -> Result<Configuration, Conf
     let options: HadolintOptions = if text.trim().is_empty() {
         HadolintOptions::default()
     } else {
-        serde_yaml_ng::from_str(text).map_err(|err| ConfigError::Syntax {
+        let syntax = |err: serde_yaml_ng::Error| ConfigError::Syntax {
             path: path.to_owned(),
             line: err.location().map(|location| location.line()),
             message: err.to_string(),
-        })?
+        };
+        // Aliases are expanded while deserializing, so a small file can stand for a huge
+        // document: measure the expanded size first, without keeping anything.
+        let limit = yaml_expansion_limit(text);
+        let budget = std::cell::Cell::new(limit);
+        serde::de::DeserializeSeed::deserialize(
+            YamlBudget(&budget),
+            serde_yaml_ng::Deserializer::from_str(text),
+        )
+        .map_err(|err| {
+            if budget.get() == 0 {
+                ConfigError::Syntax {
+                    path: path.to_owned(),
+                    line: None,
+                    message: format!(
+                        "YAML aliases expand this file to more than {limit} bytes; hullscan stops there"
+                    ),
+                }
+            } else {
+                syntax(err)
+            }
+        })?;
+        serde_yaml_ng::from_str(text).map_err(syntax)?
     };
+    let words = WordLines::new(text);
     let named = |name: String| Named {
         origin: NameOrigin::File {
             path: path.to_owned(),
-            line: line_of_word(text, &name),
+            line: words.line_of_word(text, &name),
         },
         name,
     };
@@ -260,7 +285,7 @@ pub fn read_hadolint_yaml(path: &Path, text: &str) -> Result<Configuration, Conf
                 .map_err(
                     |err: hullscan_diagnostics::ParseSeverityError| ConfigError::Value {
                         path: path.to_owned(),
-                        line: line_of_word(text, &value),
+                        line: words.line_of_word(text, &value),
                         message: err.to_string(),
                     },
                 ),
@@ -288,11 +313,173 @@ pub fn read_hadolint_yaml(path: &Path, text: &str) -> Result<Configuration, Conf
 /// 1-based line of a byte offset.
 fn line_of_offset(text: &str, offset: usize) -> usize {
     let offset = offset.min(text.len());
-    text.as_bytes()[..offset]
-        .iter()
-        .filter(|&&b| b == b'\n')
-        .count()
-        + 1
+    count_newlines(&text.as_bytes()[..offset]) + 1
+}
+
+fn count_newlines(bytes: &[u8]) -> usize {
+    bytes.iter().filter(|&&b| b == b'\n').count()
+}
+
+/// Where each line starts, for looking up many offsets in one text (each name of a long
+/// `ignore` list asked for its line; counting newlines from the start each time was quadratic).
+struct LineStarts(Vec<usize>);
+
+impl LineStarts {
+    fn new(text: &str) -> Self {
+        let starts = std::iter::once(0)
+            .chain(
+                text.bytes()
+                    .enumerate()
+                    .filter(|&(_, b)| b == b'\n')
+                    .map(|(at, _)| at + 1),
+            )
+            .collect();
+        LineStarts(starts)
+    }
+
+    /// 1-based line of a byte offset.
+    fn line_of(&self, offset: usize) -> usize {
+        self.0.partition_point(|&start| start <= offset).max(1)
+    }
+}
+
+/// The first line of every word in a text, so that each of many names finds its line without
+/// searching the whole text again.
+struct WordLines<'t> {
+    first: std::collections::HashMap<&'t str, usize>,
+}
+
+impl<'t> WordLines<'t> {
+    fn new(text: &'t str) -> Self {
+        let mut first = std::collections::HashMap::new();
+        let mut line = 1;
+        let mut start = None;
+        for (at, b) in text
+            .bytes()
+            .enumerate()
+            .chain(std::iter::once((text.len(), b'\n')))
+        {
+            if is_word_byte(b) {
+                start.get_or_insert(at);
+                continue;
+            }
+            if let Some(from) = start.take() {
+                first.entry(&text[from..at]).or_insert(line);
+            }
+            if b == b'\n' {
+                line += 1;
+            }
+        }
+        WordLines { first }
+    }
+
+    /// As [`line_of_word`]; names made only of word characters are looked up.
+    fn line_of_word(&self, text: &str, word: &str) -> Option<usize> {
+        if !word.is_empty() && word.bytes().all(is_word_byte) {
+            return self.first.get(word).copied();
+        }
+        line_of_word(text, word)
+    }
+}
+
+fn is_word_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'-' || b == b'_'
+}
+
+/// How many bytes of scalars and nodes a `.hadolint.yaml` may expand to: a file without
+/// aliases expands to less than its own size.
+fn yaml_expansion_limit(text: &str) -> usize {
+    text.len().saturating_mul(4).saturating_add(64 << 10)
+}
+
+/// Walks a YAML document as serde sees it (aliases expanded), charging each node and scalar
+/// byte to the budget and keeping nothing; fails once the budget is spent.
+#[derive(Clone, Copy)]
+struct YamlBudget<'b>(&'b std::cell::Cell<usize>);
+
+impl YamlBudget<'_> {
+    fn charge<E: serde::de::Error>(self, bytes: usize) -> Result<(), E> {
+        let left = self.0.get();
+        if bytes.saturating_add(1) > left {
+            self.0.set(0);
+            return Err(E::custom("YAML expands beyond the size limit"));
+        }
+        self.0.set(left - bytes - 1);
+        Ok(())
+    }
+}
+
+impl<'de> serde::de::DeserializeSeed<'de> for YamlBudget<'_> {
+    type Value = ();
+
+    fn deserialize<D: serde::Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for YamlBudget<'_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("any YAML value")
+    }
+
+    fn visit_bool<E: serde::de::Error>(self, _: bool) -> Result<(), E> {
+        self.charge(1)
+    }
+    fn visit_i64<E: serde::de::Error>(self, _: i64) -> Result<(), E> {
+        self.charge(8)
+    }
+    fn visit_i128<E: serde::de::Error>(self, _: i128) -> Result<(), E> {
+        self.charge(16)
+    }
+    fn visit_u64<E: serde::de::Error>(self, _: u64) -> Result<(), E> {
+        self.charge(8)
+    }
+    fn visit_u128<E: serde::de::Error>(self, _: u128) -> Result<(), E> {
+        self.charge(16)
+    }
+    fn visit_f64<E: serde::de::Error>(self, _: f64) -> Result<(), E> {
+        self.charge(8)
+    }
+    fn visit_str<E: serde::de::Error>(self, value: &str) -> Result<(), E> {
+        self.charge(value.len())
+    }
+    fn visit_bytes<E: serde::de::Error>(self, value: &[u8]) -> Result<(), E> {
+        self.charge(value.len())
+    }
+    fn visit_unit<E: serde::de::Error>(self) -> Result<(), E> {
+        self.charge(0)
+    }
+    fn visit_none<E: serde::de::Error>(self) -> Result<(), E> {
+        self.charge(0)
+    }
+    fn visit_some<D: serde::Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        deserializer.deserialize_any(self)
+    }
+    fn visit_newtype_struct<D: serde::Deserializer<'de>>(
+        self,
+        deserializer: D,
+    ) -> Result<(), D::Error> {
+        deserializer.deserialize_any(self)
+    }
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        self.charge(0)?;
+        while seq.next_element_seed(self)?.is_some() {}
+        Ok(())
+    }
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        self.charge(0)?;
+        while map.next_key_seed(self)?.is_some() {
+            map.next_value_seed(self)?;
+        }
+        Ok(())
+    }
+    fn visit_enum<A: serde::de::EnumAccess<'de>>(self, data: A) -> Result<(), A::Error> {
+        use serde::de::VariantAccess;
+        let ((), variant) = data.variant_seed(self)?;
+        variant.newtype_variant_seed(self)
+    }
 }
 
 /// 1-based line of the first whole-word occurrence of `word` (YAML errors for values carry no
@@ -301,7 +488,6 @@ fn line_of_word(text: &str, word: &str) -> Option<usize> {
     if word.is_empty() {
         return None;
     }
-    let is_word_byte = |b: u8| b.is_ascii_alphanumeric() || b == b'-' || b == b'_';
     text.match_indices(word)
         .find(|(at, _)| {
             let before = text.as_bytes().get(at.wrapping_sub(1)).copied();
@@ -309,6 +495,37 @@ fn line_of_word(text: &str, word: &str) -> Option<usize> {
             !before.is_some_and(is_word_byte) && !after.is_some_and(is_word_byte)
         })
         .map(|(at, _)| line_of_offset(text, at))
+}
+
+#[cfg(test)]
+mod bounds_tests {
+    use super::*;
+
+    #[test]
+    fn many_names_get_their_lines_in_linear_time() {
+        let names: Vec<String> = (0..50_000).map(|_| "\"DL3006\"".to_owned()).collect();
+        let text = format!("ignore = [\n{}\n]\n", names.join(",\n"));
+        let config = read_hullscan_toml(Path::new("hullscan.toml"), &text).unwrap();
+        assert_eq!(config.ignore.len(), 50_000);
+        let NameOrigin::File { line, .. } = &config.ignore[49_999].origin else {
+            panic!("not from a file");
+        };
+        assert_eq!(*line, Some(50_001));
+    }
+
+    #[test]
+    fn a_yaml_alias_bomb_is_refused_before_it_expands() {
+        // 256 KiB scalar referenced 20,000 times: 5 GB once expanded.
+        let anchor = "x".repeat(256 << 10);
+        let refs = vec!["*a"; 20_000].join(", ");
+        let text = format!("label-schema:\n  k: &a \"{anchor}\"\nignored: [{refs}]\n");
+        let err = read_hadolint_yaml(Path::new(".hadolint.yaml"), &text).unwrap_err();
+        assert!(err.to_string().contains("YAML aliases expand"), "{err}");
+        // Aliases in an ordinary file are fine.
+        let ok = "ignored: &x [DL3006]\noverride:\n  error: *x\n";
+        let config = read_hadolint_yaml(Path::new(".hadolint.yaml"), ok).unwrap();
+        assert_eq!(config.ignore[0].name, "DL3006");
+    }
 }
 
 #[cfg(test)]

@@ -149,10 +149,7 @@ impl Resolver {
 
 /// Reads one configuration file, choosing the schema by its name.
 pub fn load(path: &Path) -> Result<Configuration, ConfigError> {
-    let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Io {
-        path: path.to_owned(),
-        source,
-    })?;
+    let text = crate::input::read_file_to_string(path)?;
     let is_yaml = path
         .extension()
         .and_then(|ext| ext.to_str())

@@ -53,12 +53,12 @@ pub fn run(args: ContextArgs) -> anyhow::Result<ExitStatus> {
         legacy_exception_skip: args.legacy_walk,
     };
     let context = load_context_with(&args.dir, Some(&dockerfile_path), options)?;
-    let dockerfile_text = match std::fs::read(&dockerfile_path) {
+    let dockerfile_text = match hullscan_workspace::input::read_file(&dockerfile_path) {
         Ok(bytes) => Some(String::from_utf8_lossy(&bytes).into_owned()),
-        Err(err) if err.kind() == std::io::ErrorKind::NotFound && args.file.is_none() => None,
-        Err(err) => {
-            return Err(err).with_context(|| format!("cannot read {}", dockerfile_path.display()));
+        Err(err) if err.io_kind() == Some(std::io::ErrorKind::NotFound) && args.file.is_none() => {
+            None
         }
+        Err(err) => return Err(err).context("cannot read the Dockerfile"),
     };
     let parsed = dockerfile_text.as_deref().map(hullscan_dockerfile::parse);
     let dockerfile = parsed.as_ref().map(|p| &p.dockerfile);

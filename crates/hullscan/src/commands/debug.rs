@@ -1,7 +1,6 @@
 use std::io::Write;
 use std::path::PathBuf;
 
-use anyhow::Context;
 use clap::Subcommand;
 
 use crate::ExitStatus;
@@ -20,12 +19,9 @@ pub fn run(command: DebugCommand) -> anyhow::Result<ExitStatus> {
     match command {
         DebugCommand::Parse { file } => {
             let bytes = if file.as_os_str() == "-" {
-                let mut bytes = Vec::new();
-                std::io::Read::read_to_end(&mut std::io::stdin(), &mut bytes)
-                    .context("cannot read stdin")?;
-                bytes
+                hullscan_workspace::input::read_stdin()?
             } else {
-                std::fs::read(&file).with_context(|| format!("cannot read {}", file.display()))?
+                hullscan_workspace::input::read_file(&file)?
             };
             let parse = hullscan_dockerfile::parse_bytes(&bytes);
             let stdout = std::io::stdout();

@@ -307,8 +307,8 @@ pub fn run(args: ImageArgs) -> anyhow::Result<ExitStatus> {
     }
     let mut dockerfile_source = None;
     if let Some(path) = &args.dockerfile {
-        let text = std::fs::read_to_string(path)
-            .with_context(|| format!("reading --dockerfile {}", path.display()))?;
+        let text =
+            hullscan_workspace::input::read_file_to_string(path).context("reading --dockerfile")?;
         let name = path.display().to_string();
         if let Some(target) = &args.target {
             let stages = hullscan_image::dockerfile::stage_names(&text);

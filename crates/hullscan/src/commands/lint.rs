@@ -1,7 +1,6 @@
 //! `hullscan lint`: find Dockerfiles, resolve their configuration, lint them in parallel, print
 //! the findings, and turn them into an exit code.
 
-use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -253,19 +252,11 @@ impl Linted {
 type ReadResult = Result<Vec<u8>, String>;
 
 fn read_job(job: &Job) -> ReadResult {
-    match &job.input {
-        Input::File(path) => {
-            std::fs::read(path).map_err(|err| format!("{}: {err}", path.display()))
-        }
-        Input::Stdin => {
-            let mut bytes = Vec::new();
-            std::io::stdin()
-                .lock()
-                .read_to_end(&mut bytes)
-                .map_err(|err| format!("stdin: {err}"))?;
-            Ok(bytes)
-        }
-    }
+    let read = match &job.input {
+        Input::File(path) => hullscan_workspace::input::read_file(path),
+        Input::Stdin => hullscan_workspace::input::read_stdin(),
+    };
+    read.map_err(|err| err.to_string())
 }
 
 /// Lints `jobs` with ShellCheck over the RUN scripts of those `checks_scripts` picks, in three
@@ -433,12 +424,22 @@ fn check_text(
 /// Finds Dockerfiles under `dir`, honouring `.gitignore`/`.ignore` files and skipping hidden
 /// entries.
 fn discover(dir: &Path, inputs: &mut Vec<(Input, PathBuf)>, errors: &mut Vec<String>) {
+    // A bound, so a hostile tree cannot take the walk (and the chain of ignore matchers it
+    // keeps per level) arbitrarily deep.
+    const MAX_DEPTH: usize = 512;
     let walker = ignore::WalkBuilder::new(dir)
         .require_git(false)
         .sort_by_file_name(std::cmp::Ord::cmp)
+        .max_depth(Some(MAX_DEPTH))
         .build();
     for entry in walker {
         match entry {
+            Ok(entry) if entry.depth() == MAX_DEPTH && entry.path().is_dir() => {
+                errors.push(format!(
+                    "{}: directory nested more than {MAX_DEPTH} levels deep; not searched for Dockerfiles",
+                    entry.path().display()
+                ));
+            }
             Ok(entry) => {
                 let is_file = entry.file_type().is_some_and(|kind| kind.is_file());
                 if is_file && is_dockerfile_name(&entry.file_name().to_string_lossy()) {

@@ -34,6 +34,9 @@ impl TagProblem {
 
 pub(crate) fn check_tags(checker: &mut Checker, problem: TagProblem) {
     let model = checker.model;
+    // Built on first need: asking every stage of a 100,000-stage file for each flagged stage
+    // was quadratic.
+    let mut tags: Option<PinnedTags> = None;
     for stage in model.stages() {
         let Some(word) = stage.image_word else {
             continue;
@@ -72,7 +75,9 @@ pub(crate) fn check_tags(checker: &mut Checker, problem: TagProblem) {
         let inferred = if via_args {
             None
         } else {
-            tag_used_elsewhere(checker, stage.index, &image)
+            tags.get_or_insert_with(|| pinned_tags(checker))
+                .get(&(image.registry.to_string(), image.repository.to_string()))
+                .cloned()
         };
         match inferred {
             Some(tag) => {
@@ -152,17 +157,19 @@ fn short_repository(image: &ImageRef<'_>) -> String {
     }
 }
 
-/// A version tag another stage of the file gives the same image.
-fn tag_used_elsewhere(checker: &Checker, skip: usize, image: &ImageRef<'_>) -> Option<String> {
-    checker.model.stages().iter().find_map(|other| {
-        if other.index == skip {
-            return None;
+/// The first version tag (not `latest`) the file gives each image, by registry and repository.
+type PinnedTags = rustc_hash::FxHashMap<(String, String), String>;
+
+fn pinned_tags(checker: &Checker) -> PinnedTags {
+    let mut tags = PinnedTags::default();
+    for stage in checker.model.stages() {
+        let Some(image) = resolved_image(stage) else {
+            continue;
+        };
+        if let Some(tag) = image.tag.filter(|tag| *tag != "latest") {
+            tags.entry((image.registry.to_string(), image.repository.to_string()))
+                .or_insert_with(|| tag.to_owned());
         }
-        let candidate = resolved_image(other)?;
-        let tag = candidate.tag?;
-        (tag != "latest"
-            && candidate.registry == image.registry
-            && candidate.repository == image.repository)
-            .then(|| tag.to_owned())
-    })
+    }
+    tags
 }

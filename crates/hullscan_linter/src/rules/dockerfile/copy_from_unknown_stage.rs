@@ -1,7 +1,7 @@
 //! HS222: `COPY --from` naming no earlier stage.
 
 use hullscan_diagnostics::declare_rule;
-use hullscan_dockerfile::{Arguments, Instruction, Keyword};
+use hullscan_dockerfile::Instruction;
 
 use crate::checker::Checker;
 
@@ -46,27 +46,6 @@ declare_rule! {
     };
 }
 
-/// The `AS` names of the stages that start before instruction `index`, lower-cased, and how
-/// many stages start before it (the current one excluded).
-pub(crate) fn earlier_stages(checker: &Checker, index: usize) -> (Vec<String>, usize) {
-    let mut names = Vec::new();
-    let mut count: usize = 0;
-    for instruction in &checker.instructions()[..index] {
-        if instruction.keyword != Keyword::From {
-            continue;
-        }
-        count += 1;
-        if let Arguments::From(from) = &instruction.args
-            && let Some(name) = &from.stage_name
-        {
-            names.push(name.value.to_ascii_lowercase());
-        }
-    }
-    // The stage holding `index` is not "earlier".
-    let current = usize::from(checker.model.stage_of(index).is_some());
-    (names, count.saturating_sub(current))
-}
-
 /// HS222
 pub(crate) fn copy_from_unknown_stage(
     checker: &mut Checker,
@@ -82,9 +61,16 @@ pub(crate) fn copy_from_unknown_stage(
     if value.is_empty() || value.contains(['$', ':', '/', '@']) {
         return;
     }
-    let (names, earlier) = earlier_stages(checker, index);
+    // Stages up to the current one (found through the model's name index: listing every
+    // earlier stage for each COPY was quadratic in a long `COPY --from` chain).
+    let current_stage = checker.model.stage_of(index).map(|stage| stage.index);
+    let earlier = current_stage.unwrap_or(0);
     let lower = value.to_ascii_lowercase();
-    if names.contains(&lower) {
+    if checker
+        .model
+        .first_stage_named(&lower)
+        .is_some_and(|first| current_stage.is_some_and(|current| first <= current))
+    {
         return;
     }
     if let Ok(number) = value.parse::<usize>()

@@ -61,6 +61,9 @@ pub(crate) fn credential_in_run(checker: &mut Checker, index: usize, _instructio
     let Some(script) = checker.run_script(index) else {
         return;
     };
+    // The commands that write a file, found once per script on first need (walking the whole
+    // script for every `echo` was quadratic in a RUN of thousands of them).
+    let mut writers: Option<Vec<usize>> = None;
     for command in run_commands(checker, index) {
         let invocation = &command.invocation;
         let mut problem: Option<String> = None;
@@ -95,21 +98,16 @@ pub(crate) fn credential_in_run(checker: &mut Checker, index: usize, _instructio
             }
         }
         if problem.is_none() && matches!(invocation.name, "echo" | "printf") {
-            let writes_file = script.script.commands_with_context().iter().any(|context| {
-                std::ptr::eq(context.command, invocation.command)
-                    && context.redirects.iter().any(|r| {
-                        let target = r.target.value();
-                        r.op.writes_file()
-                            && !target.starts_with("/dev/")
-                            && !target.starts_with('&')
-                    })
-            });
-            if writes_file
-                && let Some(name) = invocation
-                    .args
-                    .iter()
-                    .flat_map(|word| word.parameters())
-                    .find(|name| name_is_sensitive(name))
+            let secret = invocation
+                .args
+                .iter()
+                .flat_map(|word| word.parameters())
+                .find(|name| name_is_sensitive(name));
+            if let Some(name) = secret
+                && writers
+                    .get_or_insert_with(|| file_writers(&script.script))
+                    .binary_search(&std::ptr::from_ref(invocation.command).addr())
+                    .is_ok()
             {
                 problem = Some(format!(
                     "writes the secret `${name}` into a file that stays in the layer"
@@ -127,6 +125,23 @@ pub(crate) fn credential_in_run(checker: &mut Checker, index: usize, _instructio
             );
         }
     }
+}
+
+/// The addresses of the commands of `script` with a redirect that writes a file, sorted.
+fn file_writers(script: &hullscan_shell::ast::Script<'_>) -> Vec<usize> {
+    let mut writers: Vec<_> = script
+        .commands_with_context()
+        .iter()
+        .filter(|context| {
+            context.redirects.iter().any(|r| {
+                let target = r.target.value();
+                r.op.writes_file() && !target.starts_with("/dev/") && !target.starts_with('&')
+            })
+        })
+        .map(|context| std::ptr::from_ref(context.command).addr())
+        .collect();
+    writers.sort_unstable();
+    writers
 }
 
 /// A value written out (not a variable) that is not an obvious placeholder.

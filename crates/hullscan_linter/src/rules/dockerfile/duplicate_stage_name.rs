@@ -48,9 +48,10 @@ pub(crate) fn duplicate_stage_name(checker: &mut Checker) {
         let (Some(name), Some(word)) = (&stage.name, stage.name_word) else {
             continue;
         };
-        let Some(earlier) = model.stages()[..position]
-            .iter()
-            .find(|other| other.name.as_deref() == Some(name.as_ref()))
+        let Some(earlier) = model
+            .first_stage_named(name)
+            .filter(|&first| first < position)
+            .map(|first| &model.stages()[first])
         else {
             continue;
         };

@@ -111,11 +111,7 @@ pub(crate) fn stage_is_shipped(checker: &Checker, index: usize) -> bool {
     let Some(number) = stage_number(checker, index) else {
         return stages.is_empty();
     };
-    number + 1 == stages.len()
-        || stages
-            .iter()
-            .skip(number + 1)
-            .any(|later| later.parent() == Some(number))
+    number + 1 == stages.len() || checker.model.is_parent_stage(number)
 }
 
 /// The keywords of instructions that may run a shell script.

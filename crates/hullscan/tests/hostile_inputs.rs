@@ -1,0 +1,547 @@
+//! Hostile local inputs: each case builds its input in a temp dir, runs the real binary as a
+//! child process under an address-space limit (`ulimit -v`) and a time limit (killed after it),
+//! and asserts that it ends with findings or a clear error, never a signal. Sizes are chosen
+//! so that the defect each case guards against shows already (a crash, a hang, quadratic time)
+//! while the suite stays quick in a debug build.
+
+#![cfg(unix)]
+#![allow(clippy::print_stderr)] // skip notes when mkfifo is missing
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// How a limited run ended.
+struct Outcome {
+    /// The exit code; `None` when a signal ended it (a crash, or our kill at the time limit).
+    code: Option<i32>,
+    stdout: String,
+    stderr: String,
+    elapsed: Duration,
+}
+
+impl Outcome {
+    /// Asserts an orderly exit: findings (1), a clear error (2) or clean (0).
+    #[track_caller]
+    fn assert_exited(&self, what: &str) -> &Self {
+        assert!(
+            self.code.is_some(),
+            "{what}: ended by a signal after {:?} (crash, or killed at the time limit)\nstderr: {}",
+            self.elapsed,
+            tail(&self.stderr)
+        );
+        self
+    }
+
+    #[track_caller]
+    fn assert_error_mentions(&self, what: &str, needle: &str) -> &Self {
+        self.assert_exited(what);
+        assert_eq!(self.code, Some(2), "{what}: stderr: {}", tail(&self.stderr));
+        assert!(
+            self.stderr.contains(needle),
+            "{what}: stderr lacks {needle:?}: {}",
+            tail(&self.stderr)
+        );
+        self
+    }
+
+    #[track_caller]
+    fn assert_finding_mentions(&self, what: &str, needle: &str) -> &Self {
+        self.assert_exited(what);
+        assert!(
+            self.stdout.contains(needle),
+            "{what}: output lacks {needle:?}; stdout: {}\nstderr: {}",
+            tail(&self.stdout),
+            tail(&self.stderr)
+        );
+        self
+    }
+}
+
+fn tail(text: &str) -> &str {
+    let start = text.len().saturating_sub(2000);
+    let start = (start..text.len())
+        .find(|&i| text.is_char_boundary(i))
+        .unwrap_or(text.len());
+    &text[start..]
+}
+
+/// A run of the binary under `mem_mib` of address space and `seconds` of wall time.
+struct Limited {
+    args: Vec<String>,
+    dir: PathBuf,
+    stdin: Option<PathBuf>,
+    mem_mib: u64,
+    seconds: u64,
+}
+
+fn hullscan(dir: &Path, args: &[&str]) -> Limited {
+    Limited {
+        args: args.iter().map(|a| (*a).to_owned()).collect(),
+        dir: dir.to_owned(),
+        stdin: None,
+        // A debug binary, two pool threads with their stacks, and the input: generous against
+        // the sizes here, far below what the unbounded versions took.
+        mem_mib: 768,
+        seconds: 30,
+    }
+}
+
+impl Limited {
+    fn memory(mut self, mib: u64) -> Self {
+        self.mem_mib = mib;
+        self
+    }
+
+    fn stdin(mut self, path: &Path) -> Self {
+        self.stdin = Some(path.to_owned());
+        self
+    }
+
+    fn run(self) -> Outcome {
+        let mut command = Command::new("sh");
+        command
+            .arg("-c")
+            .arg(format!(
+                "ulimit -v {} && exec \"$0\" \"$@\"",
+                self.mem_mib * 1024
+            ))
+            // `HULLSCAN_HOSTILE_BIN` runs the suite against another build (say, an older one).
+            .arg(
+                std::env::var_os("HULLSCAN_HOSTILE_BIN")
+                    .unwrap_or_else(|| env!("CARGO_BIN_EXE_hullscan").into()),
+            )
+            .args(&self.args)
+            .current_dir(&self.dir)
+            .env("NO_COLOR", "1")
+            .env_remove("HULLSCAN_MAX_INPUT_MIB")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        match &self.stdin {
+            Some(path) => command.stdin(std::fs::File::open(path).unwrap()),
+            None => command.stdin(Stdio::null()),
+        };
+        let started = Instant::now();
+        let mut child = command.spawn().expect("spawn sh");
+        // Drain the pipes on threads so a chatty child cannot block on a full pipe.
+        let mut out = child.stdout.take().unwrap();
+        let mut err = child.stderr.take().unwrap();
+        let stdout = std::thread::spawn(move || {
+            let mut text = Vec::new();
+            std::io::Read::read_to_end(&mut out, &mut text).ok();
+            text
+        });
+        let stderr = std::thread::spawn(move || {
+            let mut text = Vec::new();
+            std::io::Read::read_to_end(&mut err, &mut text).ok();
+            text
+        });
+        let deadline = started + Duration::from_secs(self.seconds);
+        let status = loop {
+            if let Some(status) = child.try_wait().expect("wait") {
+                break status;
+            }
+            if Instant::now() > deadline {
+                let _ = child.kill();
+                break child.wait().expect("wait after kill");
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        };
+        let elapsed = started.elapsed();
+        Outcome {
+            code: status.code(),
+            stdout: String::from_utf8_lossy(&stdout.join().unwrap()).into_owned(),
+            stderr: String::from_utf8_lossy(&stderr.join().unwrap()).into_owned(),
+            elapsed,
+        }
+    }
+}
+
+fn write(path: &Path, text: &str) {
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(path, text).unwrap();
+}
+
+fn mkfifo(path: &Path) -> bool {
+    Command::new("mkfifo")
+        .arg(path)
+        .status()
+        .is_ok_and(|status| status.success())
+}
+
+/// Lints one generated Dockerfile, as concise text.
+fn lint_text(text: &str) -> Limited {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("Dockerfile");
+    write(&path, text);
+    let run = hullscan(
+        dir.path(),
+        &[
+            "lint",
+            "--no-config",
+            "--no-context",
+            "--format",
+            "concise",
+            "Dockerfile",
+        ],
+    );
+    // The temp dir lives as long as the test process; it is small and removed with /tmp.
+    std::mem::forget(dir);
+    run
+}
+
+// ----- the Dockerfile side (issue 14, item 8) -----
+
+#[test]
+fn chained_onbuild_is_an_error_not_a_stack_overflow() {
+    let text = format!("FROM a:1\n{}RUN x\n", "ONBUILD ".repeat(10_000));
+    lint_text(&text)
+        .run()
+        .assert_finding_mentions("10,000 chained ONBUILD", "Chaining ONBUILD");
+}
+
+#[test]
+fn doubling_env_values_hit_the_expansion_limit() {
+    let mut text = String::from("FROM a:1\nENV a0=xxxxxxxxxx\n");
+    for i in 1..60 {
+        text.push_str(&format!("ENV a{i}=${{a{}}}${{a{}}}\n", i - 1, i - 1));
+    }
+    lint_text(&text)
+        .memory(512)
+        .run()
+        .assert_finding_mentions("ENV doubling 59 times", "expansion too large");
+}
+
+#[test]
+fn a_long_run_line_stays_within_memory() {
+    // 8 MB on one physical line (BuildKit's scanner rejects lines over 64 KiB).
+    let text = format!("FROM a:1\nRUN {}\n", "a".repeat(8 << 20));
+    lint_text(&text)
+        .memory(512)
+        .run()
+        .assert_finding_mentions("an 8 MB RUN line", "greater than max allowed size");
+    // The same length as one logical line over many continuation lines.
+    let text = format!(
+        "FROM a:1\nRUN {}b\n",
+        format!("{} \\\n", "a".repeat(1000)).repeat(8000)
+    );
+    lint_text(&text)
+        .memory(512)
+        .run()
+        .assert_exited("an 8 MB RUN over continuation lines");
+}
+
+#[test]
+fn many_instructions_stay_linear() {
+    lint_text(&format!("FROM a:1\n{}", "RUN echo hi\n".repeat(50_000)))
+        .run()
+        .assert_finding_mentions("50,000 RUN lines", "HS274");
+    let ands = vec!["true"; 50_000].join(" && ");
+    lint_text(&format!("FROM a:1\nRUN {ands}\n"))
+        .run()
+        .assert_exited("50,000 && in one RUN");
+}
+
+#[test]
+fn many_stages_stay_linear() {
+    // Untagged stages: each asked every other stage for a tag to suggest.
+    let stages: String = (0..20_000).map(|i| format!("FROM a AS s{i}\n")).collect();
+    lint_text(&stages)
+        .run()
+        .assert_finding_mentions("20,000 stages", "HS101");
+    // A `COPY --from` chain.
+    let mut chain = String::from("FROM a AS s0\n");
+    for i in 1..10_000 {
+        chain.push_str(&format!("FROM a AS s{i}\nCOPY --from=s{} /x /x\n", i - 1));
+    }
+    lint_text(&chain)
+        .run()
+        .assert_finding_mentions("a 10,000-stage COPY --from chain", "HS101");
+}
+
+#[test]
+fn a_suppression_naming_many_codes_stays_linear() {
+    let codes: Vec<String> = (0..50_000)
+        .map(|i| format!("HS{}", 100 + i % 900))
+        .collect();
+    let text = format!("# hullscan ignore={}\nFROM a:1\n", codes.join(","));
+    lint_text(&text)
+        .run()
+        .assert_finding_mentions("50,000 codes in one suppression", "HS002");
+    // One unknown name of 1 MB: no edit distance against every known name.
+    let text = format!("# hullscan ignore={}\nFROM a:1\n", "x".repeat(1 << 20));
+    lint_text(&text)
+        .run()
+        .assert_finding_mentions("a 1 MB rule name", "HS002");
+}
+
+#[test]
+fn hs416_on_thousands_of_echo_commands_stays_linear() {
+    let commands: Vec<String> = (0..20_000)
+        .map(|i| format!("echo $NPM_TOKEN_{i} > /tmp/f{i}"))
+        .collect();
+    // Continuation lines: one physical line over 64 KiB is a syntax error instead.
+    let text = format!("FROM a:1\nRUN {}\n", commands.join(" && \\\n  "));
+    lint_text(&text)
+        .run()
+        .assert_finding_mentions("20,000 echo commands", "HS416");
+}
+
+#[test]
+fn deep_directory_trees_are_bounded() {
+    let dir = tempfile::tempdir().unwrap();
+    write(&dir.path().join("Dockerfile"), "FROM a:1\nCOPY . /app\n");
+    let deep = dir.path().join(vec!["d"; 600].join("/"));
+    std::fs::create_dir_all(&deep).unwrap();
+    write(&deep.join("Dockerfile"), "FROM a:1\n");
+    let lint = hullscan(
+        dir.path(),
+        &["lint", "--no-config", "--format", "concise", "."],
+    )
+    .run();
+    lint.assert_exited("lint over a 600-deep tree");
+    assert!(
+        lint.stderr.contains("nested more than"),
+        "{}",
+        tail(&lint.stderr)
+    );
+    let context = hullscan(dir.path(), &["context", "."]).run();
+    context.assert_exited("context over a 600-deep tree");
+    assert!(
+        format!("{}{}", context.stdout, context.stderr).contains("nested more than"),
+        "{}",
+        tail(&context.stdout)
+    );
+}
+
+// ----- read caps and FIFOs (issue 15, items 2 and 3) -----
+
+#[test]
+fn endless_inputs_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    write(&dir.path().join("Dockerfile"), "FROM a:1\n");
+    hullscan(dir.path(), &["lint", "/dev/zero"])
+        .run()
+        .assert_error_mentions("lint /dev/zero", "/dev/zero: not a regular file");
+    hullscan(dir.path(), &["lint", "-"])
+        .stdin(Path::new("/dev/zero"))
+        .run()
+        .assert_error_mentions("lint - < /dev/zero", "stdin: larger than the 16 MiB limit");
+    hullscan(dir.path(), &["debug", "parse", "-"])
+        .stdin(Path::new("/dev/zero"))
+        .run()
+        .assert_error_mentions("debug parse - < /dev/zero", "larger than the 16 MiB limit");
+    hullscan(dir.path(), &["lint", "--config", "/dev/zero", "Dockerfile"])
+        .run()
+        .assert_error_mentions("--config /dev/zero", "not a regular file");
+}
+
+#[test]
+fn oversized_files_name_the_limit_and_the_option() {
+    let dir = tempfile::tempdir().unwrap();
+    write(&dir.path().join("Dockerfile"), "FROM a:1\n");
+    // A sparse 3 GB configuration is refused by its size, without reading it.
+    let config = dir.path().join("hullscan.toml");
+    std::fs::File::create(&config)
+        .unwrap()
+        .set_len(3 << 30)
+        .unwrap();
+    hullscan(dir.path(), &["lint", "Dockerfile"])
+        .memory(256)
+        .run()
+        .assert_error_mentions("a sparse 3 GB hullscan.toml", "--max-input-mib");
+    std::fs::remove_file(&config).unwrap();
+    // A 2 MiB Dockerfile over a 1 MiB cap, for lint and context -f; raising the cap reads it.
+    let big = format!(
+        "{}FROM a:1\n",
+        format!("# {}\n", "c".repeat(100)).repeat(15_000)
+    );
+    write(&dir.path().join("big.Dockerfile"), &big);
+    hullscan(
+        dir.path(),
+        &[
+            "lint",
+            "--max-input-mib",
+            "1",
+            "--no-config",
+            "big.Dockerfile",
+        ],
+    )
+    .run()
+    .assert_error_mentions(
+        "lint over the cap",
+        "big.Dockerfile: larger than the 1 MiB limit",
+    );
+    hullscan(
+        dir.path(),
+        &[
+            "context",
+            "--max-input-mib",
+            "1",
+            "-f",
+            "big.Dockerfile",
+            ".",
+        ],
+    )
+    .run()
+    .assert_error_mentions("context -f over the cap", "larger than the 1 MiB limit");
+    let raised = hullscan(
+        dir.path(),
+        &[
+            "lint",
+            "--max-input-mib",
+            "4",
+            "--no-config",
+            "--format",
+            "concise",
+            "big.Dockerfile",
+        ],
+    )
+    .run();
+    raised.assert_finding_mentions("lint with the cap raised", "HS103");
+}
+
+#[test]
+fn fifos_are_refused_without_blocking() {
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("pipe");
+    if !mkfifo(&fifo) {
+        eprintln!("skipped: mkfifo is not available");
+        return;
+    }
+    write(&dir.path().join("Dockerfile"), "FROM a:1\n");
+    for args in [
+        vec!["lint", "pipe"],
+        vec!["debug", "parse", "pipe"],
+        vec!["lint", "--config", "pipe", "Dockerfile"],
+        vec!["context", "-f", "pipe", "."],
+    ] {
+        let mut run = hullscan(dir.path(), &args);
+        run.seconds = 10;
+        run.run()
+            .assert_error_mentions(&args.join(" "), "pipe: not a regular file (a FIFO)");
+    }
+}
+
+#[test]
+fn image_dockerfile_fifo_is_refused_and_same_path_layers_stay_linear() {
+    let dir = tempfile::tempdir().unwrap();
+    // One layer that writes the same path 100,000 times (each later copy hides the earlier).
+    let mut tar = Vec::new();
+    for i in 0..100_000u32 {
+        let data = i.to_le_bytes();
+        tar_entry(&mut tar, "etc/same", &data);
+    }
+    tar.extend(std::iter::repeat_n(0u8, 1024));
+    let layout = dir.path().join("layout");
+    oci_layout(&layout, &tar);
+    let fifo = dir.path().join("pipe");
+    let image = layout.display().to_string();
+    let run = hullscan(dir.path(), &["image", "--format", "json", &image]).run();
+    run.assert_exited("an image layer with 100,000 entries at one path");
+    assert!(
+        run.code == Some(0) || run.code == Some(1),
+        "stderr: {}",
+        tail(&run.stderr)
+    );
+    if mkfifo(&fifo) {
+        hullscan(dir.path(), &["image", "--dockerfile", "pipe", &image])
+            .run()
+            .assert_error_mentions("image --dockerfile pipe", "not a regular file (a FIFO)");
+    }
+}
+
+#[test]
+fn config_files_stay_linear_and_bounded() {
+    let dir = tempfile::tempdir().unwrap();
+    write(&dir.path().join("Dockerfile"), "FROM a:1\n");
+    // 100,000 names in `ignore`: each looked up its line by counting from the start.
+    let names = vec!["\"DL3006\""; 100_000].join(",\n");
+    write(
+        &dir.path().join("hullscan.toml"),
+        &format!("ignore = [\n{names}\n]\n"),
+    );
+    hullscan(dir.path(), &["lint", "--format", "concise", "Dockerfile"])
+        .run()
+        .assert_exited("a 100,000-entry ignore list");
+    // One unknown name of 1 MB.
+    write(
+        &dir.path().join("hullscan.toml"),
+        &format!("ignore = [\"{}\"]\n", "x".repeat(1 << 20)),
+    );
+    hullscan(dir.path(), &["lint", "Dockerfile"])
+        .run()
+        .assert_error_mentions("a 1 MB unknown rule name", "unknown rule");
+    std::fs::remove_file(dir.path().join("hullscan.toml")).unwrap();
+    // A YAML alias bomb: a 256 KiB scalar referenced 40,000 times is 10 GB expanded.
+    let anchor = "x".repeat(256 << 10);
+    let refs = vec!["*a"; 40_000].join(", ");
+    write(
+        &dir.path().join(".hadolint.yaml"),
+        &format!("label-schema:\n  k: &a \"{anchor}\"\nignored: [{refs}]\n"),
+    );
+    hullscan(dir.path(), &["lint", "Dockerfile"])
+        .memory(512)
+        .run()
+        .assert_error_mentions("a YAML alias bomb", "YAML aliases expand");
+}
+
+/// Appends a regular-file entry to a ustar archive.
+fn tar_entry(tar: &mut Vec<u8>, name: &str, data: &[u8]) {
+    let mut header = [0u8; 512];
+    header[..name.len()].copy_from_slice(name.as_bytes());
+    let octal = |field: &mut [u8], value: u64| {
+        let width = field.len() - 1;
+        let text = format!("{value:0width$o}");
+        field[..width].copy_from_slice(text.as_bytes());
+    };
+    octal(&mut header[100..108], 0o644);
+    octal(&mut header[108..116], 0);
+    octal(&mut header[116..124], 0);
+    octal(&mut header[124..136], data.len() as u64);
+    octal(&mut header[136..148], 0);
+    header[156] = b'0';
+    header[257..263].copy_from_slice(b"ustar\0");
+    header[263..265].copy_from_slice(b"00");
+    header[148..156].copy_from_slice(b"        ");
+    let sum: u32 = header.iter().map(|&b| u32::from(b)).sum();
+    header[148..155].copy_from_slice(format!("{sum:06o}\0").as_bytes());
+    tar.extend_from_slice(&header);
+    tar.extend_from_slice(data);
+    tar.extend(std::iter::repeat_n(0u8, (512 - data.len() % 512) % 512));
+}
+
+/// Writes an OCI layout with one uncompressed layer.
+fn oci_layout(dir: &Path, layer: &[u8]) {
+    use hullscan_image::digest::Digest;
+    let blobs = dir.join("blobs/sha256");
+    std::fs::create_dir_all(&blobs).unwrap();
+    let put = |bytes: &[u8]| {
+        let digest = Digest::of_bytes(bytes);
+        std::fs::File::create(blobs.join(digest.hex()))
+            .unwrap()
+            .write_all(bytes)
+            .unwrap();
+        digest.to_string()
+    };
+    let layer_digest = put(layer);
+    let config = serde_json::json!({"architecture": "amd64", "os": "linux",
+        "config": {"User": "10001"},
+        "rootfs": {"type": "layers", "diff_ids": [layer_digest]}})
+    .to_string();
+    let config_digest = put(config.as_bytes());
+    let manifest = serde_json::json!({"schemaVersion": 2,
+        "mediaType": "application/vnd.oci.image.manifest.v1+json",
+        "config": {"mediaType": "application/vnd.oci.image.config.v1+json",
+            "digest": config_digest, "size": config.len()},
+        "layers": [{"mediaType": "application/vnd.oci.image.layer.v1.tar",
+            "digest": layer_digest, "size": layer.len()}]})
+    .to_string();
+    let manifest_digest = put(manifest.as_bytes());
+    let index = serde_json::json!({"schemaVersion": 2, "manifests": [{
+        "mediaType": "application/vnd.oci.image.manifest.v1+json",
+        "digest": manifest_digest, "size": manifest.len()}]});
+    std::fs::write(dir.join("index.json"), index.to_string()).unwrap();
+    std::fs::write(dir.join("oci-layout"), r#"{"imageLayoutVersion":"1.0.0"}"#).unwrap();
+}
