@@ -206,7 +206,7 @@ pub fn open_with_progress(
         allow_network: source.remote,
         registry: hullscan_image::registry::RegistryOptions {
             allow_plain_http: source.plain_http,
-            timeouts: source.timeouts.clone(),
+            timeouts: source.timeouts,
             ..Default::default()
         },
         inventory,
