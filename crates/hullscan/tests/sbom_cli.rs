@@ -281,7 +281,6 @@ fn bad_overrides_and_targets_are_clear_errors() {
 /// Needs the package readers, which land in `hullscan_inventory` from another branch: run with
 /// `cargo test -p hullscan --test sbom_cli -- --ignored` after the merge.
 #[test]
-#[ignore = "needs the dpkg and Python readers of hullscan_inventory (other branch); run after merge"]
 fn image_packages_are_exact_and_whiteouts_apply() {
     let work = tempfile::tempdir().unwrap();
     let image = work.path().join("image");

@@ -4,22 +4,9 @@
 use crate::model::{Ecosystem, Package};
 use crate::text::{field, header_block, plausible, stanzas};
 
-/// PEP 503: lowercase, and every run of `-`, `_`, `.` becomes one `-`.
+/// PEP 503's normalised name (the form advisories use).
 pub fn normalize_name(name: &str) -> String {
-    let mut out = String::with_capacity(name.len());
-    let mut in_separator = false;
-    for c in name.trim().chars() {
-        if matches!(c, '-' | '_' | '.') {
-            if !in_separator {
-                out.push('-');
-            }
-            in_separator = true;
-        } else {
-            out.push(c.to_ascii_lowercase());
-            in_separator = false;
-        }
-    }
-    out
+    hullscan_version::names::pypi_name(name)
 }
 
 pub fn parse_metadata(path: &str, content: &[u8], notes: &mut Vec<String>) -> Vec<Package> {

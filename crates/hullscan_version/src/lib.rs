@@ -13,6 +13,7 @@ pub mod apk;
 pub mod dpkg;
 pub mod go;
 pub mod maven;
+pub mod names;
 pub mod nuget;
 pub mod pep440;
 pub mod rpm;

@@ -77,18 +77,5 @@ pub fn normalize_name<'a>(ecosystem: &str, name: &'a str) -> Cow<'a, str> {
     if ecosystem != "PyPI" {
         return Cow::Borrowed(name);
     }
-    let mut out = String::with_capacity(name.len());
-    let mut in_separator = false;
-    for c in name.trim().chars() {
-        if matches!(c, '-' | '_' | '.') {
-            if !in_separator {
-                out.push('-');
-            }
-            in_separator = true;
-        } else {
-            out.push(c.to_ascii_lowercase());
-            in_separator = false;
-        }
-    }
-    Cow::Owned(out)
+    Cow::Owned(hullscan_version::names::pypi_name(name))
 }
