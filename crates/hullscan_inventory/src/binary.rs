@@ -208,6 +208,10 @@ struct AuditPackage {
     version: String,
     #[serde(default)]
     source: Option<String>,
+    /// `runtime` (the default) or `build`: build scripts' and proc-macros' dependencies run at
+    /// build time only and are not in the binary, so they are not installed packages.
+    #[serde(default)]
+    kind: Option<String>,
 }
 
 fn rust_audit(path: &str, compressed: &[u8], notes: &mut Vec<String>) -> Vec<Package> {
@@ -240,6 +244,7 @@ fn rust_audit(path: &str, compressed: &[u8], notes: &mut Vec<String>) -> Vec<Pac
     data.packages
         .into_iter()
         .filter(|p| plausible(&p.name) && plausible(&p.version))
+        .filter(|p| p.kind.as_deref() != Some("build"))
         .map(|p| Package {
             name: p.name,
             version: p.version,
@@ -569,7 +574,7 @@ dep\tgolang.org/x/sys\tv0.15.0\th1:w=\nbuild\t-trimpath=true\n";
     #[test]
     fn cargo_auditable_section() {
         use std::io::Write;
-        let json = br#"{"packages":[{"name":"app","version":"0.1.0","source":"local","root":true},{"name":"serde","version":"1.0.200","source":"crates.io"}]}"#;
+        let json = br#"{"packages":[{"name":"app","version":"0.1.0","source":"local","root":true},{"name":"serde","version":"1.0.200","source":"crates.io"},{"name":"autocfg","version":"1.5.1","source":"crates.io","kind":"build"}]}"#;
         let mut encoder =
             flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::default());
         encoder.write_all(json).unwrap();
