@@ -261,6 +261,22 @@ fn many_stages_stay_linear() {
 }
 
 #[test]
+fn merging_one_problem_findings_stays_linear() {
+    // Every `ARG TOKEN_i` is one problem reported by two rules (HS280 and HS316); merging them
+    // compared every pair of findings.
+    let mut text = String::from("FROM a:1\n");
+    for i in 0..40_000 {
+        text.push_str(&format!("ARG TOKEN_{i}=x\n"));
+    }
+    let outcome = lint_text(&text).run();
+    outcome.assert_finding_mentions("40,000 secret-named ARGs", "HS280");
+    assert!(
+        !outcome.stdout.contains("HS316"),
+        "HS316 should be merged into HS280"
+    );
+}
+
+#[test]
 fn a_suppression_naming_many_codes_stays_linear() {
     let codes: Vec<String> = (0..50_000)
         .map(|i| format!("HS{}", 100 + i % 900))

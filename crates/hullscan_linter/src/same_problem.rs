@@ -45,42 +45,115 @@ fn ranges(diagnostic: &Diagnostic) -> impl Iterator<Item = TextRange> + '_ {
         })
 }
 
-fn meet(a: &Diagnostic, b: &Diagnostic) -> bool {
-    ranges(a).any(|x| ranges(b).any(|y| x == y || (x.start() < y.end() && y.start() < x.end())))
+/// The places of a family's keepers, to ask "which keeper does this range meet?" in
+/// logarithmic time: a file can hold hundreds of thousands of findings of one family, and
+/// comparing every pair was quadratic.
+struct KeeperPlaces {
+    /// `(range, keeper index)`, sorted by range start.
+    places: Vec<(TextRange, usize)>,
+    /// `reach[i]`: the position among `places[..=i]` of the range that ends last.
+    reach: Vec<usize>,
+}
+
+impl KeeperPlaces {
+    fn new(diagnostics: &[Diagnostic], is_keeper: impl Fn(&Diagnostic) -> bool) -> KeeperPlaces {
+        let mut places: Vec<(TextRange, usize)> = diagnostics
+            .iter()
+            .enumerate()
+            .filter(|(_, diagnostic)| is_keeper(diagnostic))
+            .flat_map(|(index, diagnostic)| ranges(diagnostic).map(move |range| (range, index)))
+            .collect();
+        places.sort_by_key(|(range, index)| (range.start(), *index));
+        let mut reach: Vec<usize> = Vec::with_capacity(places.len());
+        for (position, (range, _)) in places.iter().enumerate() {
+            let best = match reach.last() {
+                Some(&best) if places[best].0.end() >= range.end() => best,
+                _ => position,
+            };
+            reach.push(best);
+        }
+        KeeperPlaces { places, reach }
+    }
+
+    /// A keeper one of whose ranges overlaps `range` or equals it (an empty range meets only
+    /// its equal).
+    fn meeting(&self, range: TextRange) -> Option<usize> {
+        // Of the places that start before `range` ends, the one reaching furthest overlaps it
+        // if any does.
+        let before_end = self
+            .places
+            .partition_point(|(x, _)| x.start() < range.end());
+        if before_end > 0 {
+            let (x, keeper) = self.places[self.reach[before_end - 1]];
+            if x.end() > range.start() {
+                return Some(keeper);
+            }
+        }
+        let first = self
+            .places
+            .partition_point(|(x, _)| x.start() < range.start());
+        self.places[first..]
+            .iter()
+            .take_while(|(x, _)| x.start() == range.start())
+            .find(|(x, _)| *x == range)
+            .map(|(_, keeper)| *keeper)
+    }
 }
 
 /// Merges the findings of each family that are about the same place (see the module docs).
+/// Places are judged as the rules reported them: a place a finding gains here draws no other
+/// finding in.
 pub fn merge(mut diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
     for family in FAMILIES {
         for (rank, loser) in family.iter().enumerate().skip(1) {
-            let mut index = 0;
-            while index < diagnostics.len() {
-                if diagnostics[index].code != loser.code {
-                    index += 1;
-                    continue;
+            if !diagnostics.iter().any(|d| d.code == loser.code) {
+                continue;
+            }
+            let keepers = KeeperPlaces::new(&diagnostics, |other| {
+                family[..rank]
+                    .iter()
+                    .any(|winner| other.code == winner.code)
+            });
+            let merged_into: Vec<Option<usize>> = diagnostics
+                .iter()
+                .map(|d| {
+                    (d.code == loser.code)
+                        .then(|| ranges(d).find_map(|range| keepers.meeting(range)))
+                        .flatten()
+                })
+                .collect();
+            if merged_into.iter().all(Option::is_none) {
+                continue;
+            }
+            // Keepers never move relative to each other; `new_index` maps old to new places.
+            let mut kept: Vec<Diagnostic> = Vec::with_capacity(diagnostics.len());
+            let mut new_index = vec![usize::MAX; diagnostics.len()];
+            let mut merged = Vec::new();
+            for (old, (diagnostic, keeper)) in diagnostics.into_iter().zip(merged_into).enumerate()
+            {
+                match keeper {
+                    Some(keeper) => merged.push((keeper, diagnostic)),
+                    None => {
+                        new_index[old] = kept.len();
+                        kept.push(diagnostic);
+                    }
                 }
-                let keeper = diagnostics.iter().position(|other| {
-                    family[..rank]
+            }
+            for (keeper, finding) in merged {
+                let keeper = &mut kept[new_index[keeper]];
+                if keeper.location != finding.location
+                    && !keeper
+                        .related
                         .iter()
-                        .any(|winner| other.code == winner.code)
-                        && meet(other, &diagnostics[index])
-                });
-                let Some(keeper) = keeper else {
-                    index += 1;
-                    continue;
-                };
-                let merged = diagnostics.remove(index);
-                let keeper = if keeper > index { keeper - 1 } else { keeper };
-                let kept = &mut diagnostics[keeper];
-                if kept.location != merged.location
-                    && !kept.related.iter().any(|r| r.location == merged.location)
+                        .any(|r| r.location == finding.location)
                 {
-                    kept.related.push(hullscan_diagnostics::Related {
-                        location: merged.location,
-                        message: merged.message,
+                    keeper.related.push(hullscan_diagnostics::Related {
+                        location: finding.location,
+                        message: finding.message,
                     });
                 }
             }
+            diagnostics = kept;
         }
     }
     diagnostics
