@@ -12,7 +12,7 @@
 //!   ignored with a note and removed; the layer is cataloged from its bytes instead.
 
 use std::fs;
-use std::io::{self, Read, Write};
+use std::io::{self, Read};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::time::SystemTime;
@@ -145,13 +145,9 @@ impl DiskCache {
             diff_id: diff_id.to_string(),
             catalog: catalog.clone(),
         };
-        let mut temp = tempfile::Builder::new()
-            .prefix(".tmp-")
-            .tempfile_in(&self.dir)?;
-        serde_json::to_writer(&mut temp, &entry)?;
-        temp.flush()?;
-        temp.persist(path).map_err(|err| err.error)?;
-        Ok(())
+        hullscan_fs::write_atomically(path, |out| {
+            serde_json::to_writer(out, &entry).map_err(io::Error::from)
+        })
     }
 
     /// Removes the least recently used entries until the directory is under the limit.

@@ -211,31 +211,14 @@ pub fn packages_per_layer(image: &Image) -> Option<Vec<usize>> {
     Some(counts)
 }
 
-/// Writes through a temporary file in the target's directory, renamed over it at the end, so
-/// a reader never sees half a document and a failure leaves the old file in place.
+/// `-o FILE`: written atomically, so a failure leaves the old file in place.
 fn write_atomically(
     path: &Path,
     write: impl FnOnce(&mut dyn std::io::Write) -> std::io::Result<()>,
 ) -> anyhow::Result<()> {
-    let dir = match path.parent() {
-        Some(parent) if !parent.as_os_str().is_empty() => parent,
-        _ => Path::new("."),
-    };
     if path.is_dir() {
         bail!("-o {}: is a directory", path.display());
     }
-    let mut temp = tempfile::Builder::new()
-        .prefix(".hullscan-sbom-")
-        .tempfile_in(dir)
-        .with_context(|| format!("creating a temporary file in {}", dir.display()))?;
-    {
-        let mut out = std::io::BufWriter::new(temp.as_file_mut());
-        write(&mut out).with_context(|| format!("writing {}", path.display()))?;
-        out.flush()
-            .with_context(|| format!("writing {}", path.display()))?;
-    }
-    temp.persist(path)
-        .map_err(|err| err.error)
-        .with_context(|| format!("renaming into {}", path.display()))?;
-    Ok(())
+    hullscan_fs::write_atomically(path, write)
+        .with_context(|| format!("writing {}", path.display()))
 }
