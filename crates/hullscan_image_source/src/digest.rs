@@ -60,7 +60,8 @@ impl std::fmt::Display for Digest {
 /// reader makes anyway.
 pub struct HashingReader<R> {
     inner: R,
-    hasher: Sha256,
+    /// `None`: counts only (the digest is known to equal another reader's).
+    hasher: Option<Sha256>,
     count: u64,
 }
 
@@ -68,7 +69,17 @@ impl<R: Read> HashingReader<R> {
     pub fn new(inner: R) -> Self {
         HashingReader {
             inner,
-            hasher: Sha256::new(),
+            hasher: Some(Sha256::new()),
+            count: 0,
+        }
+    }
+
+    /// Counts bytes without hashing them: for a stream whose digest another reader over the
+    /// same bytes already computes (an uncompressed layer's diff ID is its blob digest).
+    pub fn counting(inner: R) -> Self {
+        HashingReader {
+            inner,
+            hasher: None,
             count: 0,
         }
     }
@@ -78,8 +89,9 @@ impl<R: Read> HashingReader<R> {
     }
 
     /// Reads the rest of the stream (a tar ends with padding the tar reader never asks for)
-    /// and returns the digest and byte count of everything.
-    pub fn finish(mut self) -> io::Result<(Digest, u64)> {
+    /// and returns the digest (`None` for a [`HashingReader::counting`] reader) and byte count
+    /// of everything.
+    pub fn finish(mut self) -> io::Result<(Option<Digest>, u64)> {
         let mut buf = vec![0u8; 64 * 1024];
         loop {
             let n = self.read(&mut buf)?;
@@ -87,7 +99,7 @@ impl<R: Read> HashingReader<R> {
                 break;
             }
         }
-        Ok((Digest::from_hasher(self.hasher), self.count))
+        Ok((self.hasher.map(Digest::from_hasher), self.count))
     }
 
     pub fn get_ref(&self) -> &R {
@@ -98,7 +110,9 @@ impl<R: Read> HashingReader<R> {
 impl<R: Read> Read for HashingReader<R> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         let n = self.inner.read(buf)?;
-        self.hasher.update(&buf[..n]);
+        if let Some(hasher) = &mut self.hasher {
+            hasher.update(&buf[..n]);
+        }
         self.count += n as u64;
         Ok(n)
     }
@@ -125,6 +139,8 @@ mod tests {
         reader.read_exact(&mut first).unwrap();
         let (digest, count) = reader.finish().unwrap();
         assert_eq!(count, data.len() as u64);
-        assert_eq!(digest, Digest::of_bytes(&data));
+        assert_eq!(digest, Some(Digest::of_bytes(&data)));
+        let (digest, count) = HashingReader::counting(&data[..]).finish().unwrap();
+        assert_eq!((digest, count), (None, data.len() as u64));
     }
 }

@@ -411,10 +411,16 @@ pub fn index_layer(
         ),
         Compression::None => Box::new(&mut stored),
     };
-    let mut plain = HashingReader::new(LimitedReader {
+    let limited = LimitedReader {
         inner: decoder,
         remaining: limits.max_layer_bytes,
-    });
+    };
+    // An uncompressed blob is the tar itself: its diff ID is the blob digest, hashed once.
+    let mut plain = if compression == Compression::None {
+        HashingReader::counting(limited)
+    } else {
+        HashingReader::new(limited)
+    };
     let mut index = LayerIndex {
         compression: Some(compression),
         ..LayerIndex::default()
@@ -453,9 +459,9 @@ pub fn index_layer(
         .into_inner()
         .finish()
         .map_err(|e| io_error(e, "reading blob"))?;
-    index.diff_id = Some(diff_id);
+    index.diff_id = diff_id.or_else(|| blob_digest.clone());
     index.tar_size = tar_size;
-    index.blob_digest = Some(blob_digest);
+    index.blob_digest = blob_digest;
     index.blob_size = blob_size;
     Ok(index)
 }
