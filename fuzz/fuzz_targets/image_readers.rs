@@ -3,7 +3,7 @@
 //! Nothing may panic, and the small limits keep every run short.
 #![no_main]
 
-use hullscan_image::layer::{Limits, index_layer};
+use hullscan_image::layer::{ContentPlan, Limits, index_layer};
 use hullscan_image::model::{self, ReadOptions, SourceKind};
 use hullscan_image::resolve::{self, Selection};
 use hullscan_image_rules::{ImageRuleSettings, check_image};
@@ -22,8 +22,17 @@ fn limits() -> Limits {
 
 fuzz_target!(|data: &[u8]| {
     let limits = limits();
-    let _ = index_layer("fuzz", "layer", data, &limits, &|_, _| true, None);
-    let Ok(store) = StreamedStore::consume("fuzz", data, &limits, &model::wants_content, None)
+    let capture_all = |_: &str, _: u64| true;
+    let _ = index_layer(
+        "fuzz",
+        "layer",
+        data,
+        &limits,
+        &ContentPlan::capture_only(&capture_all),
+        None,
+    );
+    let content = ContentPlan::capture_only(&model::wants_content);
+    let Ok(store) = StreamedStore::consume("fuzz", data, &limits, &content, None)
     else {
         return;
     };
