@@ -141,17 +141,26 @@ fn hadolint_style_args(mut args: Vec<std::ffi::OsString>) -> Vec<std::ffi::OsStr
         return args;
     };
     let command = Cli::command();
-    let is_subcommand = command
+    let subcommand_names: Vec<&str> = command
         .get_subcommands()
-        .any(|sub| sub.get_name() == first || sub.get_all_aliases().any(|alias| alias == first));
+        .flat_map(|sub| std::iter::once(sub.get_name()).chain(sub.get_all_aliases()))
+        .collect();
+    let is_subcommand = |arg: &std::ffi::OsString| {
+        arg.to_str()
+            .is_some_and(|arg| subcommand_names.contains(&arg))
+    };
     let is_own_flag = matches!(first, "-h" | "--help" | "-V" | "--version")
         || first.starts_with("--max-input-mib");
     let is_file = |arg: &std::ffi::OsString| std::path::Path::new(arg).is_file();
-    let lint = !is_subcommand
+    // Flags first (`hullscan -f json Dockerfile`) only when no subcommand follows them
+    // (`hullscan --format json lint Dockerfile` is hullscan's own spelling).
+    let lint = !is_subcommand(&args[1])
         && !is_own_flag
         && (first == "-"
             || is_file(&args[1])
-            || (first.starts_with('-') && args[2..].iter().any(is_file)));
+            || (first.starts_with('-')
+                && !args[2..].iter().any(is_subcommand)
+                && args[2..].iter().any(is_file)));
     if lint {
         args.insert(1, "lint".into());
     }

@@ -26,7 +26,7 @@ fn text(bytes: &[u8]) -> String {
 }
 
 const DIRTY: &str = "FROM alpine\nUSER app\nCMD app --serve\n";
-const CLEAN: &str = "FROM alpine:3.20\nUSER app\nCMD [\"app\"]\n";
+const CLEAN: &str = "FROM alpine:3.20\nUSER 10001:10001\nCMD [\"app\"]\n";
 
 #[test]
 fn own_dockerfile_lints_clean() {
@@ -82,10 +82,9 @@ fn git(dir: &Path, args: &[&str]) {
 /// on PATH (the hooks run the `hullscan` on PATH).
 fn try_hook(repo: &Path, home: &Path, hook: &str) -> Output {
     let bin_dir = Path::new(env!("CARGO_BIN_EXE_hullscan")).parent().unwrap();
-    let path = std::env::join_paths(
-        std::iter::once(bin_dir.to_owned())
-            .chain(std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default())),
-    )
+    let path = std::env::join_paths(std::iter::once(bin_dir.to_owned()).chain(
+        std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default()),
+    ))
     .unwrap();
     Command::new("pre-commit")
         .args(["try-repo", repo_root().to_str().unwrap(), hook, "--verbose"])
@@ -104,7 +103,11 @@ fn try_hook(repo: &Path, home: &Path, hook: &str) -> Output {
 
 #[test]
 fn pre_commit_hooks_run_with_pre_commit() {
-    if Command::new("pre-commit").arg("--version").output().is_err() {
+    if Command::new("pre-commit")
+        .arg("--version")
+        .output()
+        .is_err()
+    {
         eprintln!("skipping: pre-commit is not installed (pip install pre-commit)");
         return;
     }
@@ -181,11 +184,18 @@ fn action_script_writes_sarif_and_exits_like_hullscan() {
     std::fs::create_dir_all(root.join("svc")).unwrap();
     std::fs::write(root.join("svc/Dockerfile"), DIRTY).unwrap();
 
-    let run = action_run(root, &[("INPUT_PATHS", "svc"), ("INPUT_SARIF_FILE", "out.sarif")]);
+    let run = action_run(
+        root,
+        &[("INPUT_PATHS", "svc"), ("INPUT_SARIF_FILE", "out.sarif")],
+    );
     assert_eq!(run.code, Some(1), "{}", run.log);
     assert!(run.log.contains("::error::"), "{}", run.log);
     assert!(run.outputs.contains("exit-code=1\n"), "{}", run.outputs);
-    assert!(run.outputs.contains("sarif-file=out.sarif\n"), "{}", run.outputs);
+    assert!(
+        run.outputs.contains("sarif-file=out.sarif\n"),
+        "{}",
+        run.outputs
+    );
     let sarif: Value =
         serde_json::from_str(&std::fs::read_to_string(root.join("out.sarif")).unwrap()).unwrap();
     assert_eq!(sarif["version"], "2.1.0");
@@ -219,11 +229,22 @@ fn action_script_writes_sarif_and_exits_like_hullscan() {
     // An error (a path that does not exist): exit 2, no SARIF left behind.
     let broken = action_run(
         root,
-        &[("INPUT_PATHS", "missing"), ("INPUT_SARIF_FILE", "broken.sarif")],
+        &[
+            ("INPUT_PATHS", "missing"),
+            ("INPUT_SARIF_FILE", "broken.sarif"),
+        ],
     );
     assert_eq!(broken.code, Some(2), "{}", broken.log);
-    assert!(broken.outputs.contains("exit-code=2\n"), "{}", broken.outputs);
-    assert!(!broken.outputs.contains("sarif-file="), "{}", broken.outputs);
+    assert!(
+        broken.outputs.contains("exit-code=2\n"),
+        "{}",
+        broken.outputs
+    );
+    assert!(
+        !broken.outputs.contains("sarif-file="),
+        "{}",
+        broken.outputs
+    );
     assert!(!root.join("broken.sarif").exists());
     assert!(!root.join("broken.sarif.partial").exists());
 }
@@ -238,14 +259,13 @@ fn completions_are_valid_scripts_for_every_subcommand() {
     // Sourced by bash itself: the script must parse and register a completion for hullscan.
     let registered = Command::new("bash")
         .arg("-c")
-        .arg(format!("source {} && complete -p hullscan", script.display()))
+        .arg(format!(
+            "source {} && complete -p hullscan",
+            script.display()
+        ))
         .output()
         .unwrap();
-    assert!(
-        registered.status.success(),
-        "{}",
-        text(&registered.stderr)
-    );
+    assert!(registered.status.success(), "{}", text(&registered.stderr));
     let bash = text(&bash.stdout);
     for word in ["lint", "server", "completions", "--fail-on", "--no-color"] {
         assert!(bash.contains(word), "bash completion lacks {word}");
@@ -308,7 +328,11 @@ fn hadolint_command_lines_work() {
     let gnu = hullscan(root, &["lint", "-f", "gnu", "Dockerfile"]);
     let concise = hullscan(root, &["lint", "-f", "concise", "Dockerfile"]);
     assert_eq!(text(&gnu.stdout), text(&concise.stdout));
-    assert!(text(&gnu.stdout).starts_with("Dockerfile:1:"), "{}", text(&gnu.stdout));
+    assert!(
+        text(&gnu.stdout).starts_with("Dockerfile:1:"),
+        "{}",
+        text(&gnu.stdout)
+    );
     let gitlab = hullscan(root, &["lint", "-f", "gitlab_codeclimate", "Dockerfile"]);
     let native = hullscan(root, &["lint", "-f", "gitlab", "Dockerfile"]);
     assert_eq!(text(&gitlab.stdout), text(&native.stdout));
@@ -317,11 +341,17 @@ fn hadolint_command_lines_work() {
         let refused = hullscan(root, &["lint", "-f", name, "Dockerfile"]);
         assert_eq!(refused.status.code(), Some(2), "{name}");
         let stderr = text(&refused.stderr);
-        assert!(stderr.contains(name) && stderr.contains("sarif"), "{stderr}");
+        assert!(
+            stderr.contains(name) && stderr.contains("sarif"),
+            "{stderr}"
+        );
     }
 
     // --no-color wins over --color always.
-    let plain = hullscan(root, &["lint", "--color", "always", "--no-color", "Dockerfile"]);
+    let plain = hullscan(
+        root,
+        &["lint", "--color", "always", "--no-color", "Dockerfile"],
+    );
     assert!(!text(&plain.stdout).contains('\u{1b}'));
     let coloured = hullscan(root, &["lint", "--color", "always", "Dockerfile"]);
     assert!(text(&coloured.stdout).contains('\u{1b}'));
@@ -329,7 +359,12 @@ fn hadolint_command_lines_work() {
     // hadolint's `-t`/`--failure-threshold` and `-c`/`--config` with a .hadolint.yaml.
     std::fs::write(root.join("lenient.yaml"), "ignored:\n  - DL3006\n").unwrap();
     let threshold = hullscan(root, &["-t", "error", "-c", "lenient.yaml", "Dockerfile"]);
-    assert_eq!(threshold.status.code(), Some(0), "{}", text(&threshold.stderr));
+    assert_eq!(
+        threshold.status.code(),
+        Some(0),
+        "{}",
+        text(&threshold.stderr)
+    );
     assert!(!text(&threshold.stdout).contains("HS101"));
 
     // Stdin, as `hadolint - < Dockerfile`.
