@@ -1,6 +1,7 @@
 //! hullscan where users already are: the pre-commit hooks (run by `pre-commit` itself), the
 //! GitHub Action's script, the project's own Dockerfile, shell completions, the man page, and
 //! the hadolint-style command line a migrating user types.
+#![allow(clippy::print_stderr)] // skip notices
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
