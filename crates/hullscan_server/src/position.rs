@@ -81,7 +81,8 @@ mod tests {
             position,
             Position {
                 line: 1,
-                character: 13
+                // `LABEL x="` is 9 units, `é` 1, `𝄞` 2, `" ` 2.
+                character: 14
             }
         );
         assert_eq!(map.offset(position), y);
