@@ -55,6 +55,12 @@ enum Command {
     /// Manage the offline vulnerability database (OSV).
     #[command(subcommand)]
     Db(commands::db::DbCommand),
+    /// Run the language server (LSP over stdin/stdout) for editors.
+    Server,
+    /// Print a shell completion script.
+    Completions(commands::completions::CompletionsArgs),
+    /// Print the man page (roff), or write one page per command to a directory.
+    Man(commands::man::ManArgs),
 }
 
 /// How a run ended, as the process exit code CI gates on.
@@ -79,7 +85,7 @@ impl From<ExitStatus> for ExitCode {
 }
 
 fn main() -> ExitCode {
-    let cli = match Cli::try_parse() {
+    let cli = match Cli::try_parse_from(hadolint_style_args(std::env::args_os().collect())) {
         Ok(cli) => cli,
         Err(err) => {
             let usage_error = err.use_stderr();
@@ -107,6 +113,9 @@ fn main() -> ExitCode {
         Command::Explain(args) => commands::explain::run(args),
         Command::Debug(command) => commands::debug::run(command),
         Command::Db(command) => commands::db::run(command),
+        Command::Server => hullscan_server::run_stdio().map(|()| ExitStatus::Success),
+        Command::Completions(args) => commands::completions::run(&args),
+        Command::Man(args) => commands::man::run(&args),
     };
     match result {
         Ok(status) => status.into(),
@@ -120,6 +129,42 @@ fn main() -> ExitCode {
             ExitStatus::Error.into()
         }
     }
+}
+
+/// hadolint is run as `hadolint [FLAGS] Dockerfile...`: when the first argument is not a
+/// subcommand but an existing file (or `-`, stdin), or a flag with an existing file among the
+/// arguments, the arguments are taken as `hullscan lint`'s, so a migrating user's scripts keep
+/// working. Anything else is parsed as written, so typos still get clap's errors.
+fn hadolint_style_args(mut args: Vec<std::ffi::OsString>) -> Vec<std::ffi::OsString> {
+    use clap::CommandFactory;
+    let Some(first) = args.get(1).and_then(|arg| arg.to_str()) else {
+        return args;
+    };
+    let command = Cli::command();
+    let subcommand_names: Vec<&str> = command
+        .get_subcommands()
+        .flat_map(|sub| std::iter::once(sub.get_name()).chain(sub.get_all_aliases()))
+        .collect();
+    let is_subcommand = |arg: &std::ffi::OsString| {
+        arg.to_str()
+            .is_some_and(|arg| subcommand_names.contains(&arg))
+    };
+    let is_own_flag = matches!(first, "-h" | "--help" | "-V" | "--version")
+        || first.starts_with("--max-input-mib");
+    let is_file = |arg: &std::ffi::OsString| std::path::Path::new(arg).is_file();
+    // Flags first (`hullscan -f json Dockerfile`) only when no subcommand follows them
+    // (`hullscan --format json lint Dockerfile` is hullscan's own spelling).
+    let lint = !is_subcommand(&args[1])
+        && !is_own_flag
+        && (first == "-"
+            || is_file(&args[1])
+            || (first.starts_with('-')
+                && !args[2..].iter().any(is_subcommand)
+                && args[2..].iter().any(is_file)));
+    if lint {
+        args.insert(1, "lint".into());
+    }
+    args
 }
 
 /// `hullscan lint | head` must end quietly, not with an error.

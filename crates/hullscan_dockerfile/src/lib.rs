@@ -23,6 +23,7 @@
 mod ast;
 mod directives;
 mod dump;
+mod file_name;
 mod heredoc_lex;
 mod json;
 mod parser;
@@ -30,6 +31,7 @@ mod parser;
 pub use ast::*;
 pub use directives::{DetectedDirective, detect_syntax, find_directive};
 pub use dump::{buildkit_values, to_buildkit_result};
+pub use file_name::is_dockerfile_name;
 pub use parser::{parse, parse_bytes};
 
 /// How many `ONBUILD` levels the parser nests (`ONBUILD ONBUILD … RUN x`). BuildKit rejects any

@@ -5,11 +5,14 @@
 //! - [`check_dockerfile`]: runs the enabled rules over one parsed Dockerfile, turns parse errors
 //!   into `syntax-error` findings and applies suppression comments (`# hullscan ignore=`,
 //!   `# hadolint ignore=`, `# check=skip=`) and severity overrides.
+//! - [`lint_text`] / [`lint_parsed`]: one file's text to its sorted report, as `hullscan lint`
+//!   and the language server call it.
 //! - [`settings::LinterSettings`]: the resolved settings the checker reads.
 //!
 //! Everything here is pure: rules never do I/O.
 
 mod checker;
+mod lint_file;
 pub mod registry;
 pub mod rules;
 pub mod run_script;
@@ -22,6 +25,7 @@ pub mod upstream;
 pub use checker::{
     CheckExtras, Checker, check_dockerfile, check_dockerfile_with, check_dockerfile_with_shellcheck,
 };
+pub use lint_file::{lint_parsed, lint_text};
 pub use settings::LinterSettings;
 
 #[cfg(test)]

@@ -555,6 +555,34 @@ pub fn is_buildkit_rule(rule: &RuleMeta) -> bool {
         .any(|alias| upstream::is_buildkit_check(alias))
 }
 
+/// A rule's full documentation as `hullscan explain` prints it (and the language server shows
+/// on hover): a title, its aliases, severity, category, default, fix availability, then its docs.
+pub fn explanation(rule: &RuleMeta) -> String {
+    use hullscan_diagnostics::FixAvailability;
+    let mut text = format!("# {} ({})\n\n", rule.name, rule.code);
+    if !rule.aliases.is_empty() {
+        text.push_str(&format!("Aliases: {}\n", rule.aliases.join(", ")));
+    }
+    let default = if RuleSet::defaults().contains_rule(rule) {
+        "on"
+    } else {
+        "off"
+    };
+    text.push_str(&format!(
+        "Severity: {}. Category: {}. Default: {default}.\n",
+        rule.severity,
+        rule.category.as_str()
+    ));
+    match rule.fix {
+        FixAvailability::None => {}
+        FixAvailability::Sometimes => text.push_str("Fix: sometimes available.\n"),
+        FixAvailability::Always => text.push_str("Fix: always available.\n"),
+    }
+    text.push('\n');
+    text.push_str(&rule.docs_text());
+    text
+}
+
 #[cfg(test)]
 mod tests {
     use std::collections::HashSet;

@@ -1,7 +1,6 @@
 use std::io::Write;
 
 use clap::Args;
-use hullscan_diagnostics::FixAvailability;
 use hullscan_linter::registry::{self, Selection};
 
 use crate::ExitStatus;
@@ -26,29 +25,7 @@ pub fn run(args: ExplainArgs) -> anyhow::Result<ExitStatus> {
         if i > 0 {
             writeln!(out)?;
         }
-        writeln!(out, "# {} ({})", rule.name, rule.code)?;
-        writeln!(out)?;
-        if !rule.aliases.is_empty() {
-            writeln!(out, "Aliases: {}", rule.aliases.join(", "))?;
-        }
-        let default = if registry::RuleSet::defaults().contains_rule(rule) {
-            "on"
-        } else {
-            "off"
-        };
-        writeln!(
-            out,
-            "Severity: {}. Category: {}. Default: {default}.",
-            rule.severity,
-            rule.category.as_str()
-        )?;
-        match rule.fix {
-            FixAvailability::None => {}
-            FixAvailability::Sometimes => writeln!(out, "Fix: sometimes available.")?,
-            FixAvailability::Always => writeln!(out, "Fix: always available.")?,
-        }
-        writeln!(out)?;
-        write!(out, "{}", rule.docs_text())?;
+        write!(out, "{}", registry::explanation(rule))?;
     }
     out.flush()?;
     Ok(ExitStatus::Success)

@@ -6,13 +6,13 @@ use std::sync::Arc;
 
 use clap::Args;
 use hullscan_diagnostics::{FileReport, Severity};
+pub use hullscan_dockerfile::is_dockerfile_name;
 use hullscan_linter::CheckExtras;
 use hullscan_linter::shellcheck::ShellcheckFn;
 use hullscan_linter::shellcheck::runner::{
     CheckedScripts, Finding, PreparedScript, ProcessRunner, ScriptInput, ScriptSet,
     ShellcheckError, ShellcheckRunner, check_all, prepare,
 };
-use hullscan_text::SourceFile;
 use hullscan_workspace::{CliOverrides, ConfigMode, Resolver, Settings};
 use rayon::prelude::*;
 
@@ -375,7 +375,7 @@ fn lint_file(
         shellcheck,
         external: context_findings.dockerfile,
     };
-    let report = check_text(display.clone(), text, &parse, &linter, extras)
+    let report = hullscan_linter::lint_parsed(display.clone(), text, &parse, &linter, extras)
         .map_err(|err| format!("{display}: {err}"));
     Linted {
         report,
@@ -398,27 +398,6 @@ fn decode(bytes: Vec<u8>) -> (String, hullscan_dockerfile::Parse) {
             (String::from_utf8_lossy(err.as_bytes()).into_owned(), parse)
         }
     }
-}
-
-/// Models and checks one parsed file.
-fn check_text(
-    name: String,
-    text: String,
-    parse: &hullscan_dockerfile::Parse,
-    settings: &hullscan_linter::settings::LinterSettings,
-    extras: CheckExtras<'_>,
-) -> Result<FileReport, ShellcheckError> {
-    let source = SourceFile::new(name, text);
-    let model = hullscan_semantic::SemanticModel::new(&parse.dockerfile);
-    let diagnostics =
-        hullscan_linter::check_dockerfile_with(&source, parse, &model, settings, extras)?;
-    let mut report = FileReport::for_source(Arc::new(source), diagnostics);
-    report.sort();
-    if report.diagnostics.is_empty() {
-        // Clean files need no text for rendering; dropping it keeps memory flat on big trees.
-        report.source = None;
-    }
-    Ok(report)
 }
 
 /// Finds Dockerfiles under `dir`, honouring `.gitignore`/`.ignore` files and skipping hidden
@@ -452,147 +431,9 @@ fn discover(dir: &Path, inputs: &mut Vec<(Input, PathBuf)>, errors: &mut Vec<Str
     }
 }
 
-/// Whether a file name is a Dockerfile's: `Dockerfile`, `Containerfile`, `Dockerfile.*`,
-/// `Dockerfile-*`, `Dockerfile_*`, `Containerfile.*`, `*.Dockerfile`, `*.containerfile` (ASCII
-/// case ignored), except names with an extension that marks something else (a template, docs,
-/// a `.dockerignore`).
-pub fn is_dockerfile_name(name: &str) -> bool {
-    // Extensions that make a `Dockerfile.<ext>`/`dockerfile_<x>.<ext>` name some other kind of
-    // file: templates, docs, configs, patches, and source code about Dockerfiles (a
-    // `dockerfile_parser.rs`, a `dockerfile.js` helper).
-    const NOT_DOCKERFILES: &[&str] = &[
-        // templates
-        "j2",
-        "jinja",
-        "jinja2",
-        "tmpl",
-        "tpl",
-        "template",
-        "erb",
-        "in",
-        "mustache",
-        "hbs",
-        "ejs",
-        // documentation and data
-        "md",
-        "txt",
-        "rst",
-        "adoc",
-        "html",
-        "htm",
-        "json",
-        "yml",
-        "yaml",
-        "toml",
-        "xml",
-        "csv",
-        "ini",
-        "cfg",
-        "lock",
-        "log",
-        "dict",
-        "dockerignore",
-        // editors, patches, backups
-        "orig",
-        "bak",
-        "swp",
-        "rej",
-        "patch",
-        "diff",
-        // source code
-        "sh",
-        "bash",
-        "ps1",
-        "bat",
-        "go",
-        "cs",
-        "py",
-        "rs",
-        "js",
-        "mjs",
-        "cjs",
-        "ts",
-        "jsx",
-        "tsx",
-        "java",
-        "kt",
-        "scala",
-        "rb",
-        "php",
-        "pl",
-        "lua",
-        "c",
-        "h",
-        "cc",
-        "cpp",
-        "hpp",
-        "swift",
-        "hs",
-        "ex",
-        "exs",
-        "clj",
-        "groovy",
-        "gradle",
-        "nix",
-    ];
-    let lower = name.to_ascii_lowercase();
-    let matches = lower == "dockerfile"
-        || lower == "containerfile"
-        || [
-            "dockerfile.",
-            "dockerfile-",
-            "dockerfile_",
-            "containerfile.",
-        ]
-        .iter()
-        .any(|prefix| lower.starts_with(prefix))
-        || lower.ends_with(".dockerfile")
-        || lower.ends_with(".containerfile");
-    if !matches {
-        return false;
-    }
-    let extension = lower.rsplit_once('.').map(|(_, ext)| ext);
-    !extension.is_some_and(|ext| NOT_DOCKERFILES.contains(&ext))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn recognises_dockerfile_names() {
-        for name in [
-            "Dockerfile",
-            "dockerfile",
-            "Containerfile",
-            "Dockerfile.prod",
-            "Dockerfile-windows",
-            "Dockerfile_dev",
-            "Containerfile.fedora",
-            "base.Dockerfile",
-            "app.containerfile",
-        ] {
-            assert!(is_dockerfile_name(name), "{name}");
-        }
-        for name in [
-            "Dockerfile.dockerignore",
-            "Dockerfile.j2",
-            "Dockerfile.md",
-            "README.md",
-            "dockerfile-lint.yaml",
-            "notadockerfile",
-            ".dockerignore",
-            // Code and data about Dockerfiles.
-            "dockerfile_parse.rs",
-            "dockerfile.rs",
-            "dockerfile.dict",
-            "Dockerfile.js",
-            "dockerfile_test.go",
-            "dockerfile-utils.ts",
-        ] {
-            assert!(!is_dockerfile_name(name), "{name}");
-        }
-    }
 
     #[test]
     fn threshold_accepts_hadolint_values() {

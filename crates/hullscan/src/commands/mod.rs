@@ -1,5 +1,6 @@
 //! One module per subcommand; each owns its clap arguments and a `run` function.
 
+pub mod completions;
 pub mod context;
 pub mod db;
 pub mod debug;
@@ -7,6 +8,7 @@ pub mod explain;
 pub mod image;
 pub mod lint;
 pub mod lint_context;
+pub mod man;
 pub mod rules;
 pub mod sbom;
 pub mod secrets;
