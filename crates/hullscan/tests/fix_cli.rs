@@ -236,14 +236,17 @@ fn fixable_tree(root: &Path, count: usize) -> Vec<PathBuf> {
 #[test]
 fn concurrent_and_killed_runs_never_leave_a_truncated_or_mixed_file() {
     let dir = tempfile::tempdir().unwrap();
-    // The expected result, from one run alone.
+    // The expected result, from one run alone, and how long such a run takes here.
     let reference = dir.path().join("reference");
-    let files = fixable_tree(&reference, 1);
+    let files = fixable_tree(&reference, 300);
     let original = read(&files[0]);
+    let started = std::time::Instant::now();
     let single = run(hullscan(dir.path()).args(["fix", "--no-context", "reference"]));
+    let full_run = started.elapsed();
     assert_eq!(single.code, 0, "{}", single.stderr);
     let expected = read(&files[0]);
     assert_ne!(expected, original);
+    assert!(files.iter().all(|file| read(file) == expected));
 
     // Two runs at once on the same tree: every file ends fully fixed.
     let tree = dir.path().join("both");
@@ -274,7 +277,9 @@ fn concurrent_and_killed_runs_never_leave_a_truncated_or_mixed_file() {
 
     // Runs killed (SIGKILL) at different moments: each file is the original or the fixed
     // text, never a part of one; a later run finishes the job.
-    for delay_ms in [5u64, 20, 40, 80, 150] {
+    // Kills spread over the length of a whole run (and one right at the start).
+    let full_ms = full_run.as_millis() as u64;
+    for delay_ms in [5, full_ms / 5, 2 * full_ms / 5, 3 * full_ms / 5, 4 * full_ms / 5] {
         let tree = dir.path().join(format!("killed{delay_ms}"));
         let files = fixable_tree(&tree, 300);
         let mut child = std::process::Command::new(&bin)
@@ -378,9 +383,11 @@ fn docker(args: &[&str], dir: &Path) -> (bool, String) {
     (output.status.success(), text)
 }
 
-/// A base image made with `docker import` from the host's static busybox: `sh`, `echo`, `cat`,
-/// `id`, `addgroup` and `adduser`, with a minimal user database. Tagged `alpine` so hullscan
-/// treats it as Alpine (busybox `adduser`), which is what it is as far as users go.
+/// A base image made with `docker import` from the host's static busybox (`sh`, `echo`, `cat`,
+/// `id`, ...) with a minimal user database. Tagged `alpine` so hullscan treats it as Alpine.
+/// Debian's busybox has no `addgroup`/`adduser` applets, so the image gets two small scripts
+/// that do what `addgroup -S G` and `adduser -S -D -G G U` do to the user database; `docker`
+/// itself then resolves `USER` from `/etc/passwd`, as in a real Alpine image.
 fn import_busybox_base(dir: &Path, tag: &str) -> bool {
     let Ok(busybox) = std::fs::read("/bin/busybox") else {
         return false;
@@ -396,7 +403,17 @@ fn import_busybox_base(dir: &Path, tag: &str) -> bool {
     add("bin/busybox", &busybox, 0o755);
     add("etc/passwd", b"root:x:0:0:root:/root:/bin/sh\n", 0o644);
     add("etc/group", b"root:x:0:\n", 0o644);
-    for applet in ["sh", "echo", "cat", "id", "addgroup", "adduser", "mkdir", "chown"] {
+    add(
+        "bin/addgroup",
+        b"#!/bin/sh\nfor last; do :; done\necho \"$last:x:101:\" >> /etc/group\n",
+        0o755,
+    );
+    add(
+        "bin/adduser",
+        b"#!/bin/sh\nfor last; do :; done\nmkdir -p /home/$last\necho \"$last:x:100:101:$last:/home/$last:/bin/sh\" >> /etc/passwd\n",
+        0o755,
+    );
+    for applet in ["sh", "echo", "cat", "id", "mkdir", "chown"] {
         let mut header = tar::Header::new_gnu();
         header.set_entry_type(tar::EntryType::Symlink);
         header.set_size(0);
