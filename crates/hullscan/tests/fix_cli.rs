@@ -75,7 +75,11 @@ fn fix_writes_safe_fixes_keeps_permissions_and_a_second_run_changes_nothing() {
     let second = run(hullscan(dir.path()).args(["fix", "--no-context", "."]));
     assert_eq!(second.code, 0, "{}", second.stderr);
     assert_eq!(read(&file), fixed);
-    assert!(second.stderr.contains("Fixed 0 finding(s) in 0 file(s)"), "{}", second.stderr);
+    assert!(
+        second.stderr.contains("Fixed 0 finding(s) in 0 file(s)"),
+        "{}",
+        second.stderr
+    );
     // Nothing leaves a temporary file behind.
     let names: Vec<String> = std::fs::read_dir(dir.path())
         .unwrap()
@@ -91,13 +95,29 @@ fn diff_prints_a_unified_diff_writes_nothing_and_exits_1() {
     write(&file, FIXABLE);
     let diff = run(hullscan(dir.path()).args(["fix", "--diff", "--no-context", "Dockerfile"]));
     assert_eq!(diff.code, 1, "{}", diff.stderr);
-    assert!(diff.stdout.starts_with("--- a/Dockerfile\n+++ b/Dockerfile\n"), "{}", diff.stdout);
-    assert!(diff.stdout.contains("-MAINTAINER me@example.com\n"), "{}", diff.stdout);
-    assert!(diff.stdout.contains("+FROM alpine:3.20 AS build\n"), "{}", diff.stdout);
+    assert!(
+        diff.stdout
+            .starts_with("--- a/Dockerfile\n+++ b/Dockerfile\n"),
+        "{}",
+        diff.stdout
+    );
+    assert!(
+        diff.stdout.contains("-MAINTAINER me@example.com\n"),
+        "{}",
+        diff.stdout
+    );
+    assert!(
+        diff.stdout.contains("+FROM alpine:3.20 AS build\n"),
+        "{}",
+        diff.stdout
+    );
     assert!(diff.stderr.contains("Would fix"), "{}", diff.stderr);
     assert_eq!(read(&file), FIXABLE);
     // Once fixed, the diff is empty and the exit code 0.
-    assert_eq!(run(hullscan(dir.path()).args(["fix", "--no-context", "Dockerfile"])).code, 0);
+    assert_eq!(
+        run(hullscan(dir.path()).args(["fix", "--no-context", "Dockerfile"])).code,
+        0
+    );
     let clean = run(hullscan(dir.path()).args(["fix", "--diff", "--no-context", "Dockerfile"]));
     assert_eq!((clean.code, clean.stdout.as_str()), (0, ""));
 }
@@ -113,7 +133,13 @@ fn select_and_ignore_limit_the_fixes() {
     assert!(text.contains(" AS build"), "{text}");
     assert!(text.contains("MAINTAINER"), "{text}");
     assert!(text.contains("ENV MODE prod"), "{text}");
-    run(hullscan(dir.path()).args(["fix", "--no-context", "--ignore", "maintainer-deprecated", "."]));
+    run(hullscan(dir.path()).args([
+        "fix",
+        "--no-context",
+        "--ignore",
+        "maintainer-deprecated",
+        ".",
+    ]));
     let text = read(&file);
     assert!(text.contains("MAINTAINER"), "{text}");
     assert!(text.contains("ENV MODE=prod"), "{text}");
@@ -124,7 +150,8 @@ fn unsafe_fixes_need_the_flag() {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("Dockerfile");
     // `apt` -> `apt-get` (HS227) is an unsafe fix.
-    let text = "FROM debian:12\nRUN apt install -y --no-install-recommends curl=7.88.1-10\nUSER app\n";
+    let text =
+        "FROM debian:12\nRUN apt install -y --no-install-recommends curl=7.88.1-10\nUSER app\n";
     write(&file, text);
     let safe = run(hullscan(dir.path()).args(["fix", "--no-context", "--select", "HS227", "."]));
     assert_eq!(safe.code, 0, "{}", safe.stderr);
@@ -139,14 +166,19 @@ fn unsafe_fixes_need_the_flag() {
         ".",
     ]));
     assert_eq!(risky.code, 0, "{}", risky.stderr);
-    assert!(read(&file).contains("RUN apt-get install"), "{}", read(&file));
+    assert!(
+        read(&file).contains("RUN apt-get install"),
+        "{}",
+        read(&file)
+    );
 }
 
 #[test]
 fn crlf_and_bom_survive_the_cli() {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("Dockerfile");
-    let text = "\u{feff}FROM alpine:3.20 as base\r\nMAINTAINER x\r\nUSER app\r\nCMD app --serve\r\n";
+    let text =
+        "\u{feff}FROM alpine:3.20 as base\r\nMAINTAINER x\r\nUSER app\r\nCMD app --serve\r\n";
     write(&file, text);
     let result = run(hullscan(dir.path()).args(["fix", "--no-context", "."]));
     assert_eq!(result.code, 0, "{}", result.stderr);
@@ -154,7 +186,9 @@ fn crlf_and_bom_survive_the_cli() {
     assert_ne!(fixed, text);
     assert!(fixed.starts_with('\u{feff}'), "{fixed:?}");
     assert!(
-        fixed.split('\n').all(|line| line.is_empty() || line.ends_with('\r')),
+        fixed
+            .split('\n')
+            .all(|line| line.is_empty() || line.ends_with('\r')),
         "{fixed:?}"
     );
 }
@@ -185,9 +219,16 @@ fn lint_fix_fixes_then_reports_what_is_left() {
     assert!(read(&file).contains(" AS build"));
     let findings: Vec<Value> = serde_json::from_str(&result.stdout).unwrap();
     // Only findings without a safe fix are left.
-    assert!(findings.iter().all(|f| f["fix"].is_null()
-        || f["fix"]["applicability"] != "safe"), "{findings:?}");
-    assert!(!findings.iter().any(|f| f["code"] == "HS302"), "{findings:?}");
+    assert!(
+        findings
+            .iter()
+            .all(|f| f["fix"].is_null() || f["fix"]["applicability"] != "safe"),
+        "{findings:?}"
+    );
+    assert!(
+        !findings.iter().any(|f| f["code"] == "HS302"),
+        "{findings:?}"
+    );
     assert!(result.stderr.contains("Fixed "), "{}", result.stderr);
 }
 
@@ -204,7 +245,9 @@ fn dockerignore_entries_are_added_with_unsafe_fixes() {
     let before = run(hullscan(dir.path()).args(["lint", "--no-fail", "-f", "json", "."]));
     let before: Vec<Value> = serde_json::from_str(&before.stdout).unwrap();
     assert!(
-        before.iter().any(|f| f["file"].as_str().unwrap().ends_with(".dockerignore")),
+        before
+            .iter()
+            .any(|f| f["file"].as_str().unwrap().ends_with(".dockerignore")),
         "{before:?}"
     );
     let fixed = run(hullscan(dir.path()).args(["fix", "--unsafe-fixes", "."]));
@@ -214,7 +257,12 @@ fn dockerignore_entries_are_added_with_unsafe_fixes() {
     assert!(ignore.contains("node_modules"), "{ignore}");
     // The next run has nothing more to add.
     let again = run(hullscan(dir.path()).args(["fix", "--unsafe-fixes", "--diff", "."]));
-    assert_eq!((again.code, again.stdout.as_str()), (0, ""), "{}", again.stderr);
+    assert_eq!(
+        (again.code, again.stdout.as_str()),
+        (0, ""),
+        "{}",
+        again.stderr
+    );
 }
 
 /// A tree of `count` fixable Dockerfiles, each a few kilobytes so a run takes a while.
@@ -279,7 +327,13 @@ fn concurrent_and_killed_runs_never_leave_a_truncated_or_mixed_file() {
     // text, never a part of one; a later run finishes the job.
     // Kills spread over the length of a whole run (and one right at the start).
     let full_ms = full_run.as_millis() as u64;
-    for delay_ms in [5, full_ms / 5, 2 * full_ms / 5, 3 * full_ms / 5, 4 * full_ms / 5] {
+    for delay_ms in [
+        5,
+        full_ms / 5,
+        2 * full_ms / 5,
+        3 * full_ms / 5,
+        4 * full_ms / 5,
+    ] {
         let tree = dir.path().join(format!("killed{delay_ms}"));
         let files = fixable_tree(&tree, 300);
         let mut child = std::process::Command::new(&bin)
@@ -295,12 +349,21 @@ fn concurrent_and_killed_runs_never_leave_a_truncated_or_mixed_file() {
         let mut fixed_count = 0;
         for file in &files {
             let text = read(file);
-            assert!(text == original || text == expected, "{}: {text:?}", file.display());
+            assert!(
+                text == original || text == expected,
+                "{}: {text:?}",
+                file.display()
+            );
             fixed_count += usize::from(text == expected);
         }
         // How far the killed run got (timing-dependent, so shown rather than asserted).
-        eprintln!("killed after {delay_ms} ms: {fixed_count} of {} files fixed", files.len());
-        let finish = run(hullscan(dir.path()).args(["fix", "--no-context"]).arg(&tree));
+        eprintln!(
+            "killed after {delay_ms} ms: {fixed_count} of {} files fixed",
+            files.len()
+        );
+        let finish = run(hullscan(dir.path())
+            .args(["fix", "--no-context"])
+            .arg(&tree));
         assert_eq!(finish.code, 0, "{}", finish.stderr);
         for file in &files {
             assert_eq!(read(file), expected, "{}", file.display());
@@ -322,40 +385,70 @@ fn plan_orders_the_seed_scenario_and_warns_about_eacces() {
     assert_eq!(plans.len(), 1);
     let steps = plans[0]["steps"].as_array().unwrap();
     let ids: Vec<&str> = steps.iter().map(|s| s["id"].as_str().unwrap()).collect();
-    let position = |id: &str| ids.iter().position(|x| *x == id).unwrap_or_else(|| panic!("{id} in {ids:?}"));
+    let position = |id: &str| {
+        ids.iter()
+            .position(|x| *x == id)
+            .unwrap_or_else(|| panic!("{id} in {ids:?}"))
+    };
     assert_eq!(position("pin-base-image"), 0, "{ids:?}");
     assert!(position("pin-base-image") < position("run-as-non-root"));
     assert!(position("run-as-non-root") < position("add-healthcheck"));
     assert!(position("add-healthcheck") < position("exec-form-and-signals"));
     // Phases never go backwards.
-    let order = ["build", "reproducibility", "security", "operability", "size-and-cache", "hygiene"];
+    let order = [
+        "build",
+        "reproducibility",
+        "security",
+        "operability",
+        "size-and-cache",
+        "hygiene",
+    ];
     let phases: Vec<usize> = steps
         .iter()
-        .map(|s| order.iter().position(|p| *p == s["phase"].as_str().unwrap()).unwrap())
+        .map(|s| {
+            order
+                .iter()
+                .position(|p| *p == s["phase"].as_str().unwrap())
+                .unwrap()
+        })
         .collect();
     assert!(phases.windows(2).all(|w| w[0] <= w[1]), "{phases:?}");
     // Exec form has a fix command; the root step says what to verify.
     let exec = &steps[position("exec-form-and-signals")];
     assert!(
-        exec["commands"][0].as_str().unwrap().starts_with("hullscan fix --select HS105"),
+        exec["commands"][0]
+            .as_str()
+            .unwrap()
+            .starts_with("hullscan fix --select HS105"),
         "{exec}"
     );
     let human = run(hullscan(dir.path()).args(["plan", "--no-context", "Dockerfile"]));
     assert_eq!(human.code, 0, "{}", human.stderr);
-    assert!(human.stdout.contains("1. [reproducibility] Pin the base image"), "{}", human.stdout);
+    assert!(
+        human
+            .stdout
+            .contains("1. [reproducibility] Pin the base image"),
+        "{}",
+        human.stdout
+    );
     assert!(human.stdout.contains("EACCES"), "{}", human.stdout);
     // Following the plan's first command changes what the plan says.
     let command = exec["commands"][0].as_str().unwrap();
     let args: Vec<&str> = command.split_whitespace().skip(1).collect();
     assert_eq!(run(hullscan(dir.path()).args(&args)).code, 0);
-    let after = run(hullscan(dir.path()).args(["plan", "--no-context", "-f", "json", "Dockerfile"]));
+    let after =
+        run(hullscan(dir.path()).args(["plan", "--no-context", "-f", "json", "Dockerfile"]));
     let plans: Vec<Value> = serde_json::from_str(&after.stdout).unwrap();
     assert!(
         !plans[0]["steps"]
             .as_array()
             .unwrap()
             .iter()
-            .any(|s| s["findings"].as_array().unwrap().iter().any(|f| f["code"] == "HS105")),
+            .any(|s| s["findings"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|f| f["code"] == "HS105")),
         "{}",
         after.stdout
     );
@@ -486,10 +579,16 @@ fn fixed_dockerfiles_still_build_with_docker() {
         let new_text = read(&context.join("Dockerfile"));
         assert_ne!(new_text, text, "{name}: nothing was fixed");
         let (ok, output) = docker(&["build", "-q", "-t", &after, "."], &context);
-        assert!(ok, "{name}: the fixed file does not build:\n{new_text}\n{output}");
+        assert!(
+            ok,
+            "{name}: the fixed file does not build:\n{new_text}\n{output}"
+        );
         if unsafe_fixes {
             assert!(new_text.contains("USER app"), "{new_text}");
-            let (ok, uid) = docker(&["run", "--rm", "--entrypoint", "id", &after, "-u"], &context);
+            let (ok, uid) = docker(
+                &["run", "--rm", "--entrypoint", "id", &after, "-u"],
+                &context,
+            );
             assert!(ok, "{uid}");
             assert_ne!(uid.trim(), "0", "the fixed image still runs as root");
             let (ok, greeting) = docker(&["run", "--rm", &after], &context);

@@ -247,7 +247,10 @@ pub fn fix_text(
         rounds += 1;
         applied.extend(round.applied.iter().map(|&index| {
             let diagnostic = &diagnostics[index];
-            let fix = diagnostic.fix.as_ref().expect("applied findings have a fix");
+            let fix = diagnostic
+                .fix
+                .as_ref()
+                .expect("applied findings have a fix");
             AppliedFix {
                 code: diagnostic.code.to_string(),
                 name: diagnostic.name.to_string(),

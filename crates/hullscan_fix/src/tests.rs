@@ -119,7 +119,11 @@ fn fixes_a_dockerfile_until_stable_and_a_second_run_changes_nothing() {
     let fixed = fix_dockerfile("Dockerfile", text, &settings(), &FixOptions::default());
     assert!(fixed.failure.is_none());
     assert!(fixed.converged);
-    assert!(fixed.text.contains("FROM python:3.12 AS build\n"), "{}", fixed.text);
+    assert!(
+        fixed.text.contains("FROM python:3.12 AS build\n"),
+        "{}",
+        fixed.text
+    );
     assert!(fixed.text.contains("ENV A=b\n"), "{}", fixed.text);
     assert!(fixed.text.contains("--no-cache-dir"), "{}", fixed.text);
     assert!(!fixed.text.contains("MAINTAINER"), "{}", fixed.text);
@@ -135,7 +139,12 @@ fn fixes_a_dockerfile_until_stable_and_a_second_run_changes_nothing() {
             .filter_map(|d| d.fix.as_ref())
             .all(|fix| fix.applicability != Applicability::Safe)
     );
-    let again = fix_dockerfile("Dockerfile", &fixed.text, &settings(), &FixOptions::default());
+    let again = fix_dockerfile(
+        "Dockerfile",
+        &fixed.text,
+        &settings(),
+        &FixOptions::default(),
+    );
     assert_eq!(again.text, fixed.text);
     assert!(again.applied.is_empty());
 }
@@ -147,11 +156,18 @@ fn crlf_dockerfile_stays_crlf() {
     assert!(fixed.text.starts_with('\u{feff}'));
     assert!(!fixed.applied.is_empty());
     assert!(
-        fixed.text.split('\n').all(|line| line.is_empty() || line.ends_with('\r')),
+        fixed
+            .text
+            .split('\n')
+            .all(|line| line.is_empty() || line.ends_with('\r')),
         "{:?}",
         fixed.text
     );
-    assert!(fixed.text.contains("apk add --no-cache"), "{:?}", fixed.text);
+    assert!(
+        fixed.text.contains("apk add --no-cache"),
+        "{:?}",
+        fixed.text
+    );
 }
 
 #[test]
@@ -214,7 +230,10 @@ fn fixes_that_undo_each_other_stop() {
 #[test]
 fn unified_diff_has_headers_and_hunks() {
     let diff = unified_diff("Dockerfile", "FROM a\nMAINTAINER x\n", "FROM a\n");
-    assert!(diff.starts_with("--- a/Dockerfile\n+++ b/Dockerfile\n"), "{diff}");
+    assert!(
+        diff.starts_with("--- a/Dockerfile\n+++ b/Dockerfile\n"),
+        "{diff}"
+    );
     assert!(diff.contains("-MAINTAINER x\n"), "{diff}");
     assert_eq!(unified_diff("D", "same", "same"), "");
 }

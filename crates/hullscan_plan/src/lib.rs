@@ -478,9 +478,17 @@ mod tests {
             "Dockerfile",
             None,
             vec![
-                finding("HS219", 3, Some(FixInfo::new("add --no-cache", Applicability::Safe))),
+                finding(
+                    "HS219",
+                    3,
+                    Some(FixInfo::new("add --no-cache", Applicability::Safe)),
+                ),
                 finding("HS407", 1, None),
-                finding("HS105", 5, Some(FixInfo::new("exec form", Applicability::Safe))),
+                finding(
+                    "HS105",
+                    5,
+                    Some(FixInfo::new("exec form", Applicability::Safe)),
+                ),
                 finding("HS103", 1, None),
                 finding("HS102", 1, Some(FixInfo::new("pin", Applicability::Unsafe))),
                 finding("HS999", 9, None),
@@ -503,7 +511,9 @@ mod tests {
         // Fixable findings get a command; an unsafe one is shown as a diff first.
         assert_eq!(
             plan.steps[0].commands,
-            ["hullscan fix --unsafe-fixes --select HS102 --diff Dockerfile   # review the diff, then run without --diff"]
+            [
+                "hullscan fix --unsafe-fixes --select HS102 --diff Dockerfile   # review the diff, then run without --diff"
+            ]
         );
         assert_eq!(
             plan.steps[4].commands,
@@ -526,6 +536,9 @@ mod tests {
     fn paths_are_quoted_for_the_shell() {
         assert_eq!(shell_quote("a b/Dockerfile"), "'a b/Dockerfile'");
         assert_eq!(shell_quote("it's"), r"'it'\''s'");
-        assert_eq!(shell_quote("docker/Dockerfile.prod"), "docker/Dockerfile.prod");
+        assert_eq!(
+            shell_quote("docker/Dockerfile.prod"),
+            "docker/Dockerfile.prod"
+        );
     }
 }

@@ -32,8 +32,12 @@ pub fn run(command: DebugCommand) -> anyhow::Result<ExitStatus> {
             let stdout = std::io::stdout();
             let mut out = std::io::BufWriter::new(stdout.lock());
             let dump = if json {
-                let instructions: Vec<serde_json::Value> =
-                    parse.dockerfile.instructions.iter().map(instruction_json).collect();
+                let instructions: Vec<serde_json::Value> = parse
+                    .dockerfile
+                    .instructions
+                    .iter()
+                    .map(instruction_json)
+                    .collect();
                 let mut text = serde_json::to_string_pretty(&instructions)?;
                 text.push('\n');
                 text

@@ -84,7 +84,7 @@ struct FileOutcome {
     fixed: Option<FixedText>,
     /// Whether the Dockerfile's text changed (and was written, unless diffing).
     changed: bool,
-    /// The `.dockerignore` entries added, as (path, count).
+    /// The ignore file's findings whose fixes apply, with the ignore file's path.
     ignore_fixes: Option<(PathBuf, Vec<Diagnostic>)>,
     diff: String,
     errors: Vec<String>,
@@ -95,7 +95,7 @@ struct FileOutcome {
 pub struct Summary {
     pub files_changed: usize,
     pub fixed: usize,
-    /// Per rule code: (name, fixed, remaining, remaining with an applicable-by-flag fix).
+    /// Per rule code: what was fixed and what is left.
     pub per_rule: BTreeMap<String, RuleCounts>,
     pub errors: Vec<String>,
     pub not_converged: Vec<String>,
@@ -368,7 +368,11 @@ fn fix_file(path: &Path, linter: &LinterSettings, run: &FixRun<'_>) -> FileOutco
             let fixes: Vec<Diagnostic> = report
                 .diagnostics
                 .into_iter()
-                .filter(|d| d.fix.as_ref().is_some_and(|f| run.options.applies(f.applicability)))
+                .filter(|d| {
+                    d.fix
+                        .as_ref()
+                        .is_some_and(|f| run.options.applies(f.applicability))
+                })
                 .collect();
             if !fixes.is_empty() {
                 let ignore_path = hullscan_context::find_ignore_file(dir, path)
@@ -463,7 +467,10 @@ pub fn print_summary(summary: &Summary, diff: bool, unsafe_fixes: bool) {
         summary.fixed, summary.files_changed
     );
     if !summary.per_rule.is_empty() {
-        eprintln!("  {:<8} {:<36} {:>6} {:>9}", "rule", "name", "fixed", "remaining");
+        eprintln!(
+            "  {:<8} {:<36} {:>6} {:>9}",
+            "rule", "name", "fixed", "remaining"
+        );
         for (code, counts) in &summary.per_rule {
             eprintln!(
                 "  {:<8} {:<36} {:>6} {:>9}",

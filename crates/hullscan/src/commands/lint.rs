@@ -445,11 +445,7 @@ fn check_text(
 
 /// Finds Dockerfiles under `dir`, honouring `.gitignore`/`.ignore` files and skipping hidden
 /// entries.
-pub(crate) fn discover(
-    dir: &Path,
-    inputs: &mut Vec<(Input, PathBuf)>,
-    errors: &mut Vec<String>,
-) {
+pub(crate) fn discover(dir: &Path, inputs: &mut Vec<(Input, PathBuf)>, errors: &mut Vec<String>) {
     // A bound, so a hostile tree cannot take the walk (and the chain of ignore matchers it
     // keeps per level) arbitrarily deep.
     const MAX_DEPTH: usize = 512;

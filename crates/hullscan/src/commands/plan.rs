@@ -96,7 +96,13 @@ pub fn run(args: PlanArgs) -> anyhow::Result<ExitStatus> {
     let context = ContextChoice::from_args(args.context.as_deref(), args.no_context);
     let mut plans = Vec::new();
     for (_, path) in &inputs {
-        match plan_file(path, &resolver, &context, &image_findings, args.image.as_deref()) {
+        match plan_file(
+            path,
+            &resolver,
+            &context,
+            &image_findings,
+            args.image.as_deref(),
+        ) {
             Ok(plan) => plans.push(plan),
             Err(message) => errors.push(message),
         }
@@ -204,7 +210,11 @@ fn image_findings(reference: &str, remote: bool) -> anyhow::Result<Vec<PlanFindi
         .collect())
 }
 
-fn plan_finding(diagnostic: &Diagnostic, origin: Origin, source: Option<&SourceFile>) -> PlanFinding {
+fn plan_finding(
+    diagnostic: &Diagnostic,
+    origin: Origin,
+    source: Option<&SourceFile>,
+) -> PlanFinding {
     let line = match (&diagnostic.location, source) {
         (Location::Text(range), Some(source)) => {
             Some(source.line_column(range.start()).line as usize)

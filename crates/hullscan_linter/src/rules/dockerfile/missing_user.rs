@@ -1,11 +1,10 @@
 //! HS103: the final stage never sets a user.
 
 use hullscan_diagnostics::{Applicability, Diagnostic, Edit, Fix, Location, declare_rule};
-use hullscan_dockerfile::Keyword;
 
 use crate::checker::Checker;
 use crate::rules::dockerfile::final_user::{self, FinalUser};
-use crate::rules::dockerfile::practice_facts::{Distro, create_user_help, final_distro};
+use crate::rules::dockerfile::practice_facts::{self, Distro, create_user_help, final_distro};
 
 declare_rule! {
     /// ## What it does
@@ -84,7 +83,10 @@ pub(crate) fn missing_user(checker: &mut Checker) {
 /// that install still run as root), before its runtime settings.
 fn non_root_user_fix(checker: &Checker, distro: Distro) -> Option<Fix> {
     let lines: &[&str] = match distro {
-        Distro::Alpine => &["RUN addgroup -S app && adduser -S -D -G app app", "USER app"],
+        Distro::Alpine => &[
+            "RUN addgroup -S app && adduser -S -D -G app app",
+            "USER app",
+        ],
         Distro::Debian | Distro::Rhel => &[
             "RUN groupadd -r app && useradd -r -g app --no-log-init app",
             "USER app",
@@ -94,22 +96,7 @@ fn non_root_user_fix(checker: &Checker, distro: Distro) -> Option<Fix> {
         Distro::Distroless | Distro::Scratch => &["USER 65532:65532"],
         Distro::Unknown => return None,
     };
-    let stage = checker.model.final_stage()?;
-    let instructions = checker.instructions();
-    let anchor = stage.instructions.clone().rev().find(|&index| {
-        instructions.get(index).is_some_and(|instruction| {
-            !matches!(
-                instruction.keyword,
-                Keyword::Cmd
-                    | Keyword::Entrypoint
-                    | Keyword::Healthcheck
-                    | Keyword::Expose
-                    | Keyword::Label
-                    | Keyword::Stopsignal
-            )
-        })
-    })?;
-    let at = instructions[anchor].range.end();
+    let at = practice_facts::after_last_build_step(checker)?;
     let content: String = lines.iter().map(|line| format!("\n{line}")).collect();
     Some(Fix::new(
         "Create a non-root user and switch to it",

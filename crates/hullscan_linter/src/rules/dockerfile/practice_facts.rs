@@ -531,3 +531,26 @@ mod tests {
         assert!(!is_within("/application", "/app"));
     }
 }
+
+/// Where lines added to the final stage go: right after its last build step (the last
+/// instruction that is not `CMD`, `ENTRYPOINT`, `HEALTHCHECK`, `EXPOSE`, `LABEL` or
+/// `STOPSIGNAL`; the `FROM` when there is none), so that the build steps run as before and the
+/// runtime settings follow. An insertion there starts with a line break.
+pub(crate) fn after_last_build_step(checker: &Checker) -> Option<hullscan_text::TextSize> {
+    let stage = checker.model.final_stage()?;
+    let instructions = checker.instructions();
+    let anchor = stage.instructions.clone().rev().find(|&index| {
+        instructions.get(index).is_some_and(|instruction| {
+            !matches!(
+                instruction.keyword,
+                Keyword::Cmd
+                    | Keyword::Entrypoint
+                    | Keyword::Healthcheck
+                    | Keyword::Expose
+                    | Keyword::Label
+                    | Keyword::Stopsignal
+            )
+        })
+    })?;
+    Some(instructions[anchor].range.end())
+}
