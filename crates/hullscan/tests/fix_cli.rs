@@ -1,6 +1,11 @@
 //! End-to-end tests of `hullscan fix`, `hullscan lint --fix` and `hullscan plan` through the
 //! real binary: what is written, what is left alone, exit codes, concurrent and killed runs.
 
+// Tests report skips and timings to the developer on stderr.
+#![allow(clippy::print_stderr)]
+
+mod common;
+
 use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
@@ -584,7 +589,7 @@ fn fixed_dockerfiles_still_build_with_docker() {
             "{name}: the fixed file does not build:\n{new_text}\n{output}"
         );
         if unsafe_fixes {
-            assert!(new_text.contains("USER app"), "{new_text}");
+            assert!(new_text.contains("USER 10001:10001"), "{new_text}");
             let (ok, uid) = docker(
                 &["run", "--rm", "--entrypoint", "id", &after, "-u"],
                 &context,
@@ -599,4 +604,70 @@ fn fixed_dockerfiles_still_build_with_docker() {
     let mut rmi = vec!["rmi", "-f"];
     rmi.extend(images.iter().map(String::as_str));
     docker(&rmi, dir.path());
+}
+
+#[test]
+fn plan_with_an_image_plans_its_findings_too() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        &dir.path().join("Dockerfile"),
+        "FROM alpine:3.20\nCOPY app /app\nCMD [\"/app\"]\n",
+    );
+    // The image built from it: no user, a shell-form command, a private key in a layer.
+    let layout = dir.path().join("layout");
+    let config = serde_json::json!({
+        "architecture": "amd64",
+        "os": "linux",
+        "config": {"Cmd": ["/bin/sh", "-c", "/app"]},
+        "history": [{"created_by": "COPY app /app"}],
+    });
+    let key = b"-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAMwAAAAtzc2gtZWQyNTUxOQAAACDm\n-----END OPENSSH PRIVATE KEY-----\n";
+    common::write_oci_layout(&layout, "app", config, &[("root/.ssh/id_ed25519", key)]);
+    let reference = format!("oci:{}", layout.display());
+    let json = run(hullscan(dir.path()).args([
+        "plan",
+        "--no-context",
+        "-f",
+        "json",
+        "--image",
+        &reference,
+        "Dockerfile",
+    ]));
+    assert_eq!(json.code, 0, "{}", json.stderr);
+    let plans: Vec<Value> = serde_json::from_str(&json.stdout).unwrap();
+    let steps = plans[0]["steps"].as_array().unwrap();
+    let step_of = |code: &str| {
+        steps
+            .iter()
+            .find(|s| {
+                s["findings"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .any(|f| f["code"] == code)
+            })
+            .map(|s| {
+                (
+                    s["id"].as_str().unwrap().to_owned(),
+                    s["number"].as_u64().unwrap(),
+                )
+            })
+    };
+    let (root_step, root_number) = step_of("HS601").expect("the image runs as root");
+    assert_eq!(root_step, "run-as-non-root");
+    // The image's finding sits with the Dockerfile's own finding on the same problem.
+    assert_eq!(
+        step_of("HS103").map(|s| s.0).as_deref(),
+        Some("run-as-non-root")
+    );
+    let (secret_step, secret_number) = step_of("HS606").expect("the key in a layer");
+    assert_eq!(secret_step, "remove-secrets");
+    // Secrets already in a layer come before root.
+    assert!(secret_number < root_number);
+    // The key itself is never printed.
+    assert!(
+        !json
+            .stdout
+            .contains("b3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQ")
+    );
 }

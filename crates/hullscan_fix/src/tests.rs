@@ -237,3 +237,76 @@ fn unified_diff_has_headers_and_hunks() {
     assert!(diff.contains("-MAINTAINER x\n"), "{diff}");
     assert_eq!(unified_diff("D", "same", "same"), "");
 }
+
+fn only(code: &str) -> LinterSettings {
+    LinterSettings::for_rule(hullscan_linter::registry::by_code(code).expect("known rule"))
+}
+
+#[test]
+fn non_root_user_fix_follows_the_distribution() {
+    let unsafe_fixes = FixOptions::new(true);
+    let cases = [
+        (
+            "FROM alpine:3.20\nCOPY app /app\nCMD [\"/app\"]\n",
+            Some(
+                "COPY app /app\nRUN addgroup -S -g 10001 app && adduser -S -D -u 10001 -G app app\nUSER 10001:10001\nCMD [\"/app\"]\n",
+            ),
+        ),
+        (
+            "FROM debian:12-slim\nRUN true\nEXPOSE 8080\nCMD [\"/app\"]\n",
+            Some(
+                "RUN true\nRUN groupadd -r -g 10001 app && useradd -r -u 10001 -g app --no-log-init app\nUSER 10001:10001\nEXPOSE 8080\n",
+            ),
+        ),
+        (
+            "FROM gcr.io/distroless/static-debian12\nCOPY app /app\nENTRYPOINT [\"/app\"]\n",
+            Some("COPY app /app\nUSER 65532:65532\nENTRYPOINT"),
+        ),
+        // The distribution is unknown: no fix.
+        ("FROM example.com/base:1\nCMD [\"/app\"]\n", None),
+        // The last build step continues into the end of the file: an added line would join it.
+        ("FROM alpine:3.20\nCMD [\"/app\"]\nENV A=b \\\n", None),
+    ];
+    for (text, expected) in cases {
+        let safe = fix_dockerfile("Dockerfile", text, &only("HS103"), &FixOptions::default());
+        assert_eq!(safe.text, text, "an unsafe fix applied without being asked");
+        let fixed = fix_dockerfile("Dockerfile", text, &only("HS103"), &unsafe_fixes);
+        match expected {
+            Some(wanted) => {
+                assert!(fixed.text.contains(wanted), "{}", fixed.text);
+                assert!(fixed.remaining.is_empty(), "{:?}", fixed.remaining);
+            }
+            None => assert_eq!(fixed.text, text),
+        }
+    }
+}
+
+#[test]
+fn healthcheck_skeleton_is_applied_only_where_its_tool_exists() {
+    let unsafe_fixes = FixOptions::new(true);
+    let alpine = "FROM alpine:3.20\nRUN apk add --no-cache nginx\nEXPOSE 3000\nCMD [\"nginx\"]\n";
+    let fixed = fix_dockerfile("Dockerfile", alpine, &only("HS407"), &unsafe_fixes);
+    assert!(
+        fixed.text.contains(
+            "nginx\nHEALTHCHECK --interval=30s --timeout=3s --retries=3 CMD wget -q --spider http://localhost:3000/ || exit 1\nEXPOSE 3000"
+        ),
+        "{}",
+        fixed.text
+    );
+    // Debian without curl: the skeleton is only shown.
+    let debian = "FROM debian:12-slim\nEXPOSE 80\nCMD [\"nginx\"]\n";
+    let shown = fix_dockerfile("Dockerfile", debian, &only("HS407"), &unsafe_fixes);
+    assert_eq!(shown.text, debian);
+    let fix = shown.remaining[0].fix.as_ref().expect("a shown fix");
+    assert_eq!(fix.applicability, Applicability::DisplayOnly);
+    assert!(
+        fix.edits()[0]
+            .content
+            .contains("curl -fsS http://localhost:80/")
+    );
+    // With curl installed, it applies.
+    let with_curl =
+        "FROM debian:12-slim\nRUN apt-get install -y curl\nEXPOSE 80\nCMD [\"nginx\"]\n";
+    let fixed = fix_dockerfile("Dockerfile", with_curl, &only("HS407"), &unsafe_fixes);
+    assert!(fixed.text.contains("CMD curl -fsS"), "{}", fixed.text);
+}

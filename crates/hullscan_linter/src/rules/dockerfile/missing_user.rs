@@ -41,7 +41,8 @@ declare_rule! {
     /// The fix is unsafe: it adds, after the final stage's last build step and before its
     /// `CMD`/`ENTRYPOINT`, a system user `app` created with the tools of the base image's
     /// distribution (`addgroup`/`adduser` on Alpine, `groupadd`/`useradd` on Debian and RHEL)
-    /// and `USER app`; on distroless and `scratch` images, `USER 65532:65532`. The application
+    /// with the fixed UID and GID 10001, and `USER 10001:10001`; on distroless and `scratch`
+    /// images, `USER 65532:65532`. The application
     /// then cannot write where only root may (EACCES), nor bind ports below 1024. No fix is
     /// offered when the distribution is unknown.
     ///
@@ -83,13 +84,15 @@ pub(crate) fn missing_user(checker: &mut Checker) {
 /// that install still run as root), before its runtime settings.
 fn non_root_user_fix(checker: &Checker, distro: Distro) -> Option<Fix> {
     let lines: &[&str] = match distro {
+        // A fixed numeric UID, so the platform can tell the user is not root without reading
+        // /etc/passwd (see HS281).
         Distro::Alpine => &[
-            "RUN addgroup -S app && adduser -S -D -G app app",
-            "USER app",
+            "RUN addgroup -S -g 10001 app && adduser -S -D -u 10001 -G app app",
+            "USER 10001:10001",
         ],
         Distro::Debian | Distro::Rhel => &[
-            "RUN groupadd -r app && useradd -r -g app --no-log-init app",
-            "USER app",
+            "RUN groupadd -r -g 10001 app && useradd -r -u 10001 -g app --no-log-init app",
+            "USER 10001:10001",
         ],
         // Distroless images ship uid 65532 (`nonroot`); scratch has no user database, so a
         // numeric user is the only kind it can have.
