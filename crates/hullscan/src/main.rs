@@ -37,6 +37,11 @@ struct Cli {
 enum Command {
     /// Lint Dockerfiles (and their build contexts, when present).
     Lint(commands::lint::LintArgs),
+    /// Apply the fixes findings carry (safe ones; `--unsafe-fixes` for more), or show them as a
+    /// diff (`--diff`).
+    Fix(commands::fix::FixArgs),
+    /// An ordered remediation plan for a Dockerfile's findings (and its context's and image's).
+    Plan(commands::plan::PlanArgs),
     /// Report what `docker build` would send as the build context, and what each COPY costs.
     Context(commands::context::ContextArgs),
     /// Audit a built image: a docker-save tar, an OCI layout, a registry or the local daemon.
@@ -105,6 +110,8 @@ fn main() -> ExitCode {
         .build_global();
     let result = match cli.command {
         Command::Lint(args) => commands::lint::run(args),
+        Command::Fix(args) => commands::fix::run(args),
+        Command::Plan(args) => commands::plan::run(args),
         Command::Context(args) => commands::context::run(args),
         Command::Image(args) => commands::image::run(args),
         Command::Sbom(args) => commands::sbom::run(args),

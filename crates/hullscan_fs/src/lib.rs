@@ -11,6 +11,29 @@ pub fn write_atomically(
     path: &Path,
     write: impl FnOnce(&mut dyn Write) -> io::Result<()>,
 ) -> io::Result<()> {
+    write_atomically_with(path, None, write)
+}
+
+/// [`write_atomically`] for rewriting a user's file in place (`hullscan fix`): the new file
+/// gets the old one's permissions (an executable script stays executable, a 0644 file does not
+/// become the temporary file's 0600). A missing `path` is created as [`write_atomically`] does.
+pub fn rewrite_atomically(
+    path: &Path,
+    write: impl FnOnce(&mut dyn Write) -> io::Result<()>,
+) -> io::Result<()> {
+    let permissions = match std::fs::metadata(path) {
+        Ok(meta) => Some(meta.permissions()),
+        Err(err) if err.kind() == io::ErrorKind::NotFound => None,
+        Err(err) => return Err(err),
+    };
+    write_atomically_with(path, permissions, write)
+}
+
+fn write_atomically_with(
+    path: &Path,
+    permissions: Option<std::fs::Permissions>,
+    write: impl FnOnce(&mut dyn Write) -> io::Result<()>,
+) -> io::Result<()> {
     let dir = path
         .parent()
         .filter(|dir| !dir.as_os_str().is_empty())
@@ -26,6 +49,9 @@ pub fn write_atomically(
         write(&mut out)?;
         out.flush()?;
     }
+    if let Some(permissions) = permissions {
+        temp.as_file().set_permissions(permissions)?;
+    }
     temp.as_file().sync_all()?;
     temp.persist(path).map_err(|err| err.error)?;
     if let Ok(dir_handle) = std::fs::File::open(dir) {
@@ -37,7 +63,7 @@ pub fn write_atomically(
 
 #[cfg(test)]
 mod tests {
-    use super::write_atomically;
+    use super::{rewrite_atomically, write_atomically};
 
     #[test]
     fn replaces_whole_and_a_failed_write_leaves_the_old_file() {
@@ -56,5 +82,21 @@ mod tests {
             .map(|e| e.unwrap().file_name())
             .collect();
         assert_eq!(left, vec![std::ffi::OsString::from("out.json")]);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn rewrite_keeps_the_permissions() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("Dockerfile");
+        std::fs::write(&path, "old").unwrap();
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o754)).unwrap();
+        rewrite_atomically(&path, |w| w.write_all(b"new")).unwrap();
+        assert_eq!(std::fs::read(&path).unwrap(), b"new");
+        let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o754);
+        // A new file is created as by write_atomically.
+        rewrite_atomically(&dir.path().join("fresh"), |w| w.write_all(b"x")).unwrap();
     }
 }

@@ -12,12 +12,17 @@ pub enum DebugCommand {
     Parse {
         /// The Dockerfile.
         file: PathBuf,
+        /// Print the instructions as JSON (`cmd`, `sub_cmd`, `json`, `start_line`, `end_line`,
+        /// `flags`, `value`, `heredocs`, as BuildKit's parser reports them), for differential
+        /// tests against BuildKit's own parser.
+        #[arg(long)]
+        json: bool,
     },
 }
 
 pub fn run(command: DebugCommand) -> anyhow::Result<ExitStatus> {
     match command {
-        DebugCommand::Parse { file } => {
+        DebugCommand::Parse { file, json } => {
             let bytes = if file.as_os_str() == "-" {
                 hullscan_workspace::input::read_stdin()?
             } else {
@@ -26,7 +31,19 @@ pub fn run(command: DebugCommand) -> anyhow::Result<ExitStatus> {
             let parse = hullscan_dockerfile::parse_bytes(&bytes);
             let stdout = std::io::stdout();
             let mut out = std::io::BufWriter::new(stdout.lock());
-            let dump = hullscan_dockerfile::to_buildkit_result(&parse);
+            let dump = if json {
+                let instructions: Vec<serde_json::Value> = parse
+                    .dockerfile
+                    .instructions
+                    .iter()
+                    .map(instruction_json)
+                    .collect();
+                let mut text = serde_json::to_string_pretty(&instructions)?;
+                text.push('\n');
+                text
+            } else {
+                hullscan_dockerfile::to_buildkit_result(&parse)
+            };
             out.write_all(crate::output::safe_message(&dump).as_bytes())?;
             out.flush()?;
             if parse.is_ok() {
@@ -46,4 +63,23 @@ pub fn run(command: DebugCommand) -> anyhow::Result<ExitStatus> {
             }
         }
     }
+}
+
+/// One instruction as BuildKit's parser reports it (values as in its node chain: ENV/LABEL as
+/// `key value separator` triples).
+fn instruction_json(inst: &hullscan_dockerfile::Instruction) -> serde_json::Value {
+    let node = inst.onbuild.as_deref().unwrap_or(inst);
+    serde_json::json!({
+        "cmd": inst.keyword_text,
+        "sub_cmd": inst.onbuild.as_ref().map(|t| t.keyword_text.clone()),
+        "json": node.is_json(),
+        "start_line": inst.start_line,
+        "end_line": inst.end_line,
+        "flags": inst.flags.iter().chain(inst.onbuild.iter().flat_map(|t| t.flags.iter()))
+            .map(|f| f.to_buildkit_string()).collect::<Vec<_>>(),
+        "value": hullscan_dockerfile::buildkit_values(node),
+        "heredocs": inst.heredocs.iter().map(|h| serde_json::json!({
+            "name": h.name, "fd": h.fd.unwrap_or(0), "content": h.body,
+        })).collect::<Vec<_>>(),
+    })
 }

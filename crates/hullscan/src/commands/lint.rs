@@ -73,6 +73,12 @@ pub struct LintArgs {
     /// `SC####` codes, suppressed like any rule). `shellcheck = true` in hullscan.toml does the same.
     #[arg(long)]
     pub shellcheck: bool,
+    /// Apply the safe fixes first (as `hullscan fix`), then report what is left.
+    #[arg(long)]
+    pub fix: bool,
+    /// With `--fix`, also apply unsafe fixes.
+    #[arg(long, requires = "fix")]
+    pub unsafe_fixes: bool,
     #[command(flatten)]
     pub output: OutputArgs,
 }
@@ -88,7 +94,7 @@ fn parse_threshold(value: &str) -> Result<Severity, String> {
 }
 
 /// One thing to lint.
-enum Input {
+pub(crate) enum Input {
     File(PathBuf),
     Stdin,
 }
@@ -121,6 +127,22 @@ pub fn run(args: LintArgs) -> anyhow::Result<ExitStatus> {
     } else {
         args.paths.clone()
     };
+    if args.fix {
+        let files: Vec<PathBuf> = paths
+            .iter()
+            .filter(|path| path.as_os_str() != "-")
+            .cloned()
+            .collect();
+        let summary = super::fix::fix_paths(&super::fix::FixRun {
+            paths: &files,
+            resolver: &resolver,
+            context: ContextChoice::from_args(args.context.as_deref(), args.no_context),
+            options: hullscan_fix::FixOptions::new(args.unsafe_fixes),
+            write: true,
+        })?;
+        super::fix::print_summary(&summary, false, args.unsafe_fixes);
+        // The lint below reports what is left; its errors (unreadable files) come again there.
+    }
     // One stat per named path, on every core: with thousands of files on the command line
     // (a CI job passing `git ls-files` output) this was a serial prologue to the parallel lint.
     let kinds: Vec<Option<bool>> = paths
@@ -402,7 +424,7 @@ fn decode(bytes: Vec<u8>) -> (String, hullscan_dockerfile::Parse) {
 
 /// Finds Dockerfiles under `dir`, honouring `.gitignore`/`.ignore` files and skipping hidden
 /// entries.
-fn discover(dir: &Path, inputs: &mut Vec<(Input, PathBuf)>, errors: &mut Vec<String>) {
+pub(crate) fn discover(dir: &Path, inputs: &mut Vec<(Input, PathBuf)>, errors: &mut Vec<String>) {
     // A bound, so a hostile tree cannot take the walk (and the chain of ignore matchers it
     // keeps per level) arbitrarily deep.
     const MAX_DEPTH: usize = 512;

@@ -1,9 +1,10 @@
 //! HS103: the final stage never sets a user.
 
-use hullscan_diagnostics::declare_rule;
+use hullscan_diagnostics::{Applicability, Diagnostic, Edit, Fix, Location, declare_rule};
 
 use crate::checker::Checker;
 use crate::rules::dockerfile::final_user::{self, FinalUser};
+use crate::rules::dockerfile::practice_facts::{self, Distro, create_user_help, final_distro};
 
 declare_rule! {
     /// ## What it does
@@ -36,6 +37,15 @@ declare_rule! {
     /// CMD ["node", "/app/server.js"]
     /// ```
     ///
+    /// ## Fix safety
+    /// The fix is unsafe: it adds, after the final stage's last build step and before its
+    /// `CMD`/`ENTRYPOINT`, a system user `app` created with the tools of the base image's
+    /// distribution (`addgroup`/`adduser` on Alpine, `groupadd`/`useradd` on Debian and RHEL)
+    /// with the fixed UID and GID 10001, and `USER 10001:10001`; on distroless and `scratch`
+    /// images, `USER 65532:65532`. The application
+    /// then cannot write where only root may (EACCES), nor bind ports below 1024. No fix is
+    /// offered when the distribution is unknown.
+    ///
     /// ## References
     /// - [Docker best practices: USER](https://docs.docker.com/build/building/best-practices/#user)
     /// - hadolint issue #328 (the request this rule answers)
@@ -45,7 +55,7 @@ declare_rule! {
         aliases: [],
         severity: Info,
         category: Security,
-        fix: None,
+        fix: Sometimes,
         summary: "The final stage never sets `USER`, so the image runs as root",
     };
 }
@@ -53,16 +63,47 @@ declare_rule! {
 /// HS103
 pub(crate) fn missing_user(checker: &mut Checker) {
     if let Some(FinalUser::Unset { from }) = final_user::final_user(checker) {
-        checker.report_at(
+        let distro = final_distro(checker);
+        let mut diagnostic = Diagnostic::new(
             &MISSING_USER,
             "The final stage never sets `USER`, so containers run as root",
-            from,
-            Some(&format!(
-                "Add `USER <non-root user>` before `CMD`/`ENTRYPOINT` in the final stage. {}",
-                crate::rules::dockerfile::practice_facts::create_user_help(
-                    crate::rules::dockerfile::practice_facts::final_distro(checker)
-                )
-            )),
-        );
+            Location::Text(from),
+        )
+        .with_help(format!(
+            "Add `USER <non-root user>` before `CMD`/`ENTRYPOINT` in the final stage. {}",
+            create_user_help(distro)
+        ));
+        if let Some(fix) = non_root_user_fix(checker, distro) {
+            diagnostic = diagnostic.with_fix(fix);
+        }
+        checker.report(diagnostic);
     }
+}
+
+/// Creating a user and switching to it after the final stage's last build step (so the steps
+/// that install still run as root), before its runtime settings.
+fn non_root_user_fix(checker: &Checker, distro: Distro) -> Option<Fix> {
+    let lines: &[&str] = match distro {
+        // A fixed numeric UID, so the platform can tell the user is not root without reading
+        // /etc/passwd (see HS281).
+        Distro::Alpine => &[
+            "RUN addgroup -S -g 10001 app && adduser -S -D -u 10001 -G app app",
+            "USER 10001:10001",
+        ],
+        Distro::Debian | Distro::Rhel => &[
+            "RUN groupadd -r -g 10001 app && useradd -r -u 10001 -g app --no-log-init app",
+            "USER 10001:10001",
+        ],
+        // Distroless images ship uid 65532 (`nonroot`); scratch has no user database, so a
+        // numeric user is the only kind it can have.
+        Distro::Distroless | Distro::Scratch => &["USER 65532:65532"],
+        Distro::Unknown => return None,
+    };
+    let at = practice_facts::after_last_build_step(checker)?;
+    let content: String = lines.iter().map(|line| format!("\n{line}")).collect();
+    Some(Fix::new(
+        "Create a non-root user and switch to it",
+        vec![Edit::insertion(content, at)],
+        Applicability::Unsafe,
+    ))
 }

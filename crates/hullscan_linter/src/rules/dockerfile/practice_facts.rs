@@ -483,6 +483,37 @@ pub(crate) fn is_within(path: &str, dir: &str) -> bool {
             .is_some_and(|rest| rest.starts_with('/'))
 }
 
+/// Where lines added to the final stage go: right after its last build step (the last
+/// instruction that is not `CMD`, `ENTRYPOINT`, `HEALTHCHECK`, `EXPOSE`, `LABEL` or
+/// `STOPSIGNAL`; the `FROM` when there is none), so that the build steps run as before and the
+/// runtime settings follow. An insertion there starts with a line break. `None` when the
+/// instruction's last line continues (ends in the escape character).
+pub(crate) fn after_last_build_step(checker: &Checker) -> Option<hullscan_text::TextSize> {
+    let stage = checker.model.final_stage()?;
+    let instructions = checker.instructions();
+    let anchor = stage.instructions.clone().rev().find(|&index| {
+        instructions.get(index).is_some_and(|instruction| {
+            !matches!(
+                instruction.keyword,
+                Keyword::Cmd
+                    | Keyword::Entrypoint
+                    | Keyword::Healthcheck
+                    | Keyword::Expose
+                    | Keyword::Label
+                    | Keyword::Stopsignal
+            )
+        })
+    })?;
+    let range = instructions[anchor].range;
+    // A last line ending in the escape character (a continuation running into the end of the
+    // file) would swallow the inserted line.
+    let escape = checker.parse.dockerfile.escape;
+    if checker.slice(range).trim_end().ends_with(escape) {
+        return None;
+    }
+    Some(range.end())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,6 +1,6 @@
 //! HS407: a final image that looks like a network service and has no HEALTHCHECK.
 
-use hullscan_diagnostics::{Diagnostic, Location, declare_rule};
+use hullscan_diagnostics::{Applicability, Diagnostic, Edit, Fix, Location, declare_rule};
 use hullscan_dockerfile::{Arguments, HealthcheckArgs, Keyword};
 
 use crate::checker::Checker;
@@ -41,6 +41,14 @@ declare_rule! {
     /// CMD ["gunicorn", "--bind", "0.0.0.0:8000", "app:app"]
     /// ```
     ///
+    /// ## Fix safety
+    /// The fix adds `HEALTHCHECK --interval=30s --timeout=3s --retries=3 CMD <probe>` after the
+    /// final stage's last build step, probing `http://localhost:<exposed port>/` (8080 when no
+    /// port is exposed) with busybox `wget -q --spider` on Alpine or `curl -fsS` elsewhere. It is
+    /// unsafe when that tool is in the image (the probed path is a guess: point it at the
+    /// service's health endpoint), and only shown when it is not, since the container would then
+    /// always be unhealthy. No fix for distroless or `scratch` images, which have neither.
+    ///
     /// ## References
     /// - [Dockerfile reference: HEALTHCHECK](https://docs.docker.com/reference/dockerfile/#healthcheck)
     /// - hadolint `DL3057` (asks every image)
@@ -50,7 +58,7 @@ declare_rule! {
         aliases: [],
         severity: Info,
         category: BestPractice,
-        fix: None,
+        fix: Sometimes,
         summary: "A service image without a `HEALTHCHECK`",
     };
 }
@@ -117,16 +125,68 @@ pub(crate) fn service_without_healthcheck(checker: &mut Checker) {
         (None, true) => "exposes a port".to_owned(),
         (None, false) => return,
     };
-    checker.report(
-        Diagnostic::new(
-            &SERVICE_WITHOUT_HEALTHCHECK,
-            format!("The final image {reason} but has no `HEALTHCHECK`"),
-            Location::Text(last.from.range),
-        )
-        .with_help(
-            "Add `HEALTHCHECK CMD <probe>` (or `HEALTHCHECK NONE` when an orchestrator probes it)",
-        ),
+    let mut diagnostic = Diagnostic::new(
+        &SERVICE_WITHOUT_HEALTHCHECK,
+        format!("The final image {reason} but has no `HEALTHCHECK`"),
+        Location::Text(last.from.range),
+    )
+    .with_help(
+        "Add `HEALTHCHECK CMD <probe>` (or `HEALTHCHECK NONE` when an orchestrator probes it)",
     );
+    if let Some(fix) = healthcheck_skeleton(checker, &chain) {
+        diagnostic = diagnostic.with_fix(fix);
+    }
+    checker.report(diagnostic);
+}
+
+/// A `HEALTHCHECK` probing the exposed port (8080 when none is), after the final stage's last
+/// build step. It calls busybox `wget` on Alpine (always there) and `curl` elsewhere; the fix is
+/// unsafe when that tool is in the image (the probed path still has to be checked), and only
+/// shown when it is not (the image would report unhealthy).
+fn healthcheck_skeleton(checker: &Checker, chain: &[&hullscan_semantic::Stage<'_>]) -> Option<Fix> {
+    let distro = practice_facts::final_distro(checker);
+    let port = practice_facts::last_in_chain(checker, chain, Keyword::Expose)
+        .and_then(|(_, expose)| {
+            let Arguments::Words(words) = &expose.args else {
+                return None;
+            };
+            let first = words.first()?.value.split('/').next()?.to_owned();
+            first.parse::<u16>().ok().map(|port| port.to_string())
+        })
+        .unwrap_or_else(|| "8080".to_owned());
+    let (probe, tool_present) = match distro {
+        practice_facts::Distro::Alpine => (
+            format!("wget -q --spider http://localhost:{port}/ || exit 1"),
+            true,
+        ),
+        practice_facts::Distro::Debian | practice_facts::Distro::Rhel => {
+            let has_curl =
+                practice_facts::runs(checker, &practice_facts::chain_instructions(chain))
+                    .into_iter()
+                    .any(|index| {
+                        practice_facts::installed_packages(checker, index).contains(&"curl")
+                    });
+            (
+                format!("curl -fsS http://localhost:{port}/ || exit 1"),
+                has_curl,
+            )
+        }
+        // No shell and no HTTP client: a probe there is a program of the application's own.
+        _ => return None,
+    };
+    let at = practice_facts::after_last_build_step(checker)?;
+    Some(Fix::new(
+        "Add a HEALTHCHECK probing the service (adjust the path to its health endpoint)",
+        vec![Edit::insertion(
+            format!("\nHEALTHCHECK --interval=30s --timeout=3s --retries=3 CMD {probe}"),
+            at,
+        )],
+        if tool_present {
+            Applicability::Unsafe
+        } else {
+            Applicability::DisplayOnly
+        },
+    ))
 }
 
 /// The first known server program among the words of `text`.
