@@ -374,6 +374,7 @@ fn lint_file(
     let extras = CheckExtras {
         shellcheck,
         external: context_findings.dockerfile,
+        copied_secret_verdicts: context_findings.copied_secret_verdicts,
     };
     let report = check_text(display.clone(), text, &parse, &linter, extras)
         .map_err(|err| format!("{display}: {err}"));

@@ -4,6 +4,7 @@ use hullscan_diagnostics::declare_rule;
 
 use crate::checker::Checker;
 use crate::rules::dockerfile::final_user::{self, FinalUser};
+use crate::rules::dockerfile::practice_facts;
 
 declare_rule! {
     /// ## What it does
@@ -15,6 +16,14 @@ declare_rule! {
     /// Without `USER`, the container's process runs as `root` (uid 0) unless the base image
     /// sets another user. A process running as root turns any code-execution bug into root in
     /// the container, and together with a kernel or runtime bug, on the host.
+    ///
+    /// Images made for others to build on are left alone, as the Docker Official Images
+    /// leave `USER` to the images built on them: a file that adds nothing to its base (a
+    /// template fragment), a stage with `ONBUILD` triggers, and a runtime or toolchain image
+    /// whose `CMD`/`ENTRYPOINT` is only a shell, a language runtime or an entrypoint wrapper
+    /// (`FROM ubuntu` + a JRE + `ENTRYPOINT ["/entrypoint.sh"]`). So is an image that installs
+    /// or runs `gosu`/`su-exec`/`setpriv`: its entrypoint starts as root to prepare volumes and
+    /// then drops to a service user, which is the point of not setting `USER`.
     ///
     /// ## Known problems
     /// hullscan does not read the base image's configuration, so an image that already sets a
@@ -53,15 +62,19 @@ declare_rule! {
 /// HS103
 pub(crate) fn missing_user(checker: &mut Checker) {
     if let Some(FinalUser::Unset { from }) = final_user::final_user(checker) {
+        let chain = practice_facts::final_chain(checker);
+        if practice_facts::base_image_reason(checker, &chain).is_some()
+            || practice_facts::steps_down_at_run_time(checker, &chain).is_some()
+        {
+            return;
+        }
         checker.report_at(
             &MISSING_USER,
             "The final stage never sets `USER`, so containers run as root",
             from,
             Some(&format!(
                 "Add `USER <non-root user>` before `CMD`/`ENTRYPOINT` in the final stage. {}",
-                crate::rules::dockerfile::practice_facts::create_user_help(
-                    crate::rules::dockerfile::practice_facts::final_distro(checker)
-                )
+                practice_facts::create_user_help(practice_facts::final_distro(checker))
             )),
         );
     }
