@@ -236,6 +236,15 @@ fn build_output_missing_from_a_clean_checkout_is_not_a_build_error() {
         findings(root, "HS508", &["."]),
         vec![("HS508".to_owned(), "Dockerfile".to_owned(), 4)]
     );
+    // An exception re-including files below the excluded directory (DependencyTrack's
+    // `target/` + `!target/lib/*.jar`) sends them: `COPY ./target/lib/` works.
+    std::fs::write(
+        root.join("Dockerfile"),
+        "FROM eclipse-temurin:21\nCOPY ./target/lib/ ./lib/\n",
+    )
+    .unwrap();
+    std::fs::write(root.join(".dockerignore"), "target/\n!target/lib/*.jar\n").unwrap();
+    assert!(findings(root, "HS508", &["."]).is_empty());
 }
 
 /// Issue 14: HS414 judged `.npmrc` by its name. With the context read, the content decides,
@@ -275,4 +284,23 @@ fn a_copied_npmrc_is_judged_by_its_content() {
         found,
         vec![("HS414".to_owned(), "Dockerfile".to_owned(), 2)]
     );
+}
+
+/// Issue 14: `/data*` (run-time data) and `dist-ssr` (build output) in `.dockerignore` match
+/// nothing on a clean checkout, but the project's `.gitignore` lists them too: they guard
+/// what a working tree creates, so they are not dead patterns.
+#[test]
+fn dockerignore_patterns_that_gitignore_lists_too_are_not_dead() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    std::fs::write(root.join("Dockerfile"), "FROM node:22\nCOPY . .\n").unwrap();
+    std::fs::write(root.join("server.js"), "\n").unwrap();
+    std::fs::write(root.join(".dockerignore"), "/data*\ndist-ssr\napp.json\n").unwrap();
+    let lines = |found: Vec<(String, String, u64)>| -> Vec<u64> {
+        found.into_iter().map(|(_, _, line)| line).collect()
+    };
+    assert_eq!(lines(findings(root, "HS505", &["."])), vec![1, 2, 3]);
+    std::fs::write(root.join(".gitignore"), "# local\n/data*\n!/data/.gitkeep\ndist-ssr\n").unwrap();
+    // `app.json` is a stale entry git knows nothing about: still reported.
+    assert_eq!(lines(findings(root, "HS505", &["."])), vec![3]);
 }
