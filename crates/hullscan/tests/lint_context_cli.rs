@@ -296,6 +296,9 @@ fn dockerignore_patterns_that_gitignore_lists_too_are_not_dead() {
     std::fs::write(root.join("Dockerfile"), "FROM node:22\nCOPY . .\n").unwrap();
     std::fs::write(root.join("server.js"), "\n").unwrap();
     std::fs::write(root.join(".dockerignore"), "/data*\ndist-ssr\napp.json\n").unwrap();
+    // A deeper `data…` file: `/data*` is still meant for the root only.
+    std::fs::create_dir(root.join("src")).unwrap();
+    std::fs::write(root.join("src/database.js"), "\n").unwrap();
     let lines = |found: Vec<(String, String, u64)>| -> Vec<u64> {
         found.into_iter().map(|(_, _, line)| line).collect()
     };

@@ -627,9 +627,9 @@ pub(crate) fn ships_context_code(checker: &Checker, chain: &[&Stage<'_>]) -> boo
             {
                 pending.push(from);
             }
-            if let Some(parent) = stage.parent() {
-                pending.push(parent);
-            }
+        }
+        if let Some(parent) = stage.parent().filter(|parent| *parent < seen.len()) {
+            pending.push(parent);
         }
     }
     false

@@ -38,6 +38,7 @@ declare_rule! {
     /// ## Example
     /// ```dockerfile
     /// FROM python:3.12-slim
+    /// COPY . /app
     /// EXPOSE 8000
     /// CMD ["gunicorn", "--bind", "0.0.0.0:8000", "app:app"]
     /// ```
@@ -45,6 +46,7 @@ declare_rule! {
     /// Use instead:
     /// ```dockerfile
     /// FROM python:3.12-slim
+    /// COPY . /app
     /// EXPOSE 8000
     /// HEALTHCHECK --interval=30s --timeout=3s CMD ["python", "-c", "import urllib.request; urllib.request.urlopen('http://localhost:8000/health')"]
     /// CMD ["gunicorn", "--bind", "0.0.0.0:8000", "app:app"]
