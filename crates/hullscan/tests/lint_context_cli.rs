@@ -163,23 +163,31 @@ fn findings(dir: &Path, select: &str, extra: &[&str]) -> Vec<(String, String, u6
     let output = Command::cargo_bin("hullscan")
         .unwrap()
         .current_dir(dir)
-        .args(["lint", "--no-config", "--no-fail", "--format", "json", "--select", select])
+        .args([
+            "lint",
+            "--no-config",
+            "--no-fail",
+            "--format",
+            "json",
+            "--select",
+            select,
+        ])
         .args(extra)
         .output()
         .unwrap();
     let stdout = String::from_utf8_lossy(&output.stdout);
-    let found: Vec<serde_json::Value> = serde_json::from_str(&stdout).unwrap_or_else(|err| {
-        panic!(
-            "{err}: {stdout}{}",
-            String::from_utf8_lossy(&output.stderr)
-        )
-    });
+    let found: Vec<serde_json::Value> = serde_json::from_str(&stdout)
+        .unwrap_or_else(|err| panic!("{err}: {stdout}{}", String::from_utf8_lossy(&output.stderr)));
     found
         .iter()
         .map(|f| {
             (
                 f["code"].as_str().unwrap().to_owned(),
-                f["file"].as_str().unwrap().trim_start_matches("./").to_owned(),
+                f["file"]
+                    .as_str()
+                    .unwrap()
+                    .trim_start_matches("./")
+                    .to_owned(),
                 f["line"].as_u64().unwrap_or(0),
             )
         })
@@ -303,7 +311,11 @@ fn dockerignore_patterns_that_gitignore_lists_too_are_not_dead() {
         found.into_iter().map(|(_, _, line)| line).collect()
     };
     assert_eq!(lines(findings(root, "HS505", &["."])), vec![1, 2, 3]);
-    std::fs::write(root.join(".gitignore"), "# local\n/data*\n!/data/.gitkeep\ndist-ssr\n").unwrap();
+    std::fs::write(
+        root.join(".gitignore"),
+        "# local\n/data*\n!/data/.gitkeep\ndist-ssr\n",
+    )
+    .unwrap();
     // `app.json` is a stale entry git knows nothing about: still reported.
     assert_eq!(lines(findings(root, "HS505", &["."])), vec![3]);
 }

@@ -153,7 +153,12 @@ mod tests {
 
     #[test]
     fn build_output_paths() {
-        for path in ["build", "build/app.js", "target/app.jar", "web/dist/index.html"] {
+        for path in [
+            "build",
+            "build/app.js",
+            "target/app.jar",
+            "web/dist/index.html",
+        ] {
             assert!(is_build_output(path), "{path}");
         }
         for path in ["package.json", "src/build.rs", "builder/x", "distro"] {

@@ -573,7 +573,9 @@ fn report_secret_values_in_history(
     for finding in hullscan_secrets::Scanner::global().scan(created_by.as_bytes()) {
         let secret = created_by.get(finding.range.clone()).unwrap_or_default();
         if reported.contains(&finding.fingerprint)
-            || skip.iter().any(|value| !secret.is_empty() && value.contains(secret))
+            || skip
+                .iter()
+                .any(|value| !secret.is_empty() && value.contains(secret))
         {
             continue;
         }

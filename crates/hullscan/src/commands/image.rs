@@ -307,7 +307,10 @@ pub fn run(args: ImageArgs) -> anyhow::Result<ExitStatus> {
         ..Default::default()
     };
     let resolver = hullscan_workspace::Resolver::new(mode, overrides)?;
-    let config = resolver.settings_for(&std::env::current_dir().unwrap_or_default())?;
+    // `settings_for` takes a file's path: a name in the working directory finds the
+    // configuration there or above.
+    let config =
+        resolver.settings_for(&std::env::current_dir().unwrap_or_default().join("image"))?;
     let platform = match &args.platform {
         Some(text) => Some(
             Platform::parse(text)
@@ -378,12 +381,15 @@ pub fn run(args: ImageArgs) -> anyhow::Result<ExitStatus> {
     diagnostics.retain(|diagnostic| {
         let enabled = hullscan_linter::registry::by_code(&diagnostic.code)
             .is_none_or(|rule| config.linter.is_enabled(rule));
-        let allowed = diagnostic.fingerprint.as_deref().is_some_and(|fingerprint| {
-            args.allow_fingerprints
-                .iter()
-                .any(|allowed| allowed.trim().eq_ignore_ascii_case(fingerprint))
-                || config.secrets.allows_fingerprint(fingerprint)
-        });
+        let allowed = diagnostic
+            .fingerprint
+            .as_deref()
+            .is_some_and(|fingerprint| {
+                args.allow_fingerprints
+                    .iter()
+                    .any(|allowed| allowed.trim().eq_ignore_ascii_case(fingerprint))
+                    || config.secrets.allows_fingerprint(fingerprint)
+            });
         enabled && !allowed
     });
     for diagnostic in &mut diagnostics {

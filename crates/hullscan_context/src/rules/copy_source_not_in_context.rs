@@ -48,15 +48,12 @@ pub(super) fn check(input: &ContextCheck<'_>, dockerfile: &Dockerfile, out: &mut
             {
                 continue;
             }
-            let excluded = context
-                .matcher
-                .as_ref()
-                .is_some_and(|m| {
-                    m.matches_or_parent_matches(&cleaned) == Ok(true)
+            let excluded = context.matcher.as_ref().is_some_and(|m| {
+                m.matches_or_parent_matches(&cleaned) == Ok(true)
                         // `target/` then `!target/lib/*.jar`: the directory's files that
                         // exist at build time are sent, so it is not excluded for sure.
                         && !m.exception_names_path_under(&cleaned)
-                });
+            });
             // Build output (`dist/`, `target/app.jar`) is missing from a clean checkout
             // because the project's build creates it before `docker build`; only an exclusion
             // makes such a COPY fail for sure.

@@ -567,7 +567,10 @@ const STEP_DOWN_PROGRAMS: &[&str] = &["gosu", "su-exec", "setpriv", "s6-setuidgi
 
 /// The program the final image installs (or runs) to drop root at run time, if any: then not
 /// setting `USER` is deliberate, the entrypoint steps down after preparing volumes.
-pub(crate) fn steps_down_at_run_time(checker: &Checker, chain: &[&Stage<'_>]) -> Option<&'static str> {
+pub(crate) fn steps_down_at_run_time(
+    checker: &Checker,
+    chain: &[&Stage<'_>],
+) -> Option<&'static str> {
     for index in runs(checker, &chain_instructions(chain)) {
         let installed = installed_packages(checker, index);
         if let Some(program) = STEP_DOWN_PROGRAMS
@@ -664,6 +667,11 @@ fn is_code_source(source: &str) -> bool {
     CODE.contains(&extension.to_ascii_lowercase().as_str())
         || matches!(
             name,
-            "package.json" | "pyproject.toml" | "Cargo.toml" | "go.mod" | "pom.xml" | "build.gradle"
+            "package.json"
+                | "pyproject.toml"
+                | "Cargo.toml"
+                | "go.mod"
+                | "pom.xml"
+                | "build.gradle"
         )
 }
