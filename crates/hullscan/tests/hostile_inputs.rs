@@ -370,7 +370,8 @@ fn oversized_files_name_the_limit_and_the_option() {
     std::fs::remove_file(&config).unwrap();
     // A 2 MiB Dockerfile over a 1 MiB cap, for lint and context -f; raising the cap reads it.
     let big = format!(
-        "{}FROM a:1\n",
+        // A program of its own, so HS103 has an application to speak about.
+        "{}FROM a:1\nCMD [\"/app\"]\n",
         format!("# {}\n", "c".repeat(100)).repeat(15_000)
     );
     write(&dir.path().join("big.Dockerfile"), &big);

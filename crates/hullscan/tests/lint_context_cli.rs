@@ -157,3 +157,165 @@ fn context_findings_fail_the_run_by_their_own_files_threshold() {
     assert!(text.contains("HS502"), "{text}");
     assert_eq!(output.status.code(), Some(0), "{text}");
 }
+
+/// `hullscan lint --format json` findings of `select` in `dir`, as (code, file, line).
+fn findings(dir: &Path, select: &str, extra: &[&str]) -> Vec<(String, String, u64)> {
+    let output = Command::cargo_bin("hullscan")
+        .unwrap()
+        .current_dir(dir)
+        .args([
+            "lint",
+            "--no-config",
+            "--no-fail",
+            "--format",
+            "json",
+            "--select",
+            select,
+        ])
+        .args(extra)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let found: Vec<serde_json::Value> = serde_json::from_str(&stdout)
+        .unwrap_or_else(|err| panic!("{err}: {stdout}{}", String::from_utf8_lossy(&output.stderr)));
+    found
+        .iter()
+        .map(|f| {
+            (
+                f["code"].as_str().unwrap().to_owned(),
+                f["file"]
+                    .as_str()
+                    .unwrap()
+                    .trim_start_matches("./")
+                    .to_owned(),
+                f["line"].as_u64().unwrap_or(0),
+            )
+        })
+        .collect()
+}
+
+/// Issue 14: a Dockerfile kept in `docker/` and built from the repository root (`docker build
+/// -f docker/dockerfile .`, as uptime-kuma's package scripts do) copies `package.json` from
+/// the root. Its context is the root, not `docker/` (which holds a compose file, so it looked
+/// like a context): no "missing source" error.
+#[test]
+fn a_dockerfile_in_a_docker_dir_gets_the_root_as_context_when_its_sources_are_there() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    std::fs::create_dir(root.join("docker")).unwrap();
+    std::fs::write(
+        root.join("docker/dockerfile"),
+        "FROM node:22\nWORKDIR /app\nCOPY .npmrc .npmrc\nCOPY package.json package.json\nCOPY package-lock.json package-lock.json\nRUN npm ci\nCOPY . .\n",
+    )
+    .unwrap();
+    std::fs::write(root.join("docker/docker-compose-dev.yml"), "services: {}\n").unwrap();
+    std::fs::write(root.join(".npmrc"), "legacy-peer-deps=true\n").unwrap();
+    std::fs::write(root.join("package.json"), "{}\n").unwrap();
+    std::fs::write(root.join("package-lock.json"), "{}\n").unwrap();
+    std::fs::write(root.join(".dockerignore"), ".git\nnode_modules\n").unwrap();
+    let found = findings(root, "HS508,HS414,HS502", &["."]);
+    assert!(found.is_empty(), "{found:?}");
+    // A source missing from the root too is still a build error, reported there.
+    std::fs::remove_file(root.join("package-lock.json")).unwrap();
+    let found = findings(root, "HS508", &["."]);
+    assert_eq!(
+        found,
+        vec![("HS508".to_owned(), "docker/dockerfile".to_owned(), 5)],
+        "{found:?}"
+    );
+}
+
+/// Issue 14: `COPY build/ …` of a project's build output (gitignored, created by `npm run
+/// build` before `docker build`) is not a missing source on a clean checkout; an excluded one
+/// still is.
+#[test]
+fn build_output_missing_from_a_clean_checkout_is_not_a_build_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    std::fs::write(
+        root.join("Dockerfile"),
+        "FROM node:22\nCOPY ./build/ ./build/\nCOPY build.js build.js\nCOPY target/app.jar /app.jar\n",
+    )
+    .unwrap();
+    std::fs::write(root.join("build.js"), "\n").unwrap();
+    assert!(findings(root, "HS508", &["."]).is_empty());
+    std::fs::write(root.join(".dockerignore"), "target\n").unwrap();
+    assert_eq!(
+        findings(root, "HS508", &["."]),
+        vec![("HS508".to_owned(), "Dockerfile".to_owned(), 4)]
+    );
+    // An exception re-including files below the excluded directory (DependencyTrack's
+    // `target/` + `!target/lib/*.jar`) sends them: `COPY ./target/lib/` works.
+    std::fs::write(
+        root.join("Dockerfile"),
+        "FROM eclipse-temurin:21\nCOPY ./target/lib/ ./lib/\n",
+    )
+    .unwrap();
+    std::fs::write(root.join(".dockerignore"), "target/\n!target/lib/*.jar\n").unwrap();
+    assert!(findings(root, "HS508", &["."]).is_empty());
+}
+
+/// Issue 14: HS414 judged `.npmrc` by its name. With the context read, the content decides,
+/// through the secrets engine: settings and `registry=` lines are no secret, a token taken
+/// from the environment is none either, a literal `_authToken` is one, reported once.
+#[test]
+fn a_copied_npmrc_is_judged_by_its_content() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    std::fs::write(
+        root.join("Dockerfile"),
+        "FROM node:22\nCOPY .npmrc package.json ./\nRUN npm ci\n",
+    )
+    .unwrap();
+    std::fs::write(root.join("package.json"), "{}\n").unwrap();
+    std::fs::write(root.join(".dockerignore"), ".git\n").unwrap();
+    for clean in [
+        "registry=https://registry.npmjs.org/\n@corp:registry=https://npm.corp.example/\n",
+        "legacy-peer-deps=true\nmin-release-age=3\n",
+        "//registry.npmjs.org/:_authToken=${NPM_TOKEN}\n",
+    ] {
+        std::fs::write(root.join(".npmrc"), clean).unwrap();
+        let found = findings(root, "HS414,HS502", &["."]);
+        assert!(found.is_empty(), "{clean:?}: {found:?}");
+    }
+    std::fs::write(
+        root.join(".npmrc"),
+        "registry=https://registry.npmjs.org/\n//registry.npmjs.org/:_authToken=9f2c1e7a-4b3d-4e8f-a1c2-7d6e5f4a3b2c\n",
+    )
+    .unwrap();
+    let found = findings(root, "HS414,HS502", &["."]);
+    assert_eq!(found.len(), 1, "one problem, one finding: {found:?}");
+    assert_eq!((found[0].1.as_str(), found[0].2), ("Dockerfile", 2));
+    // Without the context (stdin, --no-context) only the name is known: HS414 still warns.
+    let found = findings(root, "HS414", &["--no-context", "Dockerfile"]);
+    assert_eq!(
+        found,
+        vec![("HS414".to_owned(), "Dockerfile".to_owned(), 2)]
+    );
+}
+
+/// Issue 14: `/data*` (run-time data) and `dist-ssr` (build output) in `.dockerignore` match
+/// nothing on a clean checkout, but the project's `.gitignore` lists them too: they guard
+/// what a working tree creates, so they are not dead patterns.
+#[test]
+fn dockerignore_patterns_that_gitignore_lists_too_are_not_dead() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    std::fs::write(root.join("Dockerfile"), "FROM node:22\nCOPY . .\n").unwrap();
+    std::fs::write(root.join("server.js"), "\n").unwrap();
+    std::fs::write(root.join(".dockerignore"), "/data*\ndist-ssr\napp.json\n").unwrap();
+    // A deeper `data…` file: `/data*` is still meant for the root only.
+    std::fs::create_dir(root.join("src")).unwrap();
+    std::fs::write(root.join("src/database.js"), "\n").unwrap();
+    let lines = |found: Vec<(String, String, u64)>| -> Vec<u64> {
+        found.into_iter().map(|(_, _, line)| line).collect()
+    };
+    assert_eq!(lines(findings(root, "HS505", &["."])), vec![1, 2, 3]);
+    std::fs::write(
+        root.join(".gitignore"),
+        "# local\n/data*\n!/data/.gitkeep\ndist-ssr\n",
+    )
+    .unwrap();
+    // `app.json` is a stale entry git knows nothing about: still reported.
+    assert_eq!(lines(findings(root, "HS505", &["."])), vec![3]);
+}

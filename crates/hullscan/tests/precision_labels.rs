@@ -27,18 +27,11 @@ const MIN_LABELLED: usize = 5;
 const TARGET_PERCENT: usize = 90;
 
 /// Rules whose labelled precision is below target today: (code, tracking issue, why).
-const KNOWN_BELOW_TARGET: &[(&str, u32, &str)] = &[
-    (
-        "HS103",
-        14,
-        "missing-user fires on official base images meant to be extended (USER left to derived images)",
-    ),
-    (
-        "HS407",
-        14,
-        "service-without-healthcheck fires on official base images that deliberately ship none",
-    ),
-];
+const KNOWN_BELOW_TARGET: &[(&str, u32, &str)] = &[(
+    "HS505",
+    14,
+    "unused-dockerignore-pattern calls stale entries dead (harmless, so debatable) and misses some patterns that guard generated files (`/data*`, `dist-ssr`)",
+)];
 
 #[derive(Default, Debug)]
 struct Tally {

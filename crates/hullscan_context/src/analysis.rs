@@ -232,19 +232,45 @@ fn file_name(path: &str) -> &str {
     }
 }
 
-/// Whether `content` of a package-manager config holds a credential.
+/// Whether `content` of a package-manager config holds a credential, judged by value: a
+/// credential key (`_authToken`, `_auth`, `_password`; `npmAuthToken`; a `.pypirc` password)
+/// set to a literal that is not a placeholder, or anything the secrets engine detects. A key
+/// set from the environment (`_authToken=${NPM_TOKEN}`) keeps no secret in the file, and
+/// `registry=` lines or settings such as `legacy-peer-deps` are none.
 pub fn registry_config_has_token(path: &str, content: &str) -> bool {
-    let lower = content.to_ascii_lowercase();
-    match file_name(path) {
-        ".npmrc" => ["_authtoken", "_auth", "_password"]
-            .iter()
-            .any(|key| lower.lines().any(|l| l.contains(key) && l.contains('='))),
-        ".yarnrc.yml" => lower.contains("npmauthtoken") || lower.contains("npmauthident"),
-        ".pypirc" => lower
-            .lines()
-            .any(|l| l.trim_start().starts_with("password") && l.contains(['=', ':'])),
-        _ => false,
-    }
+    let name = file_name(path);
+    let keys: &[&str] = match name {
+        ".npmrc" => &["_authtoken", "_auth", "_password"],
+        ".yarnrc.yml" => &["npmauthtoken", "npmauthident"],
+        ".pypirc" => &["password"],
+        _ => return false,
+    };
+    let literal_credential = content.lines().any(|line| {
+        let line = line.trim();
+        if line.starts_with(['#', ';']) {
+            return false;
+        }
+        // `.npmrc` keys hold `:` (`//registry/:_authToken=…`): split at `=` there.
+        let split = if name == ".npmrc" {
+            line.split_once('=')
+        } else {
+            line.split_once(['=', ':'])
+        };
+        let Some((key, value)) = split else {
+            return false;
+        };
+        let key = key.trim().to_ascii_lowercase();
+        let key = key.rsplit(':').next().unwrap_or_default().trim();
+        let value = value.trim().trim_matches(['"', '\'']);
+        keys.contains(&key)
+            && !value.is_empty()
+            && !value.starts_with('$')
+            && !hullscan_secrets::is_placeholder(value.as_bytes())
+    });
+    literal_credential
+        || !hullscan_secrets::Scanner::global()
+            .scan(content.as_bytes())
+            .is_empty()
 }
 
 /// The credential directories (`.ssh`, `.aws`, ...) among a path's directory components, as
@@ -623,6 +649,44 @@ fn has_wildcard(source: &str) -> bool {
 /// The sent entries one COPY source brings in: the entry it names (with everything below it
 /// for a directory), or, for a wildcard, every entry at that depth matching it (Go
 /// `filepath.Match`) with everything below those.
+/// For each COPY/ADD source that names credential-looking files the context analysis judges
+/// by content (registry configs such as `.npmrc`, keys, `.env` files), the source word's range
+/// and whether any of them holds a credential (the verdict of [`secrets`], which HS502
+/// reports). Sources that resolve to no such file have no verdict.
+pub fn copied_secret_verdicts(
+    context: &BuildContext,
+    dockerfile: &Dockerfile,
+) -> Vec<(TextRange, bool)> {
+    let secret_paths: std::collections::HashSet<&str> = secrets(context)
+        .iter()
+        .map(|(index, _)| context.entries[*index].path.as_str())
+        .collect();
+    let mut verdicts = Vec::new();
+    for copy in context_copies(dockerfile) {
+        for (source, range) in &copy.sources {
+            if clean_source(source) == "." {
+                continue;
+            }
+            let judged: Vec<&ContextEntry> = resolve_source(context, source)
+                .into_iter()
+                .filter(|entry| {
+                    entry.kind != EntryKind::Dir
+                        && (needs_content_check(&entry.path)
+                            || secret_kind(&entry.path, None).is_some())
+                })
+                .collect();
+            if judged.is_empty() {
+                continue;
+            }
+            let holds = judged
+                .iter()
+                .any(|entry| secret_paths.contains(entry.path.as_str()));
+            verdicts.push((*range, holds));
+        }
+    }
+    verdicts
+}
+
 pub fn resolve_source<'c>(context: &'c BuildContext, source: &str) -> Vec<&'c ContextEntry> {
     let cleaned = clean_source(source);
     if cleaned == "." {

@@ -122,9 +122,49 @@ pub(crate) fn guards_generated(pattern: &str) -> bool {
         .any(|name| go_filepath_match(component, name) == Ok(true))
 }
 
+/// Directories a project's own build or package install creates before `docker build` runs
+/// (`npm run build` → `dist/`, `mvn package` → `target/`): absent from a clean checkout, but
+/// present when the documented build runs.
+const BUILD_OUTPUT_DIRS: &[&str] = &[
+    "dist",
+    "build",
+    "target",
+    "out",
+    "bin",
+    "obj",
+    "publish",
+    "node_modules",
+    "vendor",
+    ".next",
+    ".nuxt",
+    ".output",
+];
+
+/// Whether `path` (a cleaned context path) lies in, or is, a directory of
+/// [`BUILD_OUTPUT_DIRS`].
+pub(crate) fn is_build_output(path: &str) -> bool {
+    path.split('/')
+        .any(|component| BUILD_OUTPUT_DIRS.contains(&component))
+}
+
 #[cfg(test)]
 mod tests {
-    use super::guards_generated;
+    use super::{guards_generated, is_build_output};
+
+    #[test]
+    fn build_output_paths() {
+        for path in [
+            "build",
+            "build/app.js",
+            "target/app.jar",
+            "web/dist/index.html",
+        ] {
+            assert!(is_build_output(path), "{path}");
+        }
+        for path in ["package.json", "src/build.rs", "builder/x", "distro"] {
+            assert!(!is_build_output(path), "{path}");
+        }
+    }
 
     #[test]
     fn generated_paths_are_recognised_in_any_spelling() {

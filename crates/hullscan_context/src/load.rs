@@ -153,6 +153,7 @@ pub fn load_context_with(
         usage: output.usage,
         problems: output.problems,
         probed_contents,
+        gitignore_patterns: read_gitignore_patterns(context),
         secrets_cache: std::sync::OnceLock::from(secrets),
         dir_totals_cache: std::sync::OnceLock::from(output.dir_totals),
     })
@@ -177,4 +178,24 @@ fn relative_inside(root: &Path, path: &Path) -> Option<String> {
             .collect::<Vec<_>>()
             .join("/"),
     )
+}
+
+/// The patterns of `<context>/.gitignore`, if it exists and is small (a missing or unreadable
+/// one gives none: it only refines the unused-pattern rule).
+fn read_gitignore_patterns(context: &Path) -> Vec<String> {
+    /// Larger files are not read: this is a hint, not worth megabytes.
+    const LIMIT: u64 = 256 * 1024;
+    let Ok(file) = std::fs::File::open(context.join(".gitignore")) else {
+        return Vec::new();
+    };
+    let mut bytes = Vec::new();
+    if file.take(LIMIT).read_to_end(&mut bytes).is_err() {
+        return Vec::new();
+    }
+    String::from_utf8_lossy(&bytes)
+        .lines()
+        .map(str::trim)
+        .filter(|line| !line.is_empty() && !line.starts_with('#'))
+        .map(str::to_owned)
+        .collect()
 }

@@ -117,6 +117,9 @@ pub struct BuildContext {
     /// The text of small sent files whose secrecy depends on their content (`.npmrc`,
     /// `.pypirc`), by path.
     pub probed_contents: Vec<(String, String)>,
+    /// The patterns of the `.gitignore` at the context root (trimmed, comments and blank
+    /// lines left out): what git ignores is what a working tree creates locally.
+    pub gitignore_patterns: Vec<String>,
     /// Sent entries that look like credentials (index into `entries`): filled by the loader
     /// from the walk's classification, computed on first use otherwise.
     pub(crate) secrets_cache: std::sync::OnceLock<Vec<(usize, crate::analysis::SecretKind)>>,

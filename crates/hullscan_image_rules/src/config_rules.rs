@@ -278,8 +278,20 @@ pub(super) fn check(image: &Image, out: &mut Vec<Diagnostic>) {
         );
     }
 
+    // Secrets judged by value (a GitHub token in `ENV GH=ghp_…`), as `lint` and `secrets` judge
+    // them, where the name says nothing: each secret once, at its first place.
+    let mut values_reported: Vec<String> = Vec::new();
     for (i, variable) in config.env.iter().flatten().enumerate() {
         let (name, value) = variable.split_once('=').unwrap_or((variable, ""));
+        if !(is_secret_name(name) && is_real_value(value)) {
+            report_secret_values(
+                &format!("environment variable `{name}`"),
+                variable,
+                config_location(image, &format!("/config/Env/{i}")),
+                &mut values_reported,
+                out,
+            );
+        }
         if is_secret_name(name) && is_real_value(value) {
             out.push(
                 Diagnostic::new(
@@ -293,8 +305,17 @@ pub(super) fn check(image: &Image, out: &mut Vec<Diagnostic>) {
         }
     }
     for (name, value) in config.labels.iter().flatten() {
+        let escaped = name.replace('~', "~0").replace('/', "~1");
+        if !(is_secret_name(name) && is_real_value(value)) {
+            report_secret_values(
+                &format!("label `{name}`"),
+                &format!("{name}={value}"),
+                config_location(image, &format!("/config/Labels/{escaped}")),
+                &mut values_reported,
+                out,
+            );
+        }
         if is_secret_name(name) && is_real_value(value) {
-            let escaped = name.replace('~', "~0").replace('/', "~1");
             out.push(
                 Diagnostic::new(
                     &SECRET_IN_CONFIG,
@@ -313,7 +334,27 @@ pub(super) fn check(image: &Image, out: &mut Vec<Diagnostic>) {
     // A build argument is recorded on every RUN after it: one finding per name and value, at
     // its first history entry, with the later entries as related locations.
     let mut reported: Vec<(String, String, usize)> = Vec::new();
+    let env_values: Vec<&str> = env_in_config
+        .iter()
+        .map(|variable| variable.split_once('=').map_or("", |(_, value)| value))
+        .collect();
     for (position, item) in image.history.iter().enumerate() {
+        let named: Vec<(String, String)> = history_assignments(&item.created_by)
+            .into_iter()
+            .filter(|(name, value)| is_secret_name(name) && is_real_value(value))
+            .collect();
+        // Values the name-based check below reports, or that an `Env` entry already carries,
+        // are not reported again by value.
+        let mut skip: Vec<&str> = named.iter().map(|(_, value)| value.as_str()).collect();
+        skip.extend(env_values.iter().copied());
+        report_secret_values_in_history(
+            position,
+            &item.created_by,
+            &skip,
+            config_location(image, &format!("/history/{position}/created_by")),
+            &mut values_reported,
+            out,
+        );
         for (name, value) in history_assignments(&item.created_by) {
             if !is_secret_name(&name) || !is_real_value(&value) {
                 continue;
@@ -486,5 +527,70 @@ mod tests {
             vec![("API_KEY".to_owned(), "zzz".to_owned())]
         );
         assert!(history_assignments("RUN /bin/sh -c echo |2 A=b").is_empty());
+    }
+}
+
+/// Reports each secret the secrets engine finds in `text` (an `Env` entry, a label as
+/// `name=value`) by value, under [`SECRET_IN_CONFIG`], unless its fingerprint was reported
+/// already. The message names the detector and a redacted prefix, never the value.
+fn report_secret_values(
+    what: &str,
+    text: &str,
+    location: hullscan_diagnostics::Location,
+    reported: &mut Vec<String>,
+    out: &mut Vec<Diagnostic>,
+) {
+    for finding in hullscan_secrets::Scanner::global().scan(text.as_bytes()) {
+        if reported.contains(&finding.fingerprint) {
+            continue;
+        }
+        reported.push(finding.fingerprint.clone());
+        out.push(
+            Diagnostic::new(
+                &SECRET_IN_CONFIG,
+                format!(
+                    "{what} holds a {} (`{}`, not shown in full)",
+                    finding.detector.title, finding.redacted
+                ),
+                location.clone(),
+            )
+            .with_help("revoke it, then pass it at run time or use a build secret (`RUN --mount=type=secret`)")
+            .with_fingerprint(finding.fingerprint),
+        );
+    }
+}
+
+/// [`report_secret_values`] for a history entry's command, under [`SECRET_IN_HISTORY`]:
+/// secrets whose text is one of `skip` (reported by name, or by the `Env` entry) are left out.
+fn report_secret_values_in_history(
+    position: usize,
+    created_by: &str,
+    skip: &[&str],
+    location: hullscan_diagnostics::Location,
+    reported: &mut Vec<String>,
+    out: &mut Vec<Diagnostic>,
+) {
+    for finding in hullscan_secrets::Scanner::global().scan(created_by.as_bytes()) {
+        let secret = created_by.get(finding.range.clone()).unwrap_or_default();
+        if reported.contains(&finding.fingerprint)
+            || skip
+                .iter()
+                .any(|value| !secret.is_empty() && value.contains(secret))
+        {
+            continue;
+        }
+        reported.push(finding.fingerprint.clone());
+        out.push(
+            Diagnostic::new(
+                &SECRET_IN_HISTORY,
+                format!(
+                    "history entry {position} records a {} (`{}`, not shown in full)",
+                    finding.detector.title, finding.redacted
+                ),
+                location.clone(),
+            )
+            .with_help("revoke it; pass secrets with `RUN --mount=type=secret`, never in a command or build argument")
+            .with_fingerprint(finding.fingerprint),
+        );
     }
 }

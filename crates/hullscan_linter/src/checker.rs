@@ -31,6 +31,8 @@ pub struct Checker<'a, 's> {
     run_commands: &'s RunCommands<'s, 'a>,
     /// Behind a `RefCell` so a rule can report while it holds a script borrowed from the checker.
     diagnostics: RefCell<Vec<Diagnostic>>,
+    /// See [`CheckExtras::copied_secret_verdicts`].
+    copied_secret_verdicts: &'s [(TextRange, bool)],
 }
 
 impl<'a, 's> Checker<'a, 's> {
@@ -55,6 +57,16 @@ impl<'a, 's> Checker<'a, 's> {
     }
 
     /// The source text of `range`.
+    /// Whether the files a COPY/ADD source word (at `range`) names hold a credential, as the
+    /// build context's content says; `None` when the context was not read or the word names
+    /// no such file.
+    pub fn copied_file_holds_secret(&self, range: TextRange) -> Option<bool> {
+        self.copied_secret_verdicts
+            .iter()
+            .find(|(judged, _)| *judged == range)
+            .map(|(_, holds)| *holds)
+    }
+
     pub fn slice(&self, range: TextRange) -> &'a str {
         self.source.text().get(range.to_range()).unwrap_or_default()
     }
@@ -104,7 +116,7 @@ pub fn check_dockerfile_with_shellcheck(
         settings,
         CheckExtras {
             shellcheck,
-            external: Vec::new(),
+            ..CheckExtras::default()
         },
     )
 }
@@ -119,6 +131,10 @@ pub struct CheckExtras<'f> {
     /// directive and severity overrides exactly like the linter's own, so a
     /// `# hullscan ignore=` above a COPY silences a context finding on it too.
     pub external: Vec<Diagnostic>,
+    /// For COPY/ADD source words naming credential-looking files of the build context, whether
+    /// their content holds a credential (`hullscan_context::analysis::copied_secret_verdicts`):
+    /// HS414 then judges by content instead of by name.
+    pub copied_secret_verdicts: Vec<(TextRange, bool)>,
 }
 
 /// [`check_dockerfile`] with [`CheckExtras`].
@@ -132,6 +148,7 @@ pub fn check_dockerfile_with(
     let CheckExtras {
         shellcheck,
         external,
+        copied_secret_verdicts,
     } = extras;
     let joined_exec_runs = run_script::join_exec_runs(&parse.dockerfile.instructions);
     // Outlive the checker so it can hand out commands borrowed from the scripts.
@@ -150,6 +167,7 @@ pub fn check_dockerfile_with(
         run_scripts: &run_scripts,
         run_commands: &run_commands,
         diagnostics: RefCell::new(Vec::new()),
+        copied_secret_verdicts: &copied_secret_verdicts,
     };
 
     if settings.is_enabled(&SYNTAX_ERROR) {

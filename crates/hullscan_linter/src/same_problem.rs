@@ -9,6 +9,7 @@
 use hullscan_diagnostics::{Diagnostic, Location, RuleMeta};
 use hullscan_text::TextRange;
 
+use crate::rules::dockerfile::secret_file_copied::SECRET_FILE_COPIED;
 use crate::rules::dockerfile::secret_in_arg_or_env::SECRET_IN_ARG_OR_ENV;
 use crate::rules::dockerfile::secret_name_in_arg_or_env::SECRET_NAME_IN_ARG_OR_ENV;
 use crate::rules::dockerfile::source_copied_before_dependency_install::SOURCE_COPIED_BEFORE_DEPENDENCY_INSTALL;
@@ -17,6 +18,8 @@ use crate::rules::dockerfile::source_copied_before_dependency_install::SOURCE_CO
 ///
 /// - A secret-looking `ARG`/`ENV` name: hadolint's DL3064 (HS280) is kept over BuildKit's
 ///   `SecretsUsedInArgOrEnv` (HS316); they flag the same key.
+/// - A credential file copied into the image: the build-context rule (HS502, which read the
+///   file) is kept over the Dockerfile-only HS414, which judges by name when no context is read.
 /// - Source copied before the dependency install: the build-context rule (HS510, on the `COPY`,
 ///   measured against the real context) is kept over the Dockerfile-only HS403 (on the install,
 ///   with the `COPY` as related location), which it refines.
@@ -25,6 +28,10 @@ pub static FAMILIES: &[&[&RuleMeta]] = &[
     &[
         &hullscan_context::rules::DEPENDENCY_CACHE_BUST,
         &SOURCE_COPIED_BEFORE_DEPENDENCY_INSTALL,
+    ],
+    &[
+        &hullscan_context::rules::SECRET_FILE_IN_CONTEXT,
+        &SECRET_FILE_COPIED,
     ],
 ];
 

@@ -274,6 +274,7 @@ fn run_case(case: &Case) -> Outcome {
         hullscan_linter::CheckExtras {
             shellcheck: None,
             external,
+            ..Default::default()
         },
     )
     .expect("no ShellCheck runner, so nothing can fail");

@@ -38,6 +38,7 @@ fn lint_in_context(files: &[(&str, &str)], dockerfile: &str) -> (SourceFile, Vec
         CheckExtras {
             shellcheck: None,
             external: findings.dockerfile,
+            ..Default::default()
         },
     )
     .unwrap();

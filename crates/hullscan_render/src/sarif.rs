@@ -4,7 +4,8 @@
 //! types). A test validates the output against the official OASIS JSON schema. Columns are
 //! character columns, declared with `columnKind: unicodeCodePoints` (SARIF's default counts
 //! UTF-16 code units). Image findings have no file to point at, so they carry
-//! `logicalLocations` naming the image, layer and path instead of a `physicalLocation`.
+//! `logicalLocations` naming the image, layer and path, and a `physicalLocation` whose artifact
+//! is the image reference (code scanning accepts no result without one).
 
 use std::collections::BTreeMap;
 use std::io;
@@ -246,6 +247,19 @@ fn location<'a>(
                 name,
                 fully_qualified_name: image_location_full_label(image),
                 kind,
+            });
+            // GitHub code scanning rejects a result without a physical location: the image
+            // (the report's path, its reference) is the artifact, at its first "line".
+            location.physical_location = Some(PhysicalLocation {
+                artifact_location: ArtifactLocation {
+                    uri: path_uri(&report.path),
+                },
+                region: Some(Region {
+                    start_line: 1,
+                    start_column: 1,
+                    end_line: 1,
+                    end_column: 1,
+                }),
             });
         }
         FindingLocation::Text(_) | FindingLocation::File => {

@@ -16,6 +16,9 @@ pub struct SecretsAllowlist {
     fingerprint_key: FingerprintKey,
     /// The directory `allow-paths` globs are relative to (the configuration file's).
     root: PathBuf,
+    /// `allow-fingerprints`, lower-cased, for findings that are not secrets-engine findings
+    /// (`hullscan image`'s).
+    fingerprints: Vec<String>,
 }
 
 impl SecretsAllowlist {
@@ -54,6 +57,11 @@ impl SecretsAllowlist {
             allowlist,
             fingerprint_key,
             root,
+            fingerprints: config
+                .allow_fingerprints
+                .iter()
+                .map(|named| named.name.trim().to_ascii_lowercase())
+                .collect(),
         })
     }
 
@@ -64,6 +72,12 @@ impl SecretsAllowlist {
 
     pub fn is_empty(&self) -> bool {
         self.allowlist.is_empty()
+    }
+
+    /// Whether `allow-fingerprints` lists `fingerprint` (a finding's fingerprint as printed).
+    pub fn allows_fingerprint(&self, fingerprint: &str) -> bool {
+        let fingerprint = fingerprint.trim().to_ascii_lowercase();
+        self.fingerprints.contains(&fingerprint)
     }
 
     /// Whether every finding in the file at `path` is accepted, so it need not be read.

@@ -83,6 +83,27 @@ pub struct ImageArgs {
     /// findings array alone.
     #[arg(long)]
     pub with_inventory: bool,
+    /// Run only these rules (codes, names, aliases, prefixes like `HS6`, or `ALL`), replacing
+    /// the configuration's `select`, as for `hullscan lint`. Comma-separated or repeated.
+    #[arg(long, value_delimiter = ',', value_name = "RULE")]
+    pub select: Option<Vec<String>>,
+    /// Run these rules in addition to the selected ones.
+    #[arg(long, value_delimiter = ',', value_name = "RULE")]
+    pub extend_select: Vec<String>,
+    /// Never run these rules (added to the configuration's `ignore`).
+    #[arg(long, value_delimiter = ',', value_name = "RULE")]
+    pub ignore: Vec<String>,
+    /// Use this configuration file (`hullscan.toml`) instead of the one found from the current
+    /// directory upwards.
+    #[arg(long, short = 'c', value_name = "FILE", conflicts_with = "no_config")]
+    pub config: Option<std::path::PathBuf>,
+    /// Ignore all configuration files.
+    #[arg(long)]
+    pub no_config: bool,
+    /// Accept a finding with this fingerprint (as printed with it), like the configuration's
+    /// `[secrets] allow-fingerprints`. Repeatable.
+    #[arg(long = "allow-fingerprint", value_name = "FINGERPRINT")]
+    pub allow_fingerprints: Vec<String>,
     #[command(flatten)]
     pub cache: InventoryCacheArgs,
     #[command(flatten)]
@@ -272,6 +293,24 @@ fn parse_duration(text: &str) -> Result<std::time::Duration, String> {
 }
 
 pub fn run(args: ImageArgs) -> anyhow::Result<ExitStatus> {
+    // Configuration as `hullscan lint` finds it: the nearest hullscan.toml above the current
+    // directory (an image has no path of its own), with the command line's overrides.
+    let mode = match (&args.config, args.no_config) {
+        (Some(path), _) => hullscan_workspace::ConfigMode::Pinned(path.clone()),
+        (None, true) => hullscan_workspace::ConfigMode::None,
+        (None, false) => hullscan_workspace::ConfigMode::Discover,
+    };
+    let overrides = hullscan_workspace::CliOverrides {
+        select: args.select.clone(),
+        extend_select: args.extend_select.clone(),
+        ignore: args.ignore.clone(),
+        ..Default::default()
+    };
+    let resolver = hullscan_workspace::Resolver::new(mode, overrides)?;
+    // `settings_for` takes a file's path: a name in the working directory finds the
+    // configuration there or above.
+    let config =
+        resolver.settings_for(&std::env::current_dir().unwrap_or_default().join("image"))?;
     let platform = match &args.platform {
         Some(text) => Some(
             Platform::parse(text)
@@ -338,7 +377,26 @@ pub fn run(args: ImageArgs) -> anyhow::Result<ExitStatus> {
         max_size: args.max_size,
         setuid_allowlist: args.allow_setuid.clone(),
     };
-    let diagnostics = check_image(&image, &settings);
+    let mut diagnostics = check_image(&image, &settings);
+    diagnostics.retain(|diagnostic| {
+        let enabled = hullscan_linter::registry::by_code(&diagnostic.code)
+            .is_none_or(|rule| config.linter.is_enabled(rule));
+        let allowed = diagnostic
+            .fingerprint
+            .as_deref()
+            .is_some_and(|fingerprint| {
+                args.allow_fingerprints
+                    .iter()
+                    .any(|allowed| allowed.trim().eq_ignore_ascii_case(fingerprint))
+                    || config.secrets.allows_fingerprint(fingerprint)
+            });
+        enabled && !allowed
+    });
+    for diagnostic in &mut diagnostics {
+        if let Some(rule) = hullscan_linter::registry::by_code(&diagnostic.code) {
+            diagnostic.severity = config.linter.severity_of(rule);
+        }
+    }
     if !args.quiet {
         print_summary(&image, &note);
     }

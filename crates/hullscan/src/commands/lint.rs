@@ -396,6 +396,7 @@ fn lint_file(
     let extras = CheckExtras {
         shellcheck,
         external: context_findings.dockerfile,
+        copied_secret_verdicts: context_findings.copied_secret_verdicts,
     };
     let report = hullscan_linter::lint_parsed(display.clone(), text, &parse, &linter, extras)
         .map_err(|err| format!("{display}: {err}"));

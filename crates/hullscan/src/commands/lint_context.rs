@@ -34,34 +34,117 @@ impl ContextChoice {
     }
 }
 
-/// The directory `dockerfile` is built from by default: its own directory, when that holds an
-/// ignore file for it (`.dockerignore` or `<name>.dockerignore`) or when one of its COPY/ADD
-/// context sources exists there (`.` counts when the directory holds more than Dockerfiles). Otherwise `None`: a Dockerfile kept apart from its sources
-/// (e.g. `docker/app/Dockerfile` built from the repository root) would give false "missing
-/// source" findings.
+/// The directory `dockerfile` is built from by default.
+///
+/// Its own directory, when that holds an ignore file for it (`.dockerignore` or
+/// `<name>.dockerignore`) or when one of its COPY/ADD context sources exists there (`.` counts
+/// when the directory holds more than Dockerfiles) — unless a directory above it (up to the
+/// top of the linted path, or of the git work tree for an absolute path) holds more of the
+/// named sources: a Dockerfile kept in `docker/` and built with `docker build -f
+/// docker/Dockerfile .` copies `package.json` from the repository root, not from `docker/`.
+/// An ancestor is only chosen when at least half the named sources exist there.
+///
+/// `None` when no directory qualifies: a Dockerfile kept apart from its sources would give
+/// false "missing source" findings.
 pub fn default_context(dockerfile: &Path, parsed: &Dockerfile) -> Option<PathBuf> {
     let dir = match dockerfile.parent() {
         Some(parent) if parent.as_os_str().is_empty() => PathBuf::from("."),
         Some(parent) => parent.to_path_buf(),
         None => return None,
     };
-    if find_ignore_file(&dir, dockerfile).is_some() {
+    let named = named_sources(parsed);
+    let own_count = existing(&dir, &named);
+    let own_qualifies = find_ignore_file(&dir, dockerfile).is_some()
+        || own_count > 0
+        || (copies_whole_context(parsed) && holds_more_than_dockerfiles(&dir));
+    if dir.join(".dockerignore").is_file() {
+        // A `.dockerignore` of its own says this directory is sent as a context.
         return Some(dir);
     }
-    let any_source_exists = context_copies(parsed).iter().any(|copy| {
-        copy.sources.iter().any(|(source, _)| {
-            let cleaned = clean_source(source.trim_matches(['"', '\'']));
-            if cleaned == "." {
-                // The directory itself always exists: it counts when it holds more than
-                // Dockerfiles.
-                return holds_more_than_dockerfiles(&dir);
-            }
-            !cleaned.starts_with("..")
+    // The ancestor holding the most named sources, nearest first on ties.
+    let mut best: Option<(PathBuf, usize)> = None;
+    for ancestor in ancestors_to_consider(&dir) {
+        let count = existing(&ancestor, &named);
+        if count > own_count
+            && count * 2 >= named.len()
+            && best.as_ref().is_none_or(|(_, most)| count > *most)
+        {
+            best = Some((ancestor, count));
+        }
+    }
+    if let Some((ancestor, _)) = best {
+        return Some(ancestor);
+    }
+    own_qualifies.then_some(dir)
+}
+
+/// The context sources the COPY/ADD instructions name literally (no `.`, wildcard, variable
+/// or `..`), cleaned.
+fn named_sources(parsed: &Dockerfile) -> Vec<String> {
+    let mut named: Vec<String> = context_copies(parsed)
+        .iter()
+        .flat_map(|copy| copy.sources.iter())
+        .map(|(source, _)| clean_source(source.trim_matches(['"', '\''])))
+        .filter(|cleaned| {
+            cleaned != "."
+                && !cleaned.is_empty()
+                && !cleaned.starts_with("..")
                 && !cleaned.contains(['*', '?', '[', '$'])
-                && dir.join(&cleaned).exists()
         })
-    });
-    any_source_exists.then_some(dir)
+        .collect();
+    named.sort();
+    named.dedup();
+    named
+}
+
+fn copies_whole_context(parsed: &Dockerfile) -> bool {
+    context_copies(parsed).iter().any(|copy| {
+        copy.sources
+            .iter()
+            .any(|(source, _)| clean_source(source.trim_matches(['"', '\''])) == ".")
+    })
+}
+
+fn existing(dir: &Path, named: &[String]) -> usize {
+    named
+        .iter()
+        .filter(|source| dir.join(source).exists())
+        .count()
+}
+
+/// The directories above `dir` a build could use as its context, nearest first: for a relative
+/// path, up to the directory it is relative to (the linted tree); for an absolute one, up to
+/// the top of its git work tree, or none outside one.
+fn ancestors_to_consider(dir: &Path) -> Vec<PathBuf> {
+    /// A bound on the walk up, so a deep path costs little.
+    const MAX_LEVELS: usize = 8;
+    let mut found = Vec::new();
+    if dir.is_relative() {
+        let mut current = dir;
+        while let Some(parent) = current.parent() {
+            if found.len() == MAX_LEVELS {
+                break;
+            }
+            found.push(if parent.as_os_str().is_empty() {
+                PathBuf::from(".")
+            } else {
+                parent.to_path_buf()
+            });
+            current = parent;
+        }
+        if dir == Path::new(".") {
+            found.clear();
+        }
+        return found;
+    }
+    for ancestor in dir.ancestors().skip(1).take(MAX_LEVELS) {
+        found.push(ancestor.to_path_buf());
+        if ancestor.join(".git").exists() {
+            return found;
+        }
+    }
+    // Not inside a git work tree: nothing marks where the project ends.
+    Vec::new()
 }
 
 fn holds_more_than_dockerfiles(dir: &Path) -> bool {
@@ -92,6 +175,9 @@ pub struct ContextFindings {
     pub dockerfile: Vec<Diagnostic>,
     /// The report on the ignore file (or on the missing one), when it has findings.
     pub ignore_file: Option<FileReport>,
+    /// Whether the credential-looking files each COPY/ADD source names hold a credential,
+    /// by content (for HS414).
+    pub copied_secret_verdicts: Vec<(hullscan_text::TextRange, bool)>,
 }
 
 /// Runs the enabled context rules for the Dockerfile at `dockerfile_path`, parsed as
@@ -130,6 +216,9 @@ pub fn context_findings(
     Ok(ContextFindings {
         dockerfile: findings.dockerfile,
         ignore_file,
+        copied_secret_verdicts: hullscan_context::analysis::copied_secret_verdicts(
+            &context, parsed,
+        ),
     })
 }
 

@@ -8,7 +8,9 @@ declare_rule! {
     /// ## What it does
     /// Finds COPY and ADD sources (from the build context, without wildcards or variables)
     /// that are not in the context Docker sends: the path does not exist, or `.dockerignore`
-    /// excludes it.
+    /// excludes it. A missing path inside a build-output directory (`dist/`, `build/`,
+    /// `target/`, `bin/`, `node_modules/`, ...) is not reported unless excluded: the project's
+    /// own build creates it before `docker build` (`COPY target/app.jar /app.jar`).
     ///
     /// ## Why is this bad?
     /// The build fails at that step with `failed to compute cache key: "/x": not found`.
@@ -46,10 +48,18 @@ pub(super) fn check(input: &ContextCheck<'_>, dockerfile: &Dockerfile, out: &mut
             {
                 continue;
             }
-            let excluded = context
-                .matcher
-                .as_ref()
-                .is_some_and(|m| m.matches_or_parent_matches(&cleaned) == Ok(true));
+            let excluded = context.matcher.as_ref().is_some_and(|m| {
+                m.matches_or_parent_matches(&cleaned) == Ok(true)
+                        // `target/` then `!target/lib/*.jar`: the directory's files that
+                        // exist at build time are sent, so it is not excluded for sure.
+                        && !m.exception_names_path_under(&cleaned)
+            });
+            // Build output (`dist/`, `target/app.jar`) is missing from a clean checkout
+            // because the project's build creates it before `docker build`; only an exclusion
+            // makes such a COPY fail for sure.
+            if !excluded && crate::generated::is_build_output(&cleaned) {
+                continue;
+            }
             let message = if excluded {
                 let file = context
                     .ignore_file

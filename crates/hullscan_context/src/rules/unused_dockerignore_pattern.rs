@@ -20,7 +20,9 @@ declare_rule! {
     /// (`dist`, `build`, `target`, `*.egg-info`, ...), dependencies, caches (`__pycache__`,
     /// `*.pyc`, ...), logs, editor files, credentials and repository boilerplate (`*.md`,
     /// `README*`, `.gitignore`). A clean checkout may have none of them;
-    /// listing them before they exist is good practice.
+    /// listing them before they exist is good practice. So are patterns the context's
+    /// `.gitignore` lists too (`/data*` for run-time data): git ignores what a working tree
+    /// creates.
     ///
     /// ## Known problems
     /// Other patterns for things that only exist on other machines or later in CI are
@@ -69,7 +71,12 @@ pub(super) fn check(input: &ContextCheck<'_>, out: &mut Vec<Diagnostic>) {
                 .chain(context.excluded.iter().map(|e| e.path.as_str()))
                 .filter_map(|path| path.rsplit_once('/').map(|(_, name)| name))
                 .any(|name| go_filepath_match(pattern.text(), name) == Ok(true));
-        if is_conventional(pattern.text()) && !misses_deeper_files {
+        let gitignored = gitignored_too(context, pattern.text());
+        // `.gitignore` anchors `/data*` at the root on purpose: deeper `data…` files are
+        // not what either list means.
+        if gitignored == Some(true)
+            || ((is_conventional(pattern.text()) || gitignored.is_some()) && !misses_deeper_files)
+        {
             continue;
         }
         let hint = if root_only {
@@ -101,6 +108,20 @@ const BOILERPLATE: &[&str] = &[
     ".gitattributes",
     ".editorconfig",
 ];
+
+/// Whether the context's `.gitignore` lists the same pattern (leading and trailing `/`
+/// aside): git ignores it because a working tree creates it (run-time data, build output),
+/// so a clean checkout lacking it says nothing. `Some(true)` when `.gitignore` anchors it at
+/// the root (`/data*`), `Some(false)` when not, `None` when it does not list it.
+fn gitignored_too(context: &crate::model::BuildContext, pattern: &str) -> Option<bool> {
+    let normal = |p: &str| p.trim_start_matches('/').trim_end_matches('/').to_owned();
+    let pattern = normal(pattern);
+    context
+        .gitignore_patterns
+        .iter()
+        .find(|ignored| normal(ignored) == pattern)
+        .map(|ignored| ignored.starts_with('/'))
+}
 
 /// Whether a pattern names something a checkout gains later (see [`guards_generated`]), the
 /// build's own files or repository boilerplate: worth listing before they exist.

@@ -17,6 +17,14 @@ declare_rule! {
     /// sets another user. A process running as root turns any code-execution bug into root in
     /// the container, and together with a kernel or runtime bug, on the host.
     ///
+    /// Images made for others to build on are left alone, as the Docker Official Images
+    /// leave `USER` to the images built on them: a file that adds nothing to its base (a
+    /// template fragment), a stage with `ONBUILD` triggers, and a runtime or toolchain image
+    /// whose `CMD`/`ENTRYPOINT` is only a shell, a language runtime or an entrypoint wrapper
+    /// (`FROM ubuntu` + a JRE + `ENTRYPOINT ["/entrypoint.sh"]`). So is an image that installs
+    /// or runs `gosu`/`su-exec`/`setpriv`: its entrypoint starts as root to prepare volumes and
+    /// then drops to a service user, which is the point of not setting `USER`.
+    ///
     /// ## Known problems
     /// hullscan does not read the base image's configuration, so an image that already sets a
     /// non-root user (for example distroless `:nonroot` tags) is only recognised when its name
@@ -63,6 +71,12 @@ declare_rule! {
 /// HS103
 pub(crate) fn missing_user(checker: &mut Checker) {
     if let Some(FinalUser::Unset { from }) = final_user::final_user(checker) {
+        let chain = practice_facts::final_chain(checker);
+        if practice_facts::base_image_reason(checker, &chain).is_some()
+            || practice_facts::steps_down_at_run_time(checker, &chain).is_some()
+        {
+            return;
+        }
         let distro = final_distro(checker);
         let mut diagnostic = Diagnostic::new(
             &MISSING_USER,

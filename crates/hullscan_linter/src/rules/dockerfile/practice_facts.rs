@@ -345,7 +345,7 @@ pub(crate) fn command_text(instruction: &Instruction) -> String {
 /// (a shell or a language REPL) rather than an application.
 const ENVIRONMENT_COMMANDS: &[&str] = &[
     "bash", "sh", "ash", "zsh", "python", "python3", "python2", "node", "irb", "ruby", "R", "ghci",
-    "php", "perl", "jshell", "iex", "erl", "julia", "dotnet", "go", "gradle", "mvn",
+    "php", "perl", "jshell", "iex", "erl", "julia", "dotnet", "go", "gradle", "mvn", "pwsh",
 ];
 
 /// The final image's ENTRYPOINT, then its CMD, with the first answer `reason` gives for the
@@ -561,4 +561,148 @@ mod tests {
         assert!(is_within("/app", "/app"));
         assert!(!is_within("/application", "/app"));
     }
+}
+
+/// Why the final image looks made for others to build on or run their own command in (a base,
+/// runtime or toolchain image), rather than an application deployed as it is; `None` when it
+/// looks like an application. Such images leave run-time decisions (`USER`) to the images
+/// built on them, as the Docker Official Images do.
+pub(crate) fn base_image_reason(checker: &Checker, chain: &[&Stage<'_>]) -> Option<&'static str> {
+    let instructions = checker.instructions();
+    let own = chain_instructions(chain);
+    if own.is_empty() {
+        // A file that is only `FROM x` (a template fragment a generator completes) decides
+        // nothing about the image.
+        return Some("adds nothing to its base image");
+    }
+    if own
+        .iter()
+        .any(|index| instructions[*index].keyword == Keyword::Onbuild)
+    {
+        return Some("has `ONBUILD` triggers, so it is a base for other builds");
+    }
+    let sets_process = [Keyword::Cmd, Keyword::Entrypoint]
+        .into_iter()
+        .any(|keyword| last_in_chain(checker, chain, keyword).is_some());
+    if sets_process && !looks_like_application(checker, chain) {
+        return Some(
+            "runs a shell, a language runtime or an entrypoint wrapper with no program of its own, so it is a base for other images",
+        );
+    }
+    None
+}
+
+/// Programs that start as root only to drop to another user at run time (the entrypoint of
+/// the official images runs `gosu <user> "$@"`).
+const STEP_DOWN_PROGRAMS: &[&str] = &["gosu", "su-exec", "setpriv", "s6-setuidgid", "chpst"];
+
+/// The program the final image installs (or runs) to drop root at run time, if any: then not
+/// setting `USER` is deliberate, the entrypoint steps down after preparing volumes.
+pub(crate) fn steps_down_at_run_time(
+    checker: &Checker,
+    chain: &[&Stage<'_>],
+) -> Option<&'static str> {
+    for index in runs(checker, &chain_instructions(chain)) {
+        let installed = installed_packages(checker, index);
+        if let Some(program) = STEP_DOWN_PROGRAMS
+            .iter()
+            .find(|program| installed.contains(program))
+        {
+            return Some(program);
+        }
+        for command in run_commands(checker, index) {
+            let name = command.invocation.name;
+            if let Some(found) = STEP_DOWN_PROGRAMS.iter().find(|p| **p == name) {
+                return Some(found);
+            }
+        }
+    }
+    None
+}
+
+/// Whether the final image carries code from the build context: a `COPY`/`ADD` of the
+/// context's tree (`.`, a directory, a wildcard) or of an application file (an archive, a
+/// jar, a script in a language runtime), in the final chain or in a stage it copies from.
+/// An image whose context copies are only entrypoint scripts and configuration files
+/// packages someone else's software (an official `haproxy` or `rabbitmq` image), configured
+/// by whoever runs it.
+pub(crate) fn ships_context_code(checker: &Checker, chain: &[&Stage<'_>]) -> bool {
+    let model = checker.model;
+    let instructions = checker.instructions();
+    let mut pending: Vec<usize> = chain.iter().map(|stage| stage.index).collect();
+    let mut seen = vec![false; model.stages().len()];
+    while let Some(stage_index) = pending.pop() {
+        if std::mem::replace(&mut seen[stage_index], true) {
+            continue;
+        }
+        let Some(stage) = model.stage(stage_index) else {
+            continue;
+        };
+        for index in stage.instructions.clone() {
+            let instruction = &instructions[index];
+            if !matches!(instruction.keyword, Keyword::Copy | Keyword::Add)
+                || instruction.flag("from").is_some()
+            {
+                continue;
+            }
+            let words = crate::rules::dockerfile::shell_facts::copy_words(instruction);
+            let Some((_, sources)) = words.split_last() else {
+                continue;
+            };
+            if sources.iter().any(|(source, _)| {
+                is_code_source(crate::rules::dockerfile::shell_facts::unquote(source))
+            }) {
+                return true;
+            }
+        }
+        for dependency in model.dependencies_of(stage_index) {
+            if let hullscan_semantic::SourceRef::Stage(from) = dependency.source
+                && from < seen.len()
+            {
+                pending.push(from);
+            }
+        }
+        if let Some(parent) = stage.parent().filter(|parent| *parent < seen.len()) {
+            pending.push(parent);
+        }
+    }
+    false
+}
+
+/// Whether a COPY/ADD source names application code rather than a script or config file.
+fn is_code_source(source: &str) -> bool {
+    if source.contains("://") {
+        return false;
+    }
+    let trimmed = source.trim_start_matches("./");
+    if trimmed.is_empty() || trimmed == "." || source.ends_with('/') {
+        return true;
+    }
+    if trimmed.contains(['*', '?', '[']) {
+        return true;
+    }
+    let name = trimmed.rsplit('/').next().unwrap_or(trimmed);
+    let Some((stem, extension)) = name.rsplit_once('.') else {
+        // No extension: a directory (`src`, `app`) or a manifest such as `Gemfile`.
+        return !name.is_empty();
+    };
+    if stem.is_empty() {
+        // A dotfile (`.npmrc`, `.env`): configuration.
+        return false;
+    }
+    const CODE: &[&str] = &[
+        "jar", "war", "ear", "js", "mjs", "cjs", "ts", "py", "rb", "php", "go", "rs", "java",
+        "whl", "zip", "tgz", "gz", "xz", "bz2", "tar", "dll", "exe", "so", "html", "lock",
+        "csproj", "sln",
+    ];
+    CODE.contains(&extension.to_ascii_lowercase().as_str())
+        || matches!(
+            name,
+            "package.json"
+                | "pyproject.toml"
+                | "Cargo.toml"
+                | "go.mod"
+                | "pom.xml"
+                | "build.gradle"
+        )
 }

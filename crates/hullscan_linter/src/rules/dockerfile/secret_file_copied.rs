@@ -16,6 +16,13 @@ declare_rule! {
     /// `.git-credentials`, `.htpasswd`, `credentials`, `credentials.json`,
     /// `service-account*.json`, `.docker/config.json`, `kubeconfig`).
     ///
+    /// The name only nominates a file. When `hullscan lint` reads the build context, the
+    /// file's content decides, through the secrets engine: an `.npmrc` with only `registry=`
+    /// lines or settings, or one whose `_authToken` comes from the environment
+    /// (`${NPM_TOKEN}`), is not reported; one with a literal `_authToken=` is. Then the
+    /// finding is the build-context rule HS502's (one finding for one problem). Without a
+    /// context (`--no-context`, stdin) the name decides.
+    ///
     /// ## Why is this bad?
     /// Everything a `COPY` puts in a layer stays in the image, and anyone who can pull the
     /// image can read it with `docker save` or `docker history`, long after the file changed
@@ -74,6 +81,12 @@ pub(crate) fn secret_file_copied(checker: &mut Checker, index: usize, instructio
         let source = unquote(source);
         let Some(kind) = secret_file_kind(source) else {
             continue;
+        };
+        // The context's content was read: it decides (HS502 reports what it confirms).
+        let kind = match checker.copied_file_holds_secret(*range) {
+            Some(false) => continue,
+            Some(true) => "a file holding a credential",
+            None => kind,
         };
         // A copy removed later gets HS415, which says more.
         if secret_removed_in_later_layer::is_removed_later(checker, index, source) {

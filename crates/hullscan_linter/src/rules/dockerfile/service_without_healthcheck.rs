@@ -13,6 +13,15 @@ declare_rule! {
     /// php-fpm or `npm start`) and has no `HEALTHCHECK`, neither in the stage nor in a stage
     /// it is built `FROM`. `HEALTHCHECK NONE` counts as a decision and silences it.
     ///
+    /// Only an image that carries code from its build context (a `COPY`/`ADD` of `.`, a
+    /// directory, a wildcard or an application file, in the final stage or a stage it copies
+    /// from) is asked. An image that packages someone else's server and copies in only
+    /// entrypoint scripts and configuration (the official `haproxy`, `rabbitmq`, `mongo`
+    /// images) is configured by whoever runs it, so its health check belongs to that
+    /// deployment: the Docker Official Images ship none for this reason. An image whose
+    /// program comes from its base (it only `EXPOSE`s, with no `CMD`/`ENTRYPOINT` of its own)
+    /// inherits its base's health check too, which hullscan cannot see.
+    ///
     /// Unlike hadolint's DL3057, which asks every image for a health check, this rule only
     /// asks services, so it is on by default.
     ///
@@ -29,6 +38,7 @@ declare_rule! {
     /// ## Example
     /// ```dockerfile
     /// FROM python:3.12-slim
+    /// COPY . /app
     /// EXPOSE 8000
     /// CMD ["gunicorn", "--bind", "0.0.0.0:8000", "app:app"]
     /// ```
@@ -36,6 +46,7 @@ declare_rule! {
     /// Use instead:
     /// ```dockerfile
     /// FROM python:3.12-slim
+    /// COPY . /app
     /// EXPOSE 8000
     /// HEALTHCHECK --interval=30s --timeout=3s CMD ["python", "-c", "import urllib.request; urllib.request.urlopen('http://localhost:8000/health')"]
     /// CMD ["gunicorn", "--bind", "0.0.0.0:8000", "app:app"]
@@ -113,7 +124,13 @@ pub(crate) fn service_without_healthcheck(checker: &mut Checker) {
     if practice_facts::last_in_chain(checker, &chain, Keyword::Healthcheck).is_some() {
         return;
     }
+    if !practice_facts::ships_context_code(checker, &chain) {
+        return;
+    }
     let exposes = practice_facts::last_in_chain(checker, &chain, Keyword::Expose).is_some();
+    let own_process = [Keyword::Entrypoint, Keyword::Cmd]
+        .into_iter()
+        .any(|keyword| practice_facts::last_in_chain(checker, &chain, keyword).is_some());
     let server = [Keyword::Entrypoint, Keyword::Cmd]
         .into_iter()
         .find_map(|keyword| {
@@ -122,8 +139,8 @@ pub(crate) fn service_without_healthcheck(checker: &mut Checker) {
         });
     let reason = match (server, exposes) {
         (Some(server), _) => format!("runs `{server}`"),
-        (None, true) => "exposes a port".to_owned(),
-        (None, false) => return,
+        (None, true) if own_process => "exposes a port".to_owned(),
+        (None, _) => return,
     };
     let mut diagnostic = Diagnostic::new(
         &SERVICE_WITHOUT_HEALTHCHECK,
