@@ -55,6 +55,8 @@ enum Command {
     /// Manage the offline vulnerability database (OSV).
     #[command(subcommand)]
     Db(commands::db::DbCommand),
+    /// Match an image, a directory or a stored SBOM against the vulnerability database.
+    Vulns(commands::vulns::VulnsArgs),
 }
 
 /// How a run ended, as the process exit code CI gates on.
@@ -107,6 +109,7 @@ fn main() -> ExitCode {
         Command::Explain(args) => commands::explain::run(args),
         Command::Debug(command) => commands::debug::run(command),
         Command::Db(command) => commands::db::run(command),
+        Command::Vulns(args) => commands::vulns::run(args),
     };
     match result {
         Ok(status) => status.into(),

@@ -85,6 +85,12 @@ pub struct ImageArgs {
     pub with_inventory: bool,
     #[command(flatten)]
     pub cache: InventoryCacheArgs,
+    /// Do not match the package inventory against the vulnerability database (matched by
+    /// default when one exists; `hullscan db update` makes one).
+    #[arg(long)]
+    pub no_vulns: bool,
+    #[command(flatten)]
+    pub vulns: super::vulns::VulnFilterArgs,
     #[command(flatten)]
     pub output: OutputArgs,
 }
@@ -338,7 +344,29 @@ pub fn run(args: ImageArgs) -> anyhow::Result<ExitStatus> {
         max_size: args.max_size,
         setuid_allowlist: args.allow_setuid.clone(),
     };
-    let diagnostics = check_image(&image, &settings);
+    let mut diagnostics = check_image(&image, &settings);
+    if !args.no_vulns
+        && let Some(inventory) = &image.inventory
+    {
+        match super::vulns::audit_inventory(&args.vulns, inventory, args.quiet)? {
+            Some(report) => {
+                note.push_str(&format!(
+                    "; {} vulnerabilit{} ({} suppressed)",
+                    report.findings.len(),
+                    if report.findings.len() == 1 { "y" } else { "ies" },
+                    report.suppressed.len()
+                ));
+                let layers: Vec<String> =
+                    image.layers.iter().map(|l| l.diff_id.to_string()).collect();
+                diagnostics.extend(report.findings.iter().map(|f| {
+                    hullscan_vulns::diagnostics::to_diagnostic(f, &args.reference, &layers)
+                }));
+            }
+            None => note.push_str(
+                "; vulnerabilities not checked: no database (`hullscan db update` makes one)",
+            ),
+        }
+    }
     if !args.quiet {
         print_summary(&image, &note);
     }

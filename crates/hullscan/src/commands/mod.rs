@@ -10,3 +10,4 @@ pub mod lint_context;
 pub mod rules;
 pub mod sbom;
 pub mod secrets;
+pub mod vulns;
