@@ -252,8 +252,9 @@ fn sbom_rescan_gives_the_same_findings() {
             let status = hullscan()
                 .args(["sbom", &input(root), "-q", "-f", format, "-o"])
                 .arg(&sbom)
-                .status()
-                .unwrap();
+                .output()
+                .unwrap()
+                .status;
             assert!(status.success());
             let again = scan_json(&[sbom.to_str().unwrap()]);
             assert_eq!(found(&direct), found(&again), "{root} via {format}");
