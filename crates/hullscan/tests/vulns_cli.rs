@@ -46,7 +46,11 @@ fn db_dir() -> Option<&'static Path> {
         let output = hullscan()
             .args(["db", "update", "--from"])
             .arg(shared.join("osv-export"))
-            .args(["--ecosystems", "Debian,Go,crates.io,PyPI,npm,Maven", "--db-dir"])
+            .args([
+                "--ecosystems",
+                "Debian,Go,crates.io,PyPI,npm,Maven",
+                "--db-dir",
+            ])
             .arg(dir.path())
             .output()
             .expect("run");
@@ -107,7 +111,10 @@ fn set(ids: &[&str]) -> BTreeSet<String> {
 }
 
 fn input(name: &str) -> String {
-    format!("dir:{}", shared().unwrap().join("inputs").join(name).display())
+    format!(
+        "dir:{}",
+        shared().unwrap().join("inputs").join(name).display()
+    )
 }
 
 #[test]
@@ -280,13 +287,24 @@ fn sbom_rescan_gives_the_same_findings() {
     let unscoped = work.path().join("unscoped.json");
     std::fs::write(&unscoped, doc.to_string()).unwrap();
     let output = hullscan()
-        .args(["vulns", unscoped.to_str().unwrap(), "-f", "json", "--db-dir"])
+        .args([
+            "vulns",
+            unscoped.to_str().unwrap(),
+            "-f",
+            "json",
+            "--db-dir",
+        ])
         .arg(db)
         .output()
         .unwrap();
     let result: Value = serde_json::from_slice(&output.stdout).unwrap();
     assert!(found(&result).is_empty());
-    assert!(result["notes"][0].as_str().unwrap().contains("88 OS package(s) not checked"));
+    assert!(
+        result["notes"][0]
+            .as_str()
+            .unwrap()
+            .contains("88 OS package(s) not checked")
+    );
 }
 
 #[test]
@@ -380,12 +398,21 @@ expires = "2001-01-01"
         .iter()
         .find(|s| s["id"] == "DEBCL-CVE-2024-22365")
         .unwrap();
-    assert_eq!(by_file["suppressed_by"]["reason"], "pam_namespace is not used");
+    assert_eq!(
+        by_file["suppressed_by"]["reason"],
+        "pam_namespace is not used"
+    );
 
     // A bad ignore file is an error naming it.
     std::fs::write(&ignore, "[[ignore]]\nid = \"X\"\nreason = \"\"\n").unwrap();
     let output = hullscan()
-        .args(["vulns", &root, "--ignore-file", ignore.to_str().unwrap(), "--db-dir"])
+        .args([
+            "vulns",
+            &root,
+            "--ignore-file",
+            ignore.to_str().unwrap(),
+            "--db-dir",
+        ])
         .arg(db)
         .output()
         .unwrap();
@@ -419,19 +446,30 @@ fn exit_codes_and_formats() {
         .unwrap()
         .iter()
         .any(|f| f["severity"] == "CRITICAL" && f["informational"].is_null());
-    assert_eq!(critical.status.code(), Some(if any_critical { 1 } else { 0 }));
+    assert_eq!(
+        critical.status.code(),
+        Some(if any_critical { 1 } else { 0 })
+    );
     // SARIF carries the rule and the advisory id.
     let sarif = run(&["-q", "-f", "sarif"]);
     let sarif: Value = serde_json::from_slice(&sarif.stdout).unwrap();
     let results = sarif["runs"][0]["results"].as_array().unwrap();
     assert_eq!(results.len(), doc["findings"].as_array().unwrap().len());
     assert!(results.iter().all(|r| r["ruleId"] == "HS901"));
-    assert!(
-        results
-            .iter()
-            .any(|r| r["message"]["text"].as_str().unwrap().contains("PYSEC-2018-28"))
-    );
-    for format in ["human", "concise", "checkstyle", "gitlab", "github", "junit"] {
+    assert!(results.iter().any(|r| {
+        r["message"]["text"]
+            .as_str()
+            .unwrap()
+            .contains("PYSEC-2018-28")
+    }));
+    for format in [
+        "human",
+        "concise",
+        "checkstyle",
+        "gitlab",
+        "github",
+        "junit",
+    ] {
         let output = run(&["-q", "-f", format]);
         assert_eq!(output.status.code(), Some(1), "{format}");
         assert!(
@@ -450,7 +488,15 @@ fn exit_codes_and_formats() {
     assert!(String::from_utf8_lossy(&output.stderr).contains("run `hullscan db update`"));
     // An old database: a warning.
     let output = hullscan()
-        .args(["vulns", &appfs, "--max-db-age", "0s", "--fail-on", "never", "--db-dir"])
+        .args([
+            "vulns",
+            &appfs,
+            "--max-db-age",
+            "0s",
+            "--fail-on",
+            "never",
+            "--db-dir",
+        ])
         .arg(db)
         .output()
         .unwrap();
@@ -525,7 +571,15 @@ fn image_scan_and_image_audit() {
     // `hullscan image` shows them with the audit by default, and not with --no-vulns.
     let audit = |extra: &[&str]| {
         let output = hullscan()
-            .args(["image", &reference, "-q", "--no-cache", "-f", "json", "--db-dir"])
+            .args([
+                "image",
+                &reference,
+                "-q",
+                "--no-cache",
+                "-f",
+                "json",
+                "--db-dir",
+            ])
             .arg(db)
             .args(extra)
             .output()
@@ -563,7 +617,8 @@ fn docker_imported_image() {
         header.set_mode(0o644);
         header.set_mtime(0);
         header.set_entry_type(tar::EntryType::Regular);
-        tar.append_data(&mut header, &path, bytes.as_slice()).unwrap();
+        tar.append_data(&mut header, &path, bytes.as_slice())
+            .unwrap();
     }
     let rootfs = tar.into_inner().unwrap();
     let work = tempfile::tempdir().unwrap();

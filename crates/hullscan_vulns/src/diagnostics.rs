@@ -56,7 +56,11 @@ pub fn message(finding: &VulnFinding) -> String {
 pub fn severity_text(finding: &VulnFinding) -> String {
     match &finding.severity {
         Some(severity) => match severity.score {
-            Some(score) => format!("{} ({} {score:.1})", severity.level.as_str(), severity.source),
+            Some(score) => format!(
+                "{} ({} {score:.1})",
+                severity.level.as_str(),
+                severity.source
+            ),
             None => format!("{} ({})", severity.level.as_str(), severity.source),
         },
         None => "UNKNOWN".to_owned(),

@@ -67,7 +67,10 @@ pub fn parse(name: &str, text: &str) -> Result<Vec<IgnoreEntry>, String> {
     for (index, entry) in file.ignore.iter().enumerate() {
         let at = format!("{name}: ignore entry {} ({})", index + 1, entry.id);
         if entry.id.trim().is_empty() {
-            return Err(format!("{name}: ignore entry {} has an empty id", index + 1));
+            return Err(format!(
+                "{name}: ignore entry {} has an empty id",
+                index + 1
+            ));
         }
         if entry.reason.trim().is_empty() {
             return Err(format!("{at}: a reason is required"));
@@ -101,13 +104,18 @@ mod tests {
 
     #[test]
     fn rejects_bad_entries() {
-        assert!(parse("x.toml", "[[ignore]]\nid = \"CVE-1\"\nreason = \"\"\n")
-            .unwrap_err()
-            .contains("reason is required"));
         assert!(
-            parse("x.toml", "[[ignore]]\nid = \"CVE-1\"\nreason = \"r\"\nexpires = \"soon\"\n")
+            parse("x.toml", "[[ignore]]\nid = \"CVE-1\"\nreason = \"\"\n")
                 .unwrap_err()
-                .contains("not a date")
+                .contains("reason is required")
+        );
+        assert!(
+            parse(
+                "x.toml",
+                "[[ignore]]\nid = \"CVE-1\"\nreason = \"r\"\nexpires = \"soon\"\n"
+            )
+            .unwrap_err()
+            .contains("not a date")
         );
         assert!(parse("x.toml", "[[ignore]]\nid = \"CVE-1\"\n").is_err());
     }

@@ -225,7 +225,11 @@ fn lookups<'i>(inventory: &'i Inventory, notes: &mut Vec<String>) -> Vec<Lookup<
             let Some(ecosystem) = package.ecosystem.osv_name() else {
                 continue;
             };
-            (ecosystem.to_owned(), package.name.as_str(), package.version.as_str())
+            (
+                ecosystem.to_owned(),
+                package.name.as_str(),
+                package.version.as_str(),
+            )
         };
         // A Go main module built from a checkout says `(devel)`: there is no version to
         // compare, and guessing one is a known source of false results.
@@ -384,7 +388,9 @@ pub fn apply_filters(all: Vec<VulnFinding>, filters: &Filters, report: &mut Repo
 pub fn counts(findings: &[VulnFinding]) -> Vec<(Level, usize)> {
     let mut counts: BTreeMap<std::cmp::Reverse<Level>, usize> = BTreeMap::new();
     for finding in findings {
-        *counts.entry(std::cmp::Reverse(finding.level())).or_default() += 1;
+        *counts
+            .entry(std::cmp::Reverse(finding.level()))
+            .or_default() += 1;
     }
     counts.into_iter().map(|(l, n)| (l.0, n)).collect()
 }

@@ -67,7 +67,10 @@ pub fn read(name: &str, bytes: &[u8]) -> Result<(SbomKind, SbomInventory), Strin
 }
 
 fn str_of<'a>(value: &'a Value, key: &str) -> Option<&'a str> {
-    value.get(key).and_then(Value::as_str).filter(|s| !s.is_empty())
+    value
+        .get(key)
+        .and_then(Value::as_str)
+        .filter(|s| !s.is_empty())
 }
 
 /// A purl split into its parts, percent-decoded.
@@ -117,7 +120,11 @@ fn parse_purl(purl: &str) -> Option<Purl> {
         }
         _ => (rest, None),
     };
-    let mut segments: Vec<String> = path.split('/').filter(|s| !s.is_empty()).map(decode).collect();
+    let mut segments: Vec<String> = path
+        .split('/')
+        .filter(|s| !s.is_empty())
+        .map(decode)
+        .collect();
     if segments.len() < 2 {
         return None;
     }
@@ -226,15 +233,28 @@ fn osv_ecosystem(release: &OsRelease) -> Option<String> {
     let text = format!(
         "ID={}\nVERSION_ID=\"{}\"\nPRETTY_NAME=\"{}\"\n",
         release.id.replace(['\n', '"'], ""),
-        release.version_id.as_deref().unwrap_or("").replace(['\n', '"'], ""),
-        release.pretty_name.as_deref().unwrap_or("").replace(['\n', '"'], "")
+        release
+            .version_id
+            .as_deref()
+            .unwrap_or("")
+            .replace(['\n', '"'], ""),
+        release
+            .pretty_name
+            .as_deref()
+            .unwrap_or("")
+            .replace(['\n', '"'], "")
     );
     hullscan_inventory::catalog_file("etc/os-release", text.as_bytes())
         .os
         .and_then(|os| os.osv_ecosystem)
 }
 
-fn os_release(id: &str, version: Option<&str>, osv: Option<&str>, pretty: Option<&str>) -> OsRelease {
+fn os_release(
+    id: &str,
+    version: Option<&str>,
+    osv: Option<&str>,
+    pretty: Option<&str>,
+) -> OsRelease {
     let mut release = OsRelease {
         id: id.to_ascii_lowercase(),
         version_id: version.map(str::to_owned),
@@ -337,9 +357,10 @@ fn read_cyclonedx(doc: &Value, out: &mut SbomInventory) {
                 version: version.unwrap_or(&package.version).to_owned(),
             });
         }
-        if let (Some(name), Some(version)) =
-            (prop("hullscan:source:name"), prop("hullscan:source:version"))
-        {
+        if let (Some(name), Some(version)) = (
+            prop("hullscan:source:name"),
+            prop("hullscan:source:version"),
+        ) {
             package.source = Some(SourcePackage {
                 name: name.to_owned(),
                 version: version.to_owned(),
@@ -404,8 +425,8 @@ fn read_spdx(doc: &Value, out: &mut SbomInventory) {
                 inventory_package.layer = number.trim().parse().ok();
             }
         }
-        if let Some(evidence) =
-            str_of(package, "sourceInfo").and_then(|s| s.strip_prefix("acquired package info from: "))
+        if let Some(evidence) = str_of(package, "sourceInfo")
+            .and_then(|s| s.strip_prefix("acquired package info from: "))
         {
             inventory_package.evidence = evidence
                 .split(", ")
@@ -486,7 +507,10 @@ mod tests {
             None,
         )
         .unwrap();
-        assert_eq!((p.name.as_str(), p.version.as_str()), ("libc6", "2.36-9+deb12u7"));
+        assert_eq!(
+            (p.name.as_str(), p.version.as_str()),
+            ("libc6", "2.36-9+deb12u7")
+        );
         assert_eq!(p.source.unwrap().name, "glibc");
         assert_eq!(distro.as_deref(), Some("debian-12"));
         assert_eq!(
@@ -498,14 +522,21 @@ mod tests {
         let (p, _) = package_from_purl("pkg:npm/%40types/node@1.0.0", None).unwrap();
         assert_eq!(p.name, "@types/node");
         let (p, _) = package_from_purl("pkg:golang/golang.org/x/net@v0.7.0", None).unwrap();
-        assert_eq!((p.name.as_str(), p.version.as_str()), ("golang.org/x/net", "v0.7.0"));
+        assert_eq!(
+            (p.name.as_str(), p.version.as_str()),
+            ("golang.org/x/net", "v0.7.0")
+        );
         assert!(package_from_purl("pkg:generic/x@1", None).is_none());
         assert!(package_from_purl("not a purl", None).is_none());
     }
 
     #[test]
     fn rejects_other_json() {
-        assert!(read("x.json", b"{\"a\": 1}").unwrap_err().contains("not a CycloneDX"));
+        assert!(
+            read("x.json", b"{\"a\": 1}")
+                .unwrap_err()
+                .contains("not a CycloneDX")
+        );
         assert!(read("x.json", b"[1,").is_err());
     }
 }

@@ -101,8 +101,8 @@ pub fn parse(name: &str, text: &str) -> Result<Vec<Statement>, String> {
         if vulnerabilities.is_empty() {
             return Err(format!("{}: no vulnerability name", at()));
         }
-        let status = string(statement.get("status"))
-            .ok_or_else(|| format!("{}: no status", at()))?;
+        let status =
+            string(statement.get("status")).ok_or_else(|| format!("{}: no status", at()))?;
         if !STATUSES.contains(&status.as_str()) {
             return Err(format!(
                 "{}: unknown status `{status}` (expected one of {})",
@@ -192,7 +192,8 @@ fn names_package(id: &str, finding: &VulnFinding) -> bool {
     let Some((own_kind, own_namespace, own_name, own_version)) = split_purl(&finding.purl) else {
         return false;
     };
-    if kind != own_kind || (!namespace.is_empty() && !namespace.eq_ignore_ascii_case(&own_namespace))
+    if kind != own_kind
+        || (!namespace.is_empty() && !namespace.eq_ignore_ascii_case(&own_namespace))
     {
         return false;
     }
@@ -202,7 +203,9 @@ fn names_package(id: &str, finding: &VulnFinding) -> bool {
         .filter_map(|b| b.split_once(' ').map(|(n, v)| (n, v)));
     let name_matches = name.eq_ignore_ascii_case(&own_name)
         || name.eq_ignore_ascii_case(&finding.package)
-        || binary_names.clone().any(|(n, _)| n.eq_ignore_ascii_case(&name));
+        || binary_names
+            .clone()
+            .any(|(n, _)| n.eq_ignore_ascii_case(&name));
     let version_matches = version.as_deref().is_none_or(|v| {
         v == finding.installed
             || own_version.as_deref() == Some(v)
@@ -212,7 +215,11 @@ fn names_package(id: &str, finding: &VulnFinding) -> bool {
 }
 
 fn applies(statement: &Statement, finding: &VulnFinding) -> bool {
-    if !statement.vulnerabilities.iter().any(|v| finding.is_named(v)) {
+    if !statement
+        .vulnerabilities
+        .iter()
+        .any(|v| finding.is_named(v))
+    {
         return false;
     }
     if statement.products.is_empty() {
@@ -235,7 +242,10 @@ fn applies(statement: &Statement, finding: &VulnFinding) -> bool {
 
 /// The statement that suppresses `finding`, if the last one that applies to it says
 /// `not_affected` or `fixed`.
-pub fn suppressing<'s>(statements: &'s [Statement], finding: &VulnFinding) -> Option<&'s Statement> {
+pub fn suppressing<'s>(
+    statements: &'s [Statement],
+    finding: &VulnFinding,
+) -> Option<&'s Statement> {
     let last = statements.iter().rev().find(|s| applies(s, finding))?;
     matches!(last.status.as_str(), "not_affected" | "fixed").then_some(last)
 }
@@ -302,8 +312,10 @@ mod tests {
     #[test]
     fn rejects_non_vex() {
         assert!(parse("v", "{}").unwrap_err().contains("not an OpenVEX"));
-        assert!(parse("v", &doc(r#"{"vulnerability": "X", "status": "maybe"}"#))
-            .unwrap_err()
-            .contains("unknown status"));
+        assert!(
+            parse("v", &doc(r#"{"vulnerability": "X", "status": "maybe"}"#))
+                .unwrap_err()
+                .contains("unknown status")
+        );
     }
 }

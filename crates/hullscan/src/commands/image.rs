@@ -353,7 +353,11 @@ pub fn run(args: ImageArgs) -> anyhow::Result<ExitStatus> {
                 note.push_str(&format!(
                     "; {} vulnerabilit{} ({} suppressed)",
                     report.findings.len(),
-                    if report.findings.len() == 1 { "y" } else { "ies" },
+                    if report.findings.len() == 1 {
+                        "y"
+                    } else {
+                        "ies"
+                    },
                     report.suppressed.len()
                 ));
                 let layers: Vec<String> =

@@ -436,7 +436,9 @@ pub fn reports(
         .map(|f| hullscan_vulns::diagnostics::to_diagnostic(f, subject, layers))
         .collect();
     let (on_image, on_dockerfile) = match (image, &dockerfile) {
-        (Some(image), Some(_)) => hullscan_image::dockerfile::attribute_findings(image, diagnostics),
+        (Some(image), Some(_)) => {
+            hullscan_image::dockerfile::attribute_findings(image, diagnostics)
+        }
         _ => (diagnostics, Vec::new()),
     };
     let mut reports = vec![FileReport {
@@ -536,7 +538,11 @@ fn print_table(
             }
             writeln!(out, "{}", cut(&finding.summary, 70))?;
             if !finding.aliases.is_empty() {
-                writeln!(out, "    aliases: {}", cut(&finding.aliases.join(", "), 120))?;
+                writeln!(
+                    out,
+                    "    aliases: {}",
+                    cut(&finding.aliases.join(", "), 120)
+                )?;
             }
             if let Some(path) = finding.evidence.first() {
                 writeln!(out, "    found in: /{}", cut(path, 120))?;
@@ -591,7 +597,11 @@ fn print_table(
         eprintln!(
             "hullscan: {} vulnerabilit{} ({}); {} suppressed, {} filtered out",
             report.findings.len(),
-            if report.findings.len() == 1 { "y" } else { "ies" },
+            if report.findings.len() == 1 {
+                "y"
+            } else {
+                "ies"
+            },
             if counts.is_empty() {
                 "none".to_owned()
             } else {
@@ -671,7 +681,11 @@ fn json_finding<'a>(finding: &'a VulnFinding, instruction: Option<String>) -> Js
         binaries: finding.binaries.iter().map(|b| safe(b)).collect(),
         purl: safe(&finding.purl),
         layer: finding.layer,
-        evidence: finding.evidence.iter().map(|p| safe(&format!("/{p}"))).collect(),
+        evidence: finding
+            .evidence
+            .iter()
+            .map(|p| safe(&format!("/{p}")))
+            .collect(),
         instruction: instruction.map(|i| safe(&i)),
     }
 }
