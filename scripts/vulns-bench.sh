@@ -35,7 +35,8 @@ trap cleanup EXIT
 # `timed CMD...`: runs CMD with /usr/bin/time; sets WALL (seconds) and RSS (KiB).
 timed() {
   /usr/bin/time -f "%e %M" -o "$WORK/time" "$@" >"$WORK/out" 2>"$WORK/err" || true
-  read -r WALL RSS <"$WORK/time"
+  # A failing command adds a "Command exited with non-zero status" line first.
+  read -r WALL RSS < <(tail -n 1 "$WORK/time")
 }
 best() { # best WALL and max RSS of RUNS runs of CMD
   local best_wall="" max_rss=0
@@ -55,7 +56,10 @@ printf 'database build (%s): %s s, %s bytes (%.1f MB), peak RSS %d MB\n' \
 
 if [ -z "${IMAGE:-}" ]; then
   echo "building the benchmark image (scripts/sbom-bench.sh BUILD_ONLY=1) ..."
-  kept=$(KEEP=1 BUILD_ONLY=1 HULLSCAN="$HULLSCAN" scripts/sbom-bench.sh | tee /dev/stderr | sed -n 's/^kept: //p')
+  # (Not `tee /dev/stderr`: reopening a redirected stderr file truncates it.)
+  KEEP=1 BUILD_ONLY=1 HULLSCAN="$HULLSCAN" scripts/sbom-bench.sh >"$WORK/build.log" 2>&1
+  tr '\r' '\n' <"$WORK/build.log" | grep -v '^ *$' | tail -n 3
+  kept=$(sed -n 's/^kept: //p' "$WORK/build.log")
   IMAGE=$kept
   trap 'rm -rf "$WORK" "$(dirname "$IMAGE")"' EXIT
 fi
