@@ -66,6 +66,8 @@ enum Command {
     Completions(commands::completions::CompletionsArgs),
     /// Print the man page (roff), or write one page per command to a directory.
     Man(commands::man::ManArgs),
+    /// Match an image, a directory or a stored SBOM against the vulnerability database.
+    Vulns(commands::vulns::VulnsArgs),
 }
 
 /// How a run ended, as the process exit code CI gates on.
@@ -123,6 +125,7 @@ fn main() -> ExitCode {
         Command::Server => hullscan_server::run_stdio().map(|()| ExitStatus::Success),
         Command::Completions(args) => commands::completions::run(&args),
         Command::Man(args) => commands::man::run(&args),
+        Command::Vulns(args) => commands::vulns::run(args),
     };
     match result {
         Ok(status) => status.into(),

@@ -168,6 +168,8 @@ pub static RULES: &[&RuleMeta] = &[
     &hullscan_secrets::rules::JSON_WEB_TOKEN,
     &hullscan_secrets::rules::PASSWORD_HASH,
     &hullscan_secrets::rules::GENERIC_SECRET,
+    // HS9xx: vulnerabilities (`hullscan vulns`, and `hullscan image` with a database).
+    &hullscan_vulns::VULNERABLE_PACKAGE,
 ];
 
 /// Rules that only run when selected explicitly (by code, name, alias or a config override).

@@ -51,7 +51,7 @@ const DEFAULT_ECOSYSTEMS: &[&str] = &[
 const MAX_ZIP_BYTES: u64 = 2 << 30;
 const MAX_CSV_BYTES: u64 = 256 << 20;
 
-const DB_FILE: &str = "vulns.db";
+pub const DB_FILE: &str = "vulns.db";
 
 #[derive(Debug, Subcommand)]
 pub enum DbCommand {

@@ -106,6 +106,12 @@ pub struct ImageArgs {
     pub allow_fingerprints: Vec<String>,
     #[command(flatten)]
     pub cache: InventoryCacheArgs,
+    /// Do not match the package inventory against the vulnerability database (matched by
+    /// default when one exists; `hullscan db update` makes one).
+    #[arg(long)]
+    pub no_vulns: bool,
+    #[command(flatten)]
+    pub vulns: super::vulns::VulnFilterArgs,
     #[command(flatten)]
     pub output: OutputArgs,
 }
@@ -395,6 +401,32 @@ pub fn run(args: ImageArgs) -> anyhow::Result<ExitStatus> {
     for diagnostic in &mut diagnostics {
         if let Some(rule) = hullscan_linter::registry::by_code(&diagnostic.code) {
             diagnostic.severity = config.linter.severity_of(rule);
+        }
+    }
+    if !args.no_vulns
+        && let Some(inventory) = &image.inventory
+    {
+        match super::vulns::audit_inventory(&args.vulns, inventory, args.quiet)? {
+            Some(report) => {
+                note.push_str(&format!(
+                    "; {} vulnerabilit{} ({} suppressed)",
+                    report.findings.len(),
+                    if report.findings.len() == 1 {
+                        "y"
+                    } else {
+                        "ies"
+                    },
+                    report.suppressed.len()
+                ));
+                let layers: Vec<String> =
+                    image.layers.iter().map(|l| l.diff_id.to_string()).collect();
+                diagnostics.extend(report.findings.iter().map(|f| {
+                    hullscan_vulns::diagnostics::to_diagnostic(f, &args.reference, &layers)
+                }));
+            }
+            None => note.push_str(
+                "; vulnerabilities not checked: no database (`hullscan db update` makes one)",
+            ),
         }
     }
     if !args.quiet {

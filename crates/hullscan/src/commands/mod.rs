@@ -14,3 +14,4 @@ pub mod plan;
 pub mod rules;
 pub mod sbom;
 pub mod secrets;
+pub mod vulns;
