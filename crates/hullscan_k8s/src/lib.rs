@@ -469,7 +469,7 @@ impl<'a> PreStop<'a> {
                 .find_map(|w| {
                     Some(Field {
                         value: sleep_in(w.as_str()?)?,
-                        node: *w,
+                        node: w,
                     })
                 })
                 .or_else(|| {
@@ -518,7 +518,7 @@ fn parse_seconds(text: &str) -> Option<u64> {
         _ => return None,
     };
     let seconds = (value * scale).ceil();
-    (seconds.is_finite() && seconds >= 0.0 && seconds < 1e12).then_some(seconds as u64)
+    (seconds.is_finite() && (0.0..1e12).contains(&seconds)).then_some(seconds as u64)
 }
 
 /// `resources`.
