@@ -7,6 +7,7 @@ pub mod explain;
 pub mod image;
 pub mod lint;
 pub mod lint_context;
+pub mod lint_yaml;
 pub mod rules;
 pub mod sbom;
 pub mod secrets;
