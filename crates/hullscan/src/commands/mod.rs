@@ -11,6 +11,7 @@ pub mod lint;
 pub mod lint_context;
 pub mod man;
 pub mod plan;
+pub mod lint_yaml;
 pub mod rules;
 pub mod sbom;
 pub mod secrets;
