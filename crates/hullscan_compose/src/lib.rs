@@ -9,3 +9,14 @@
 pub mod dotenv;
 pub mod duration;
 pub mod interpolate;
+pub mod load;
+pub mod merge;
+pub mod model;
+pub mod tree;
+
+pub use load::{
+    FileSystem, LoadOptions, Problem, ProblemKind, RealFileSystem, is_compose_file_name,
+    is_override_file_name, load, override_candidates,
+};
+pub use model::{BuildInfo, Healthcheck, Mount, Project, Service, SourceFile};
+pub use tree::{FileId, Key, Kind, MergeTag, Node, Scalar, Site};
