@@ -224,8 +224,7 @@ fn referenced_names(text: &str) -> Vec<String> {
                 start += 1;
             }
             let mut end = start;
-            while end < bytes.len() && (bytes[end] == b'_' || bytes[end].is_ascii_alphanumeric())
-            {
+            while end < bytes.len() && (bytes[end] == b'_' || bytes[end].is_ascii_alphanumeric()) {
                 end += 1;
             }
             if end > start {

@@ -285,7 +285,10 @@ mod tests {
 
     #[test]
     fn dollar_dollar_is_a_literal_dollar() {
-        assert_eq!(value("echo $$HOME $${X}", &[("HOME", "/r")]), "echo $HOME ${X}");
+        assert_eq!(
+            value("echo $$HOME $${X}", &[("HOME", "/r")]),
+            "echo $HOME ${X}"
+        );
         assert!(!run("$$HOME", &[]).unwrap().referenced);
     }
 
@@ -366,7 +369,9 @@ mod tests {
 
     #[test]
     fn malformed_expressions_are_errors() {
-        for text in ["${}", "${A", "${1A}", "${A/x/y}", "${A:}", "${A:x}", "x ${ y"] {
+        for text in [
+            "${}", "${A", "${1A}", "${A/x/y}", "${A:}", "${A:x}", "x ${ y",
+        ] {
             assert!(
                 matches!(run(text, &[]), Err(InterpolationError::Invalid { .. })),
                 "{text}"

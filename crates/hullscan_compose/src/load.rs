@@ -190,7 +190,6 @@ pub fn load(fs: &dyn FileSystem, options: &LoadOptions) -> Project {
 
 /// A parsed and interpolated file, before `extends` and `include`.
 struct Parsed {
-    id: FileId,
     model: Option<Node>,
 }
 
@@ -318,7 +317,7 @@ impl Loader<'_> {
             Ok(text) => text,
             Err(err) => {
                 let id = self.add_file(path, String::new(), base_dir);
-                self.parsed.insert(key, Parsed { id, model: None });
+                self.parsed.insert(key, Parsed { model: None });
                 self.problems.push(Problem {
                     kind: ProblemKind::Error,
                     file: id,
@@ -336,7 +335,7 @@ impl Loader<'_> {
                     start: err.location,
                     end: err.location,
                 };
-                self.parsed.insert(key, Parsed { id, model: None });
+                self.parsed.insert(key, Parsed { model: None });
                 self.problems.push(Problem {
                     kind: ProblemKind::Error,
                     file: id,
@@ -385,7 +384,6 @@ impl Loader<'_> {
         self.parsed.insert(
             key,
             Parsed {
-                id,
                 model: model.clone(),
             },
         );
@@ -407,11 +405,7 @@ impl Loader<'_> {
                 )),
                 "services" => {
                     if value.is_null() {
-                        notes.push((
-                            ProblemKind::Note,
-                            key.at,
-                            "`services` is empty".to_owned(),
-                        ));
+                        notes.push((ProblemKind::Note, key.at, "`services` is empty".to_owned()));
                     }
                     if let Kind::Map(services) = &mut value.kind {
                         for (_, service) in services.iter_mut() {
@@ -420,8 +414,7 @@ impl Loader<'_> {
                         }
                     }
                 }
-                "name" | "include" | "networks" | "volumes" | "secrets" | "configs"
-                | "models" => {}
+                "name" | "include" | "networks" | "volumes" | "secrets" | "configs" | "models" => {}
                 other if other.starts_with("x-") => {}
                 other => notes.push((
                     ProblemKind::Note,
@@ -571,7 +564,9 @@ impl Loader<'_> {
             };
             let mut included: Option<Node> = None;
             for node in paths {
-                let Some(relative) = node.as_str() else { continue };
+                let Some(relative) = node.as_str() else {
+                    continue;
+                };
                 let file = dir.join(relative);
                 let base = project_dir
                     .map(|d| dir.join(d))
@@ -634,7 +629,8 @@ impl Loader<'_> {
             .unwrap_or_default();
         for name in names {
             let mut stack = vec![(normalize(path), name.clone())];
-            let Some(resolved) = self.resolve_service(model, &name, path, base_dir, env, &mut stack, depth)
+            let Some(resolved) =
+                self.resolve_service(model, &name, path, base_dir, env, &mut stack, depth)
             else {
                 continue;
             };
@@ -668,7 +664,10 @@ impl Loader<'_> {
             Kind::Map(_) => match extends.get("service").and_then(Node::as_str) {
                 Some(base) => (
                     base.to_owned(),
-                    extends.get("file").and_then(Node::as_str).map(str::to_owned),
+                    extends
+                        .get("file")
+                        .and_then(Node::as_str)
+                        .map(str::to_owned),
                 ),
                 None => {
                     self.problem(
@@ -744,9 +743,13 @@ impl Loader<'_> {
 
     /// `env_file` contents, then `environment` over them; a key without a value takes the
     /// variables' value (process environment, then `.env`), else stays unset.
-    fn resolve_environment(&mut self, service: &Node, env: &Variables) -> Vec<(String, Option<String>)> {
+    fn resolve_environment(
+        &mut self,
+        service: &Node,
+        env: &Variables,
+    ) -> Vec<(String, Option<String>)> {
         let mut out: Vec<(String, Option<String>)> = Vec::new();
-        let mut set = |out: &mut Vec<(String, Option<String>)>, key: String, value: Option<String>| {
+        let set = |out: &mut Vec<(String, Option<String>)>, key: String, value: Option<String>| {
             out.retain(|(k, _)| *k != key);
             out.push((key, value));
         };
@@ -759,8 +762,15 @@ impl Loader<'_> {
                 let (relative, required) = match &entry.kind {
                     Kind::Scalar(s) => (s.text.clone(), true),
                     Kind::Map(_) => (
-                        entry.get("path").and_then(Node::as_str).unwrap_or_default().to_owned(),
-                        entry.get("required").and_then(Node::as_bool).unwrap_or(true),
+                        entry
+                            .get("path")
+                            .and_then(Node::as_str)
+                            .unwrap_or_default()
+                            .to_owned(),
+                        entry
+                            .get("required")
+                            .and_then(Node::as_bool)
+                            .unwrap_or(true),
                     ),
                     _ => continue,
                 };
@@ -833,7 +843,11 @@ fn get_map_mut<'n>(node: &'n mut Node, key: &str) -> Option<&'n mut Node> {
     let Kind::Map(entries) = &mut node.kind else {
         return None;
     };
-    entries.iter_mut().rev().find(|(k, _)| k.name == key).map(|(_, v)| v)
+    entries
+        .iter_mut()
+        .rev()
+        .find(|(k, _)| k.name == key)
+        .map(|(_, v)| v)
 }
 
 fn ensure_map_entry<'n>(node: &'n mut Node, key: &str, at: Site) -> &'n mut Node {

@@ -64,7 +64,10 @@ pub fn merge(base: Node, over: Node, path: &mut Vec<String>) -> Node {
                 SequenceMerge::UniqueBy(key_of) => {
                     for item in over_items {
                         let key = key_of(&item);
-                        match items.iter().position(|old| key.is_some() && key_of(old) == key) {
+                        match items
+                            .iter()
+                            .position(|old| key.is_some() && key_of(old) == key)
+                        {
                             Some(index) => items[index] = strip_tags(item),
                             None => items.push(strip_tags(item)),
                         }
@@ -96,8 +99,15 @@ fn sequence_kind(path: &[String]) -> SequenceMerge {
         ["command"] | ["entrypoint"] | ["healthcheck", "test"] => SequenceMerge::Replace,
         ["volumes"] | ["secrets"] | ["configs"] => SequenceMerge::UniqueBy(mount_target),
         ["ports"] => SequenceMerge::UniqueBy(port_key),
-        ["cap_add"] | ["cap_drop"] | ["security_opt"] | ["expose"] | ["devices"]
-        | ["device_cgroup_rules"] | ["external_links"] | ["links"] | ["profiles"]
+        ["cap_add"]
+        | ["cap_drop"]
+        | ["security_opt"]
+        | ["expose"]
+        | ["devices"]
+        | ["device_cgroup_rules"]
+        | ["external_links"]
+        | ["links"]
+        | ["profiles"]
         | ["group_add"] => SequenceMerge::UniqueBy(scalar_key),
         _ => SequenceMerge::Append,
     }
@@ -249,10 +259,7 @@ fn list_to_map(node: &mut Node) {
         };
         entries.retain(|(k, _)| k.name != name);
         entries.push((
-            Key {
-                name,
-                at: item.at,
-            },
+            Key { name, at: item.at },
             Node {
                 kind: value,
                 at: item.at,
