@@ -183,7 +183,7 @@ impl Service {
         };
         let remote = context.contains("://") || context.starts_with("git@");
         let base = &project.file(node.at.file).base_dir;
-        let context_dir = base.join(&context);
+        let context_dir = clean_path(&base.join(&context));
         let dockerfile_path = if inline {
             None
         } else {
@@ -209,6 +209,27 @@ pub struct BuildInfo {
     /// `None` for a remote context or `dockerfile_inline`.
     pub dockerfile: Option<PathBuf>,
     pub at: Site,
+}
+
+/// `a/./b/../c` → `a/c`, without touching the file system (for paths shown to users).
+fn clean_path(path: &Path) -> PathBuf {
+    use std::path::Component;
+    let mut out = PathBuf::new();
+    for component in path.components() {
+        match component {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                let last_is_normal = matches!(out.components().next_back(), Some(Component::Normal(_)));
+                if last_is_normal {
+                    out.pop();
+                } else {
+                    out.push("..");
+                }
+            }
+            other => out.push(other),
+        }
+    }
+    out
 }
 
 fn mount(node: &Node) -> Option<Mount> {

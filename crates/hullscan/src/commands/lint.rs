@@ -16,6 +16,7 @@ use hullscan_text::SourceFile;
 use hullscan_workspace::{CliOverrides, ConfigMode, Resolver, Settings};
 use rayon::prelude::*;
 
+use super::lint_compose;
 use super::lint_context::{self, ContextChoice, ContextFindings};
 use crate::ExitStatus;
 use crate::output::OutputArgs;
@@ -128,6 +129,8 @@ pub fn run(args: LintArgs) -> anyhow::Result<ExitStatus> {
         .map(|path| std::fs::metadata(path).ok().map(|meta| meta.is_dir()))
         .collect();
     let mut inputs = Vec::new();
+    // Compose entry files, linted as projects (`lint_compose`), not as Dockerfiles.
+    let mut compose_inputs: Vec<PathBuf> = Vec::new();
     for (path, is_dir) in paths.iter().zip(kinds) {
         if path.as_os_str() == "-" {
             let name = args
@@ -136,7 +139,9 @@ pub fn run(args: LintArgs) -> anyhow::Result<ExitStatus> {
                 .unwrap_or_else(|| PathBuf::from("-"));
             inputs.push((Input::Stdin, name));
         } else if is_dir == Some(true) {
-            discover(path, &mut inputs, &mut io_errors);
+            discover(path, &mut inputs, &mut compose_inputs, &mut io_errors);
+        } else if is_dir == Some(false) && lint_compose::is_compose_path(path) {
+            compose_inputs.push(path.clone());
         } else if is_dir == Some(false) {
             // A file named explicitly is linted whatever its name.
             inputs.push((Input::File(path.clone()), path.clone()));
@@ -144,7 +149,7 @@ pub fn run(args: LintArgs) -> anyhow::Result<ExitStatus> {
             io_errors.push(format!("{}: no such file or directory", path.display()));
         }
     }
-    if inputs.is_empty() && io_errors.is_empty() {
+    if inputs.is_empty() && compose_inputs.is_empty() && io_errors.is_empty() {
         eprintln!("hullscan: warning: no Dockerfiles found under the given paths");
     }
 
@@ -204,6 +209,21 @@ pub fn run(args: LintArgs) -> anyhow::Result<ExitStatus> {
         io_errors.extend(result.errors);
     }
     reports.append(&mut ignore_reports);
+    for path in &compose_inputs {
+        let settings = resolver.settings_for(path)?;
+        let outcome = lint_compose::lint_compose(path, &settings.linter_for(path));
+        for report in outcome.reports {
+            failed |= report
+                .diagnostics
+                .iter()
+                .any(|diagnostic| settings.fails_on(diagnostic.severity));
+            reports.push(report);
+        }
+        io_errors.extend(outcome.errors);
+        for warning in outcome.warnings {
+            eprintln!("hullscan: warning: {}", crate::output::safe_message(&warning));
+        }
+    }
     args.output.print(&reports)?;
     for message in &io_errors {
         eprintln!("hullscan: error: {}", crate::output::safe_message(message));
@@ -423,7 +443,12 @@ fn check_text(
 
 /// Finds Dockerfiles under `dir`, honouring `.gitignore`/`.ignore` files and skipping hidden
 /// entries.
-fn discover(dir: &Path, inputs: &mut Vec<(Input, PathBuf)>, errors: &mut Vec<String>) {
+fn discover(
+    dir: &Path,
+    inputs: &mut Vec<(Input, PathBuf)>,
+    compose: &mut Vec<PathBuf>,
+    errors: &mut Vec<String>,
+) {
     // A bound, so a hostile tree cannot take the walk (and the chain of ignore matchers it
     // keeps per level) arbitrarily deep.
     const MAX_DEPTH: usize = 512;
@@ -445,6 +470,8 @@ fn discover(dir: &Path, inputs: &mut Vec<(Input, PathBuf)>, errors: &mut Vec<Str
                 if is_file && is_dockerfile_name(&entry.file_name().to_string_lossy()) {
                     let path = entry.into_path();
                     inputs.push((Input::File(path.clone()), path));
+                } else if is_file && lint_compose::is_discovered_compose_file(entry.path()) {
+                    compose.push(entry.into_path());
                 }
             }
             Err(err) => errors.push(err.to_string()),

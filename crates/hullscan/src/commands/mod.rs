@@ -6,6 +6,7 @@ pub mod debug;
 pub mod explain;
 pub mod image;
 pub mod lint;
+pub mod lint_compose;
 pub mod lint_context;
 pub mod rules;
 pub mod sbom;
