@@ -77,7 +77,12 @@ fn lint_compose(compose: &str, code: &str) -> Vec<(String, String, u64, u64, Str
 fn lint_files(files: &[(&str, &str)], code: &str) -> Vec<(String, String, u64, u64, String)> {
     let dir = project(files);
     let run = lint(dir.path(), &["--select", code]);
-    assert!(run.code == 0 || run.code == 1, "exit {}: {}", run.code, run.stderr);
+    assert!(
+        run.code == 0 || run.code == 1,
+        "exit {}: {}",
+        run.code,
+        run.stderr
+    );
     findings(&run)
 }
 
@@ -119,14 +124,37 @@ fn a_compose_file_named_on_the_command_line_is_linted() {
 #[test]
 fn hs901_missing_healthcheck_against_the_dockerfile() {
     let dockerfile_without = "FROM alpine:3.20\nUSER app\nCMD [\"app\"]\n";
-    let dockerfile_with = "FROM alpine:3.20\nUSER app\nHEALTHCHECK CMD wget -qO- localhost\nCMD [\"app\"]\n";
+    let dockerfile_with =
+        "FROM alpine:3.20\nUSER app\nHEALTHCHECK CMD wget -qO- localhost\nCMD [\"app\"]\n";
     let compose = "services:\n  web:\n    build: .\n";
-    let fires = lint_files(&[("compose.yaml", compose), ("Dockerfile", dockerfile_without)], "HS901");
+    let fires = lint_files(
+        &[
+            ("compose.yaml", compose),
+            ("Dockerfile", dockerfile_without),
+        ],
+        "HS901",
+    );
     assert_eq!(fires.len(), 1, "{fires:?}");
     assert_eq!((fires[0].2, fires[0].3), (2, 3));
-    assert!(lint_files(&[("compose.yaml", compose), ("Dockerfile", dockerfile_with)], "HS901").is_empty());
-    let with_healthcheck = "services:\n  web:\n    build: .\n    healthcheck:\n      test: [\"CMD\", \"true\"]\n";
-    assert!(lint_files(&[("compose.yaml", with_healthcheck), ("Dockerfile", dockerfile_without)], "HS901").is_empty());
+    assert!(
+        lint_files(
+            &[("compose.yaml", compose), ("Dockerfile", dockerfile_with)],
+            "HS901"
+        )
+        .is_empty()
+    );
+    let with_healthcheck =
+        "services:\n  web:\n    build: .\n    healthcheck:\n      test: [\"CMD\", \"true\"]\n";
+    assert!(
+        lint_files(
+            &[
+                ("compose.yaml", with_healthcheck),
+                ("Dockerfile", dockerfile_without)
+            ],
+            "HS901"
+        )
+        .is_empty()
+    );
     // An image-only service: its image's HEALTHCHECK is unknown, so nothing is said.
     assert!(lint_compose("services:\n  web:\n    image: nginx:1.27\n", "HS901").is_empty());
 }
@@ -135,10 +163,22 @@ fn hs901_missing_healthcheck_against_the_dockerfile() {
 fn hs902_healthcheck_disabled_over_a_dockerfile_healthcheck() {
     let dockerfile = "FROM alpine:3.20\nHEALTHCHECK CMD wget -qO- localhost\n";
     let disabled = "services:\n  web:\n    build: .\n    healthcheck:\n      disable: true\n";
-    let fires = lint_files(&[("compose.yaml", disabled), ("Dockerfile", dockerfile)], "HS902");
+    let fires = lint_files(
+        &[("compose.yaml", disabled), ("Dockerfile", dockerfile)],
+        "HS902",
+    );
     assert_eq!(fires.len(), 1);
     assert!(fires[0].4.contains("Dockerfile:2"), "{}", fires[0].4);
-    assert!(lint_files(&[("compose.yaml", disabled), ("Dockerfile", "FROM alpine:3.20\n")], "HS902").is_empty());
+    assert!(
+        lint_files(
+            &[
+                ("compose.yaml", disabled),
+                ("Dockerfile", "FROM alpine:3.20\n")
+            ],
+            "HS902"
+        )
+        .is_empty()
+    );
 }
 
 #[test]
@@ -166,8 +206,14 @@ fn hs903_stop_grace_period_shorter_than_the_drain() {
 fn hs904_runs_as_root_resolved_through_the_dockerfile() {
     // `user: root` overriding the Dockerfile's USER: the finding names the Dockerfile line.
     let files = [
-        ("compose.yaml", "services:\n  api:\n    build: .\n    user: root\n"),
-        ("Dockerfile", "FROM alpine:3.20\nRUN adduser -D app\nUSER app\n"),
+        (
+            "compose.yaml",
+            "services:\n  api:\n    build: .\n    user: root\n",
+        ),
+        (
+            "Dockerfile",
+            "FROM alpine:3.20\nRUN adduser -D app\nUSER app\n",
+        ),
     ];
     let fires = lint_files(&files, "HS904");
     assert_eq!(fires.len(), 1);
@@ -185,7 +231,14 @@ fn hs904_runs_as_root_resolved_through_the_dockerfile() {
         ("Dockerfile", "FROM alpine:3.20\n"),
     ];
     assert_eq!(lint_files(&root, "HS904").len(), 1);
-    assert_eq!(lint_compose("services:\n  db:\n    image: postgres:16\n    user: \"0:0\"\n", "HS904").len(), 1);
+    assert_eq!(
+        lint_compose(
+            "services:\n  db:\n    image: postgres:16\n    user: \"0:0\"\n",
+            "HS904"
+        )
+        .len(),
+        1
+    );
     assert!(lint_compose(&format!("services:\n  db:\n{CLEAN_SERVICE}"), "HS904").is_empty());
 }
 
@@ -202,7 +255,10 @@ fn hs905_unpinned_images() {
     )
     .is_empty());
     // Judged on the default when the variable is unset.
-    assert_eq!(lint_compose("services:\n  a:\n    image: ${IMG:-redis}\n", "HS905").len(), 1);
+    assert_eq!(
+        lint_compose("services:\n  a:\n    image: ${IMG:-redis}\n", "HS905").len(),
+        1
+    );
 }
 
 #[test]
@@ -230,11 +286,27 @@ fn hs906_literal_secrets_in_environment_never_printed() {
 
 #[test]
 fn hs907_privileged() {
-    let fires = lint_compose("services:\n  a:\n    image: x:1\n    privileged: true\n", "HS907");
+    let fires = lint_compose(
+        "services:\n  a:\n    image: x:1\n    privileged: true\n",
+        "HS907",
+    );
     assert_eq!((fires.len(), fires[0].2, fires[0].3), (1, 4, 17));
     // YAML 1.1 `yes` is a boolean to Compose.
-    assert_eq!(lint_compose("services:\n  a:\n    image: x:1\n    privileged: yes\n", "HS907").len(), 1);
-    assert!(lint_compose("services:\n  a:\n    image: x:1\n    privileged: false\n", "HS907").is_empty());
+    assert_eq!(
+        lint_compose(
+            "services:\n  a:\n    image: x:1\n    privileged: yes\n",
+            "HS907"
+        )
+        .len(),
+        1
+    );
+    assert!(
+        lint_compose(
+            "services:\n  a:\n    image: x:1\n    privileged: false\n",
+            "HS907"
+        )
+        .is_empty()
+    );
 }
 
 #[test]
@@ -246,7 +318,13 @@ fn hs908_docker_socket_and_hs909_sensitive_paths() {
     assert_eq!(sensitive.iter().map(|f| f.2).collect::<Vec<_>>(), vec![6]);
     let long = "services:\n  a:\n    image: x:1\n    volumes:\n      - type: bind\n        source: /var/run/docker.sock\n        target: /sock\n";
     assert_eq!(lint_compose(long, "HS908").len(), 1);
-    assert!(lint_compose("services:\n  a:\n    image: x:1\n    volumes: [data:/data]\n", "HS908,HS909").is_empty());
+    assert!(
+        lint_compose(
+            "services:\n  a:\n    image: x:1\n    volumes: [data:/data]\n",
+            "HS908,HS909"
+        )
+        .is_empty()
+    );
 }
 
 #[test]
@@ -256,20 +334,32 @@ fn hs910_capabilities_beyond_net_bind_service() {
         "HS910",
     );
     assert_eq!(fires.iter().map(|f| f.2).collect::<Vec<_>>(), vec![6]);
-    assert!(lint_compose("services:\n  a:\n    image: x:1\n    cap_add: [CAP_NET_BIND_SERVICE]\n", "HS910").is_empty());
+    assert!(
+        lint_compose(
+            "services:\n  a:\n    image: x:1\n    cap_add: [CAP_NET_BIND_SERVICE]\n",
+            "HS910"
+        )
+        .is_empty()
+    );
 }
 
 #[test]
 fn hs911_read_only_where_the_service_writes_to_volumes() {
     assert_eq!(
-        lint_compose("services:\n  a:\n    image: x:1\n    volumes: [data:/data]\n", "HS911").len(),
+        lint_compose(
+            "services:\n  a:\n    image: x:1\n    volumes: [data:/data]\n",
+            "HS911"
+        )
+        .len(),
         1
     );
-    assert!(lint_compose(
-        "services:\n  a:\n    image: x:1\n    read_only: true\n    volumes: [data:/data]\n",
-        "HS911"
-    )
-    .is_empty());
+    assert!(
+        lint_compose(
+            "services:\n  a:\n    image: x:1\n    read_only: true\n    volumes: [data:/data]\n",
+            "HS911"
+        )
+        .is_empty()
+    );
     assert!(lint_compose("services:\n  a:\n    image: x:1\n", "HS911").is_empty());
 }
 
@@ -280,32 +370,51 @@ fn hs912_several_long_running_processes() {
         "HS912",
     );
     assert_eq!(fires.iter().map(|f| f.2).collect::<Vec<_>>(), vec![4, 7]);
-    assert!(lint_compose(
-        "services:\n  a:\n    image: x:1\n    command: sh -c \"migrate && exec web 2>&1\"\n",
-        "HS912"
-    )
-    .is_empty());
+    assert!(
+        lint_compose(
+            "services:\n  a:\n    image: x:1\n    command: sh -c \"migrate && exec web 2>&1\"\n",
+            "HS912"
+        )
+        .is_empty()
+    );
 }
 
 #[test]
 fn hs913_published_port_not_exposed_by_the_dockerfile() {
     let dockerfile = ("Dockerfile", "FROM alpine:3.20\nEXPOSE 8080/tcp\n");
     let fires = lint_files(
-        &[("compose.yaml", "services:\n  web:\n    build: .\n    ports:\n      - \"80:80\"\n      - \"8081:8080\"\n"), dockerfile],
+        &[
+            (
+                "compose.yaml",
+                "services:\n  web:\n    build: .\n    ports:\n      - \"80:80\"\n      - \"8081:8080\"\n",
+            ),
+            dockerfile,
+        ],
         "HS913",
     );
     assert_eq!(fires.iter().map(|f| f.2).collect::<Vec<_>>(), vec![5]);
-    assert!(lint_files(
-        &[("compose.yaml", "services:\n  web:\n    build: .\n    ports: [\"80:8080\"]\n"), dockerfile],
-        "HS913",
-    )
-    .is_empty());
+    assert!(
+        lint_files(
+            &[
+                (
+                    "compose.yaml",
+                    "services:\n  web:\n    build: .\n    ports: [\"80:8080\"]\n"
+                ),
+                dockerfile
+            ],
+            "HS913",
+        )
+        .is_empty()
+    );
 }
 
 #[test]
 fn override_file_is_merged_and_its_findings_point_into_it() {
     let dir = project(&[
-        ("compose.yaml", "services:\n  web:\n    image: example/web:1\n    user: \"1000\"\n"),
+        (
+            "compose.yaml",
+            "services:\n  web:\n    image: example/web:1\n    user: \"1000\"\n",
+        ),
         (
             "compose.override.yaml",
             "services:\n  web:\n    privileged: true\n    volumes:\n      - /var/run/docker.sock:/var/run/docker.sock\n",
@@ -314,7 +423,10 @@ fn override_file_is_merged_and_its_findings_point_into_it() {
     let run = lint(dir.path(), &["--select", "HS907,HS908"]);
     let found = findings(&run);
     assert_eq!(
-        found.iter().map(|f| (f.0.as_str(), f.1.as_str(), f.2)).collect::<Vec<_>>(),
+        found
+            .iter()
+            .map(|f| (f.0.as_str(), f.1.as_str(), f.2))
+            .collect::<Vec<_>>(),
         vec![
             ("compose.override.yaml", "HS907", 3),
             ("compose.override.yaml", "HS908", 5)
@@ -322,8 +434,14 @@ fn override_file_is_merged_and_its_findings_point_into_it() {
     );
     // `!reset` in the override removes what the base set.
     let dir = project(&[
-        ("compose.yaml", "services:\n  web:\n    image: x:1\n    privileged: true\n"),
-        ("compose.override.yaml", "services:\n  web:\n    privileged: !reset null\n"),
+        (
+            "compose.yaml",
+            "services:\n  web:\n    image: x:1\n    privileged: true\n",
+        ),
+        (
+            "compose.override.yaml",
+            "services:\n  web:\n    privileged: !reset null\n",
+        ),
     ]);
     assert!(findings(&lint(dir.path(), &["--select", "HS907"])).is_empty());
 }
@@ -372,5 +490,9 @@ fn version_key_and_null_sections_are_notes_not_failures() {
     )]);
     let run = lint(dir.path(), &[]);
     assert_eq!(run.code, 0, "{}", run.stderr);
-    assert!(run.stderr.contains("`version` is obsolete"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("`version` is obsolete"),
+        "{}",
+        run.stderr
+    );
 }

@@ -139,13 +139,13 @@ pub fn load(fs: &dyn FileSystem, options: &LoadOptions) -> Project {
         })
         .unwrap_or_default();
     let mut files = options.files.clone();
-    if options.implicit_override && files.len() == 1 {
-        if let Some(extra) = override_candidates(&files[0])
+    if options.implicit_override
+        && files.len() == 1
+        && let Some(extra) = override_candidates(&files[0])
             .into_iter()
             .find(|candidate| fs.is_file(candidate))
-        {
-            files.push(extra);
-        }
+    {
+        files.push(extra);
     }
     let env = loader.environment(&project_dir, options);
     let mut model: Option<Node> = None;

@@ -7,6 +7,7 @@
 //! Both sides get the same inputs: an empty environment (no variables set), and a project
 //! directory holding what the file refers to (its build contexts and env files, created empty
 //! from our own model), because v1 refuses a missing build path or env file.
+#![allow(clippy::print_stderr)] // test reporting
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -176,15 +177,15 @@ fn check_file(file: &Path) -> Outcome {
     {
         let name = file.file_name().unwrap().to_string_lossy().into_owned();
         let project_dir = tempfile::tempdir().unwrap();
-        let first = load_file(&file, project_dir.path());
+        let first = load_file(file, project_dir.path());
         prepare_project_dir(&first, project_dir.path());
-        let ours = load_file(&file, project_dir.path());
+        let ours = load_file(file, project_dir.path());
         let output = Command::new("docker-compose")
             .env_clear()
             .env("PATH", std::env::var_os("PATH").unwrap_or_default())
             .env("HOME", home())
             .arg("-f")
-            .arg(&file)
+            .arg(file)
             .arg("--project-directory")
             .arg(project_dir.path())
             .arg("config")

@@ -168,6 +168,21 @@ pub static RULES: &[&RuleMeta] = &[
     &hullscan_secrets::rules::JSON_WEB_TOKEN,
     &hullscan_secrets::rules::PASSWORD_HASH,
     &hullscan_secrets::rules::GENERIC_SECRET,
+    // HS9xx: Compose rules (`hullscan lint` on compose files; order of
+    // `hullscan_compose_rules::RULES`, which a test checks).
+    &hullscan_compose_rules::MISSING_HEALTHCHECK,
+    &hullscan_compose_rules::HEALTHCHECK_DISABLED,
+    &hullscan_compose_rules::SHORT_STOP_GRACE_PERIOD,
+    &hullscan_compose_rules::RUNS_AS_ROOT,
+    &hullscan_compose_rules::UNPINNED_IMAGE,
+    &hullscan_compose_rules::SECRET_IN_ENVIRONMENT,
+    &hullscan_compose_rules::PRIVILEGED,
+    &hullscan_compose_rules::DOCKER_SOCKET_MOUNTED,
+    &hullscan_compose_rules::SENSITIVE_HOST_PATH,
+    &hullscan_compose_rules::CAPABILITY_ADDED,
+    &hullscan_compose_rules::MISSING_READ_ONLY,
+    &hullscan_compose_rules::MULTIPLE_PROCESSES,
+    &hullscan_compose_rules::PORT_NOT_EXPOSED,
 ];
 
 /// Rules that only run when selected explicitly (by code, name, alias or a config override).
@@ -643,6 +658,7 @@ mod tests {
             hullscan_context::rules::RULES,
             hullscan_image_rules::ALL,
             hullscan_secrets::rules::RULES,
+            hullscan_compose_rules::RULES,
         ] {
             let indices: Vec<usize> = domain
                 .iter()

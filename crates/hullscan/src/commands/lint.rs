@@ -221,7 +221,10 @@ pub fn run(args: LintArgs) -> anyhow::Result<ExitStatus> {
         }
         io_errors.extend(outcome.errors);
         for warning in outcome.warnings {
-            eprintln!("hullscan: warning: {}", crate::output::safe_message(&warning));
+            eprintln!(
+                "hullscan: warning: {}",
+                crate::output::safe_message(&warning)
+            );
         }
     }
     args.output.print(&reports)?;

@@ -64,7 +64,7 @@ const HOME_SECRETS: &[&str] = &["/.ssh", "/.aws", "/.kube", "/.docker", "/.gnupg
 fn is_sensitive(source: &str) -> bool {
     let trimmed = source.trim_end_matches('/');
     let path = if trimmed.is_empty() { "/" } else { trimmed };
-    if SYSTEM.iter().any(|s| path == *s) {
+    if SYSTEM.contains(&path) {
         return true;
     }
     [
