@@ -20,3 +20,6 @@ pub use load::{
 };
 pub use model::{BuildInfo, Healthcheck, Mount, Project, Service, SourceFile};
 pub use tree::{FileId, Key, Kind, MergeTag, Node, Scalar, Site};
+
+#[cfg(test)]
+mod tests;

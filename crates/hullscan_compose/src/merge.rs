@@ -148,9 +148,14 @@ pub fn split_volume(spec: &str) -> Vec<&str> {
     let mut i = 0;
     while i < bytes.len() {
         if bytes[i] == b':' {
+            // `C:\x`, or `C:/x:/dst` (a one-letter volume name, `a:/data`, stays a volume).
             let is_drive = i == start + 1
                 && bytes[start].is_ascii_alphabetic()
-                && matches!(bytes.get(i + 1), Some(b'\\') | Some(b'/'));
+                && match bytes.get(i + 1) {
+                    Some(b'\\') => true,
+                    Some(b'/') => spec[i + 1..].contains(":/"),
+                    _ => false,
+                };
             if !is_drive {
                 parts.push(&spec[start..i]);
                 start = i + 1;
