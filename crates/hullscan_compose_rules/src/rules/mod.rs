@@ -68,7 +68,7 @@ pub(crate) fn command_text(check: &ServiceCheck<'_>) -> Option<(String, hullscan
             continue;
         };
         if let Some(text) = node.as_str() {
-            return Some((text.to_owned(), node.at));
+            return Some((shell_script(text), node.at));
         }
         if let Some(items) = node.items() {
             let words: Vec<&str> = items.iter().filter_map(|n| n.as_str()).collect();
@@ -83,4 +83,21 @@ pub(crate) fn command_text(check: &ServiceCheck<'_>) -> Option<(String, hullscan
         }
     }
     None
+}
+
+/// The script of a string command `sh -c "script"` (quotes removed), else the text itself.
+fn shell_script(text: &str) -> String {
+    let trimmed = text.trim();
+    for shell in ["sh -c ", "bash -c ", "/bin/sh -c ", "/bin/bash -c "] {
+        if let Some(rest) = trimmed.strip_prefix(shell) {
+            let rest = rest.trim();
+            for quote in ['"', '\''] {
+                if let Some(inner) = rest.strip_prefix(quote).and_then(|r| r.strip_suffix(quote)) {
+                    return inner.to_owned();
+                }
+            }
+            return rest.to_owned();
+        }
+    }
+    trimmed.to_owned()
 }
