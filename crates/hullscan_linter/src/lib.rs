@@ -18,6 +18,7 @@ pub mod settings;
 pub mod shellcheck;
 mod suppression;
 pub mod upstream;
+pub mod yaml;
 
 pub use checker::{
     CheckExtras, Checker, check_dockerfile, check_dockerfile_with, check_dockerfile_with_shellcheck,

@@ -168,6 +168,32 @@ pub static RULES: &[&RuleMeta] = &[
     &hullscan_secrets::rules::JSON_WEB_TOKEN,
     &hullscan_secrets::rules::PASSWORD_HASH,
     &hullscan_secrets::rules::GENERIC_SECRET,
+    // HS8xx: Kubernetes manifest rules (`hullscan lint` on manifests; order of
+    // `hullscan_k8s_rules::ALL`, which a test checks).
+    &hullscan_k8s_rules::rules::yaml_syntax_error::YAML_SYNTAX_ERROR,
+    &hullscan_k8s_rules::rules::missing_liveness_probe::MISSING_LIVENESS_PROBE,
+    &hullscan_k8s_rules::rules::missing_readiness_probe::MISSING_READINESS_PROBE,
+    &hullscan_k8s_rules::rules::identical_probes::IDENTICAL_PROBES,
+    &hullscan_k8s_rules::rules::missing_run_as_non_root::MISSING_RUN_AS_NON_ROOT,
+    &hullscan_k8s_rules::rules::run_as_root_user::RUN_AS_ROOT_USER,
+    &hullscan_k8s_rules::rules::privilege_escalation_allowed::PRIVILEGE_ESCALATION_ALLOWED,
+    &hullscan_k8s_rules::rules::privileged_container::PRIVILEGED_CONTAINER,
+    &hullscan_k8s_rules::rules::capabilities_not_dropped::CAPABILITIES_NOT_DROPPED,
+    &hullscan_k8s_rules::rules::capability_added::CAPABILITY_ADDED,
+    &hullscan_k8s_rules::rules::writable_root_filesystem::WRITABLE_ROOT_FILESYSTEM,
+    &hullscan_k8s_rules::rules::host_path_volume::HOST_PATH_VOLUME,
+    &hullscan_k8s_rules::rules::docker_socket_mounted::DOCKER_SOCKET_MOUNTED,
+    &hullscan_k8s_rules::rules::grace_period_shorter_than_pre_stop::GRACE_PERIOD_SHORTER_THAN_PRE_STOP,
+    &hullscan_k8s_rules::rules::unpinned_image::UNPINNED_IMAGE,
+    &hullscan_k8s_rules::rules::stale_image_pull_policy::STALE_IMAGE_PULL_POLICY,
+    &hullscan_k8s_rules::rules::literal_secret_in_env::LITERAL_SECRET_IN_ENV,
+    &hullscan_k8s_rules::rules::missing_resource_requests::MISSING_RESOURCE_REQUESTS,
+    &hullscan_k8s_rules::rules::missing_memory_limit::MISSING_MEMORY_LIMIT,
+    &hullscan_k8s_rules::rules::missing_cpu_limit::MISSING_CPU_LIMIT,
+    &hullscan_k8s_rules::rules::privileged_port_as_non_root::PRIVILEGED_PORT_AS_NON_ROOT,
+    &hullscan_k8s_rules::rules::dockerfile_healthcheck_without_probe::DOCKERFILE_HEALTHCHECK_WITHOUT_PROBE,
+    &hullscan_k8s_rules::rules::dockerfile_user_overridden_to_root::DOCKERFILE_USER_OVERRIDDEN_TO_ROOT,
+    &hullscan_k8s_rules::rules::probe_port_not_exposed::PROBE_PORT_NOT_EXPOSED,
     // HS9xx: Compose rules (`hullscan lint` on compose files; order of
     // `hullscan_compose_rules::RULES`, which a test checks).
     &hullscan_compose_rules::MISSING_HEALTHCHECK,
@@ -192,6 +218,7 @@ pub static OFF_BY_DEFAULT: &[&RuleMeta] = &[
     &rules::dockerfile::invalid_definition_description::INVALID_DEFINITION_DESCRIPTION,
     &rules::dockerfile::inline_ignore_pragma::INLINE_IGNORE_PRAGMA,
     &rules::dockerfile::missing_healthcheck::MISSING_HEALTHCHECK,
+    &hullscan_k8s_rules::rules::missing_cpu_limit::MISSING_CPU_LIMIT,
 ];
 
 /// The number of rules a [`RuleSet`] can hold; the registry test checks [`RULES`] fits.
@@ -658,6 +685,7 @@ mod tests {
             hullscan_context::rules::RULES,
             hullscan_image_rules::ALL,
             hullscan_secrets::rules::RULES,
+            hullscan_k8s_rules::ALL,
             hullscan_compose_rules::RULES,
         ] {
             let indices: Vec<usize> = domain

@@ -18,14 +18,17 @@ use rayon::prelude::*;
 
 use super::lint_compose;
 use super::lint_context::{self, ContextChoice, ContextFindings};
+use super::lint_yaml::{self, KubernetesOptions, YamlKind};
 use crate::ExitStatus;
 use crate::output::OutputArgs;
 
 #[derive(Debug, Args)]
 pub struct LintArgs {
-    /// Dockerfiles and directories to lint (directories are searched recursively for
-    /// `Dockerfile`, `Containerfile`, `Dockerfile.*`, `*.Dockerfile`, ..., honouring
-    /// `.gitignore`). `-` reads a Dockerfile from stdin. Default: the current directory.
+    /// Dockerfiles, Kubernetes manifests and directories to lint (directories are searched
+    /// recursively for `Dockerfile`, `Containerfile`, `Dockerfile.*`, `*.Dockerfile`, ..., and
+    /// for `*.yaml`/`*.yml` files with a top-level `apiVersion` and `kind`, honouring
+    /// `.gitignore`). `-` reads a Dockerfile or manifest (e.g. `helm template` output) from
+    /// stdin. Default: the current directory.
     pub paths: Vec<PathBuf>,
     /// The path to report, and to find configuration for, when reading stdin.
     #[arg(long, value_name = "PATH")]
@@ -74,6 +77,12 @@ pub struct LintArgs {
     /// `SC####` codes, suppressed like any rule). `shellcheck = true` in hullscan.toml does the same.
     #[arg(long)]
     pub shellcheck: bool,
+    /// The Dockerfile that builds IMAGE, for the Kubernetes rules that compare a container
+    /// with its image's Dockerfile (HEALTHCHECK without probes, USER overridden to root,
+    /// EXPOSE against probe ports). IMAGE matches manifests' images whatever their tag.
+    /// Repeatable.
+    #[arg(long = "dockerfile", value_name = "IMAGE=PATH")]
+    pub dockerfiles: Vec<String>,
     #[command(flatten)]
     pub output: OutputArgs,
 }
@@ -96,9 +105,13 @@ enum Input {
 
 struct Job {
     input: Input,
+    /// Set for YAML files (Kubernetes manifests); `None` for Dockerfiles. Stdin is decided
+    /// when it is read.
+    yaml: Option<YamlKind>,
     /// Where configuration is looked up from, and the name shown in reports.
     path: PathBuf,
     settings: Arc<Settings>,
+    k8s: Arc<KubernetesOptions>,
 }
 
 pub fn run(args: LintArgs) -> anyhow::Result<ExitStatus> {
@@ -137,35 +150,45 @@ pub fn run(args: LintArgs) -> anyhow::Result<ExitStatus> {
                 .stdin_filename
                 .clone()
                 .unwrap_or_else(|| PathBuf::from("-"));
-            inputs.push((Input::Stdin, name));
+            let yaml = lint_yaml::classify_named(&name.to_string_lossy());
+            inputs.push((Input::Stdin, name, yaml));
         } else if is_dir == Some(true) {
             discover(path, &mut inputs, &mut compose_inputs, &mut io_errors);
         } else if is_dir == Some(false) && lint_compose::is_compose_path(path) {
             compose_inputs.push(path.clone());
         } else if is_dir == Some(false) {
-            // A file named explicitly is linted whatever its name.
-            inputs.push((Input::File(path.clone()), path.clone()));
+            // A file named explicitly is linted whatever its name: as a manifest when it is
+            // YAML, else as a Dockerfile.
+            let yaml = lint_yaml::classify_named(&path.to_string_lossy());
+            inputs.push((Input::File(path.clone()), path.clone(), yaml));
         } else {
             io_errors.push(format!("{}: no such file or directory", path.display()));
         }
     }
     if inputs.is_empty() && compose_inputs.is_empty() && io_errors.is_empty() {
-        eprintln!("hullscan: warning: no Dockerfiles found under the given paths");
+        eprintln!(
+            "hullscan: warning: no Dockerfiles, Compose files or Kubernetes manifests found under the given paths"
+        );
     }
 
+    let k8s = Arc::new(KubernetesOptions::from_args(&args.dockerfiles)?);
     let mut jobs = Vec::with_capacity(inputs.len());
-    for (input, path) in inputs {
+    for (input, path, yaml) in inputs {
         let settings = resolver.settings_for(&path)?;
         jobs.push(Job {
             input,
+            yaml,
             path,
             settings,
+            k8s: Arc::clone(&k8s),
         });
     }
 
     // Files whose RUN scripts go to ShellCheck: asked for, and some ShellCheck code selected.
     let checks_scripts = |job: &Job| {
-        (args.shellcheck || job.settings.shellcheck) && job.linter().selects_any_shellcheck_code()
+        job.yaml.is_none()
+            && (args.shellcheck || job.settings.shellcheck)
+            && job.linter().selects_any_shellcheck_code()
     };
     let context = ContextChoice::from_args(args.context.as_deref(), args.no_context);
     let results: Vec<Linted> = if jobs.iter().any(checks_scripts) {
@@ -383,6 +406,24 @@ fn lint_file(
 ) -> Linted {
     let display = job.display();
     let linter = job.linter();
+    let yaml = match job.input {
+        Input::File(_) => job.yaml,
+        // Stdin: by its name, else by content (`helm template ... | hullscan lint -`).
+        Input::Stdin => job
+            .yaml
+            .or_else(|| lint_yaml::classify_found("stdin.yaml", &bytes)),
+    };
+    if let Some(kind) = yaml {
+        let text = match String::from_utf8(bytes) {
+            Ok(text) => text,
+            Err(err) => String::from_utf8_lossy(err.as_bytes()).into_owned(),
+        };
+        return Linted {
+            report: Ok(lint_yaml::lint(kind, display, text, &linter, &job.k8s)),
+            ignore_report: None,
+            errors: Vec::new(),
+        };
+    }
     let (text, parse) = decode(bytes);
     let mut errors = Vec::new();
     let mut context_findings = ContextFindings::default();
@@ -448,7 +489,7 @@ fn check_text(
 /// entries.
 fn discover(
     dir: &Path,
-    inputs: &mut Vec<(Input, PathBuf)>,
+    inputs: &mut Vec<(Input, PathBuf, Option<YamlKind>)>,
     compose: &mut Vec<PathBuf>,
     errors: &mut Vec<String>,
 ) {
@@ -470,11 +511,24 @@ fn discover(
             }
             Ok(entry) => {
                 let is_file = entry.file_type().is_some_and(|kind| kind.is_file());
-                if is_file && is_dockerfile_name(&entry.file_name().to_string_lossy()) {
+                let name = entry.file_name().to_string_lossy().into_owned();
+                if is_file && is_dockerfile_name(&name) {
                     let path = entry.into_path();
-                    inputs.push((Input::File(path.clone()), path));
+                    inputs.push((Input::File(path.clone()), path, None));
                 } else if is_file && lint_compose::is_discovered_compose_file(entry.path()) {
                     compose.push(entry.into_path());
+                } else if is_file
+                    && !hullscan_compose::is_compose_file_name(&name)
+                    && lint_yaml::is_yaml_name(&name)
+                {
+                    // YAML files are recognised by content: read now (a file that cannot be
+                    // read is skipped here and not reported, as it may be no manifest at all).
+                    let path = entry.into_path();
+                    if let Ok(bytes) = hullscan_workspace::input::read_file(&path)
+                        && let Some(kind) = lint_yaml::classify_found(&name, &bytes)
+                    {
+                        inputs.push((Input::File(path.clone()), path, Some(kind)));
+                    }
                 }
             }
             Err(err) => errors.push(err.to_string()),

@@ -112,7 +112,8 @@ pub fn lint_compose(path: &Path, settings: &LinterSettings) -> ComposeOutcome {
             continue;
         }
         let source = SourceFile::new(file.path.to_string_lossy(), file.text.to_string());
-        let kept = finish(&source, &file.comments, diagnostics, settings);
+        let kept =
+            hullscan_linter::yaml::finish(&source, &file.comments, &[], diagnostics, settings);
         let mut report = FileReport::for_source(Arc::new(source), kept);
         report.sort();
         if report.diagnostics.is_empty() {
@@ -154,57 +155,4 @@ fn read_dockerfiles(project: &Project) -> HashMap<String, DockerfileFacts> {
         }
     }
     out
-}
-
-/// Configured severities, and `# hullscan ignore=CODE,...` comments: at the end of the
-/// finding's line, or alone on the line before it.
-// TODO(merge): use `hullscan_linter::yaml::finish` (h-k8s) once it is on this branch.
-fn finish(
-    source: &SourceFile,
-    comments: &[hullscan_yaml::Comment],
-    diagnostics: Vec<hullscan_diagnostics::Diagnostic>,
-    settings: &LinterSettings,
-) -> Vec<hullscan_diagnostics::Diagnostic> {
-    let text = source.text();
-    let ignored_on = |line: u32| -> Vec<&str> {
-        comments
-            .iter()
-            .filter(|c| c.location.line == line)
-            .filter_map(|c| {
-                let body = c.text.trim_start_matches('#').trim();
-                let rest = body
-                    .strip_prefix("hullscan")?
-                    .trim_start_matches(':')
-                    .trim();
-                rest.strip_prefix("ignore=")
-            })
-            .flat_map(|list| list.split_whitespace().next().unwrap_or("").split(','))
-            .collect()
-    };
-    diagnostics
-        .into_iter()
-        .filter(|d| {
-            let Some(range) = d.range() else { return true };
-            let line = source.line_column(range.start()).line;
-            let mut names = ignored_on(line);
-            let previous_is_comment = line > 1
-                && source
-                    .line_index()
-                    .line_range(line as usize - 2, text)
-                    .is_some_and(|r| text[r.to_range()].trim_start().starts_with('#'));
-            if previous_is_comment {
-                names.extend(ignored_on(line - 1));
-            }
-            !names.iter().any(|name| d.matches_rule(name))
-        })
-        .map(|mut d| {
-            if let Some(rule) = hullscan_compose_rules::RULES
-                .iter()
-                .find(|r| r.code == d.code)
-            {
-                d.severity = settings.severity_of(rule);
-            }
-            d
-        })
-        .collect()
 }

@@ -8,6 +8,7 @@ pub mod image;
 pub mod lint;
 pub mod lint_compose;
 pub mod lint_context;
+pub mod lint_yaml;
 pub mod rules;
 pub mod sbom;
 pub mod secrets;
