@@ -166,25 +166,16 @@ mod tests {
             Some(YamlKind::Kubernetes)
         );
         assert_eq!(
-            classify_found(
-                "list.YML",
-                b"# a list\napiVersion: v1\nkind: List\nitems: []\n"
-            ),
+            classify_found("list.YML", b"# a list\napiVersion: v1\nkind: List\nitems: []\n"),
             Some(YamlKind::Kubernetes)
         );
         // A Helm template is not a manifest until rendered.
         assert_eq!(
-            classify_found(
-                "deployment.yaml",
-                b"apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {{ .Release.Name }}\n"
-            ),
+            classify_found("deployment.yaml", b"apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {{ .Release.Name }}\n"),
             None
         );
         assert_eq!(classify_found("ci.yaml", b"jobs:\n  build: {}\n"), None);
-        assert_eq!(
-            classify_found("pod.json", b"apiVersion: v1\nkind: Pod\n"),
-            None
-        );
+        assert_eq!(classify_found("pod.json", b"apiVersion: v1\nkind: Pod\n"), None);
     }
 
     #[test]
