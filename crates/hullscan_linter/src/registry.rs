@@ -196,6 +196,21 @@ pub static RULES: &[&RuleMeta] = &[
     &hullscan_k8s_rules::rules::dockerfile_healthcheck_without_probe::DOCKERFILE_HEALTHCHECK_WITHOUT_PROBE,
     &hullscan_k8s_rules::rules::dockerfile_user_overridden_to_root::DOCKERFILE_USER_OVERRIDDEN_TO_ROOT,
     &hullscan_k8s_rules::rules::probe_port_not_exposed::PROBE_PORT_NOT_EXPOSED,
+    // HS9xx: Compose rules (`hullscan lint` on compose files; order of
+    // `hullscan_compose_rules::RULES`, which a test checks).
+    &hullscan_compose_rules::MISSING_HEALTHCHECK,
+    &hullscan_compose_rules::HEALTHCHECK_DISABLED,
+    &hullscan_compose_rules::SHORT_STOP_GRACE_PERIOD,
+    &hullscan_compose_rules::RUNS_AS_ROOT,
+    &hullscan_compose_rules::UNPINNED_IMAGE,
+    &hullscan_compose_rules::SECRET_IN_ENVIRONMENT,
+    &hullscan_compose_rules::PRIVILEGED,
+    &hullscan_compose_rules::DOCKER_SOCKET_MOUNTED,
+    &hullscan_compose_rules::SENSITIVE_HOST_PATH,
+    &hullscan_compose_rules::CAPABILITY_ADDED,
+    &hullscan_compose_rules::MISSING_READ_ONLY,
+    &hullscan_compose_rules::MULTIPLE_PROCESSES,
+    &hullscan_compose_rules::PORT_NOT_EXPOSED,
 ];
 
 /// Rules that only run when selected explicitly (by code, name, alias or a config override).
@@ -701,6 +716,7 @@ mod tests {
             hullscan_image_rules::ALL,
             hullscan_secrets::rules::RULES,
             hullscan_k8s_rules::ALL,
+            hullscan_compose_rules::RULES,
         ] {
             let indices: Vec<usize> = domain
                 .iter()

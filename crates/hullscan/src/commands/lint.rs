@@ -16,6 +16,7 @@ use hullscan_linter::shellcheck::runner::{
 use hullscan_workspace::{CliOverrides, ConfigMode, Resolver, Settings};
 use rayon::prelude::*;
 
+use super::lint_compose;
 use super::lint_context::{self, ContextChoice, ContextFindings};
 use super::lint_yaml::{self, KubernetesOptions, YamlKind};
 use crate::ExitStatus;
@@ -163,6 +164,8 @@ pub fn run(args: LintArgs) -> anyhow::Result<ExitStatus> {
         .map(|path| std::fs::metadata(path).ok().map(|meta| meta.is_dir()))
         .collect();
     let mut inputs = Vec::new();
+    // Compose entry files, linted as projects (`lint_compose`), not as Dockerfiles.
+    let mut compose_inputs: Vec<PathBuf> = Vec::new();
     for (path, is_dir) in paths.iter().zip(kinds) {
         if path.as_os_str() == "-" {
             let name = args
@@ -172,7 +175,9 @@ pub fn run(args: LintArgs) -> anyhow::Result<ExitStatus> {
             let yaml = lint_yaml::classify_named(&name.to_string_lossy());
             inputs.push((Input::Stdin, name, yaml));
         } else if is_dir == Some(true) {
-            discover(path, &mut inputs, &mut io_errors);
+            discover(path, &mut inputs, &mut compose_inputs, &mut io_errors);
+        } else if is_dir == Some(false) && lint_compose::is_compose_path(path) {
+            compose_inputs.push(path.clone());
         } else if is_dir == Some(false) {
             // A file named explicitly is linted whatever its name: as a manifest when it is
             // YAML, else as a Dockerfile.
@@ -182,9 +187,9 @@ pub fn run(args: LintArgs) -> anyhow::Result<ExitStatus> {
             io_errors.push(format!("{}: no such file or directory", path.display()));
         }
     }
-    if inputs.is_empty() && io_errors.is_empty() {
+    if inputs.is_empty() && compose_inputs.is_empty() && io_errors.is_empty() {
         eprintln!(
-            "hullscan: warning: no Dockerfiles or Kubernetes manifests found under the given paths"
+            "hullscan: warning: no Dockerfiles, Compose files or Kubernetes manifests found under the given paths"
         );
     }
 
@@ -249,6 +254,24 @@ pub fn run(args: LintArgs) -> anyhow::Result<ExitStatus> {
         io_errors.extend(result.errors);
     }
     reports.append(&mut ignore_reports);
+    for path in &compose_inputs {
+        let settings = resolver.settings_for(path)?;
+        let outcome = lint_compose::lint_compose(path, &settings.linter_for(path));
+        for report in outcome.reports {
+            failed |= report
+                .diagnostics
+                .iter()
+                .any(|diagnostic| settings.fails_on(diagnostic.severity));
+            reports.push(report);
+        }
+        io_errors.extend(outcome.errors);
+        for warning in outcome.warnings {
+            eprintln!(
+                "hullscan: warning: {}",
+                crate::output::safe_message(&warning)
+            );
+        }
+    }
     args.output.print(&reports)?;
     for message in &io_errors {
         eprintln!("hullscan: error: {}", crate::output::safe_message(message));
@@ -469,6 +492,7 @@ fn decode(bytes: Vec<u8>) -> (String, hullscan_dockerfile::Parse) {
 pub(crate) fn discover(
     dir: &Path,
     inputs: &mut Vec<(Input, PathBuf, Option<YamlKind>)>,
+    compose: &mut Vec<PathBuf>,
     errors: &mut Vec<String>,
 ) {
     // A bound, so a hostile tree cannot take the walk (and the chain of ignore matchers it
@@ -493,7 +517,12 @@ pub(crate) fn discover(
                 if is_file && is_dockerfile_name(&name) {
                     let path = entry.into_path();
                     inputs.push((Input::File(path.clone()), path, None));
-                } else if is_file && lint_yaml::is_yaml_name(&name) {
+                } else if is_file && lint_compose::is_discovered_compose_file(entry.path()) {
+                    compose.push(entry.into_path());
+                } else if is_file
+                    && !hullscan_compose::is_compose_file_name(&name)
+                    && lint_yaml::is_yaml_name(&name)
+                {
                     // YAML files are recognised by content: read now (a file that cannot be
                     // read is skipped here and not reported, as it may be no manifest at all).
                     let path = entry.into_path();

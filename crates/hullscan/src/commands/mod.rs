@@ -8,6 +8,7 @@ pub mod explain;
 pub mod fix;
 pub mod image;
 pub mod lint;
+pub mod lint_compose;
 pub mod lint_context;
 pub mod man;
 pub mod plan;
