@@ -66,8 +66,8 @@ pub struct SbomArgs {
     #[arg(long, value_name = "PATH")]
     pub dockerfile: Option<std::path::PathBuf>,
     /// With --dockerfile: the stage that was built (`docker build --target`); default the last.
-    #[arg(long, value_name = "STAGE", requires = "dockerfile")]
-    pub target: Option<String>,
+    #[arg(long = "target", value_name = "STAGE", requires = "dockerfile")]
+    pub build_target: Option<String>,
     /// Largest uncompressed size one layer may have before reading stops (decompression bombs).
     #[arg(long, value_parser = parse_bytes, default_value = "64GiB")]
     pub max_layer_size: u64,
@@ -130,7 +130,7 @@ pub fn run(args: SbomArgs) -> anyhow::Result<ExitStatus> {
                 note.push_str(&cache_summary(&image, cache));
             }
             if let Some(path) = &args.dockerfile {
-                attribute_dockerfile(&mut image, path, args.target.as_deref(), &mut note)?;
+                attribute_dockerfile(&mut image, path, args.build_target.as_deref(), &mut note)?;
             }
             let inventory = image.inventory.take().unwrap_or_default();
             (image_subject(&image), inventory, note)
