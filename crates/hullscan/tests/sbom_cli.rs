@@ -325,3 +325,227 @@ fn image_packages_are_exact_and_whiteouts_apply() {
     assert_eq!(doc["packages"][2]["layer_diff_id"], diff_ids[1]);
     assert_eq!(doc["subject"]["layers"][0]["packages"], 2);
 }
+
+/// Removes the test's images however the test ends.
+struct DockerImages(Vec<String>);
+
+impl Drop for DockerImages {
+    fn drop(&mut self) {
+        for tag in &self.0 {
+            let _ = Command::new("docker").args(["rmi", "-f", tag]).output();
+        }
+    }
+}
+
+fn docker(args: &[&str], dir: &Path) -> Output {
+    let output = Command::new("docker")
+        .args(args)
+        .current_dir(dir)
+        .env("DOCKER_BUILDKIT", "0")
+        .output()
+        .expect("docker runs");
+    assert!(
+        output.status.success(),
+        "docker {args:?} failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    output
+}
+
+/// `--dockerfile` on an image `docker build` made: FROM a `docker import`ed base (os-release,
+/// a dpkg status and a static busybox for RUN), a COPY that adds a dist-info and a RUN that
+/// writes one. Every package is tied to the instruction that installed it, in the JSON, the
+/// CycloneDX and the table; the base image's packages to none.
+#[test]
+fn packages_are_attributed_to_the_dockerfile_instruction_that_installed_them() {
+    if Command::new("docker")
+        .arg("info")
+        .output()
+        .map_or(true, |o| !o.status.success())
+    {
+        eprintln!("skipping: no docker daemon (needed to build the image)");
+        return;
+    }
+    let busybox = Path::new("/usr/bin/busybox");
+    let is_static = Command::new("file")
+        .arg(busybox)
+        .output()
+        .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).contains("statically linked"));
+    if !is_static {
+        eprintln!("skipping: no static /usr/bin/busybox to run the Dockerfile's RUN with");
+        return;
+    }
+    let work = tempfile::tempdir().unwrap();
+    let dir = work.path();
+    let unique = format!(
+        "{}-{}",
+        std::process::id(),
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_nanos()
+    );
+    let base_tag = format!("hullscan-test-sbom-base:{unique}");
+    let app_tag = format!("hullscan-test-sbom-app:{unique}");
+    let _images = DockerImages(vec![app_tag.clone(), base_tag.clone()]);
+
+    let mut base = tar::Builder::new(Vec::new());
+    let mut add = |path: &str, mode: u32, content: &[u8]| {
+        let mut header = tar::Header::new_gnu();
+        header.set_size(content.len() as u64);
+        header.set_mode(mode);
+        header.set_cksum();
+        base.append_data(&mut header, path, content).unwrap();
+    };
+    add("usr/lib/os-release", 0o644, OS_RELEASE.as_bytes());
+    add("var/lib/dpkg/status", 0o644, STATUS.as_bytes());
+    add("bin/busybox", 0o755, &std::fs::read(busybox).unwrap());
+    let mut link = tar::Header::new_gnu();
+    link.set_entry_type(tar::EntryType::Symlink);
+    link.set_size(0);
+    link.set_mode(0o777);
+    base.append_link(&mut link, "bin/sh", "busybox").unwrap();
+    std::fs::write(dir.join("base.tar"), base.into_inner().unwrap()).unwrap();
+    docker(&["import", "base.tar", &base_tag], dir);
+
+    let copied = dir.join("ctx/requests-2.19.1.dist-info");
+    std::fs::create_dir_all(&copied).unwrap();
+    std::fs::write(
+        copied.join("METADATA"),
+        metadata("requests", "2.19.1").as_bytes(),
+    )
+    .unwrap();
+    let run_metadata = metadata("six", "1.16.0").replace('\n', "\\n");
+    let dockerfile = format!(
+        "FROM {base_tag}\n\
+         ENV PYTHONDONTWRITEBYTECODE=1\n\
+         COPY requests-2.19.1.dist-info /{SITE}/requests-2.19.1.dist-info\n\
+         RUN mkdir -p /{SITE}/six-1.16.0.dist-info && \\\n    \
+         printf '{run_metadata}' > /{SITE}/six-1.16.0.dist-info/METADATA\n"
+    );
+    std::fs::write(dir.join("Dockerfile"), &dockerfile).unwrap();
+    docker(
+        &["build", "-q", "-t", &app_tag, "-f", "Dockerfile", "ctx"],
+        dir,
+    );
+    docker(&["save", "-o", "app.tar", &app_tag], dir);
+
+    let image = dir.join("app.tar");
+    let image = image.to_str().unwrap();
+    let dockerfile_path = dir.join("Dockerfile");
+    let dockerfile_arg = dockerfile_path.to_str().unwrap();
+    let cache = dir.join("cache");
+    let doc = stdout_json(&hullscan(
+        &["sbom", image, "-f", "json", "--dockerfile", dockerfile_arg],
+        &cache,
+    ));
+    let instruction = |name: &str| -> Value {
+        doc["packages"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["name"] == name)
+            .unwrap_or_else(|| panic!("{name} not found in {doc}"))["instruction"]
+            .clone()
+    };
+    assert_eq!(instruction("requests")["line"], 3, "{doc}");
+    assert_eq!(instruction("requests")["dockerfile"], dockerfile_arg);
+    assert!(
+        instruction("requests")["text"]
+            .as_str()
+            .unwrap()
+            .starts_with("COPY requests-2.19.1.dist-info"),
+        "{doc}"
+    );
+    assert_eq!(instruction("six")["line"], 4, "{doc}");
+    assert!(
+        instruction("six")["text"]
+            .as_str()
+            .unwrap()
+            .starts_with("RUN mkdir -p"),
+        "{doc}"
+    );
+    // The base image's packages were installed by no instruction of this Dockerfile.
+    assert_eq!(instruction("bash"), Value::Null, "{doc}");
+    assert_eq!(instruction("zlib1g"), Value::Null, "{doc}");
+
+    let bom = stdout_json(&hullscan(
+        &["sbom", image, "-f", "cyclonedx", "--dockerfile", dockerfile_arg],
+        &cache,
+    ));
+    let property = |name: &str, key: &str| -> Option<String> {
+        let component = bom["components"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["name"] == name)?;
+        component["properties"]
+            .as_array()?
+            .iter()
+            .find(|p| p["name"] == key)
+            .map(|p| p["value"].as_str().unwrap().to_owned())
+    };
+    assert_eq!(
+        property("six", "hullscan:dockerfile:location"),
+        Some(format!("{dockerfile_arg}:4"))
+    );
+    assert_eq!(
+        property("requests", "hullscan:dockerfile:location"),
+        Some(format!("{dockerfile_arg}:3"))
+    );
+    assert_eq!(property("bash", "hullscan:dockerfile:location"), None);
+
+    let table = hullscan(&["sbom", image, "--dockerfile", dockerfile_arg], &cache);
+    assert!(table.status.success());
+    let table = String::from_utf8_lossy(&table.stdout);
+    let row = |name: &str| {
+        table
+            .lines()
+            .find(|line| line.starts_with(&format!("{name} ")))
+            .unwrap_or_else(|| panic!("{name} not in\n{table}"))
+            .to_owned()
+    };
+    assert!(table.contains("INSTRUCTION"), "{table}");
+    assert!(
+        row("requests").contains(&format!("{dockerfile_arg}:3 COPY requests")),
+        "{table}"
+    );
+    assert!(
+        row("six").contains(&format!("{dockerfile_arg}:4 RUN mkdir")),
+        "{table}"
+    );
+    assert!(row("bash").trim_end().ends_with('-'), "{table}");
+
+    // Without --dockerfile nothing is attributed and the table keeps its five columns.
+    let plain = stdout_json(&hullscan(&["sbom", image, "-f", "json"], &cache));
+    assert!(
+        plain["packages"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|p| p["instruction"].is_null())
+    );
+    // `hullscan image --sbom` carries the same attribution.
+    let sbom_path = dir.join("image.cdx.json");
+    let audit = hullscan(
+        &[
+            "image",
+            image,
+            "-q",
+            "--fail-on",
+            "error",
+            "--dockerfile",
+            dockerfile_arg,
+            "--sbom",
+            sbom_path.to_str().unwrap(),
+        ],
+        &cache,
+    );
+    assert!(
+        audit.status.success(),
+        "{}",
+        String::from_utf8_lossy(&audit.stderr)
+    );
+    let written = std::fs::read_to_string(&sbom_path).unwrap();
+    assert!(written.contains(&format!("{dockerfile_arg}:4")), "{written}");
+}

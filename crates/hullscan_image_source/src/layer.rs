@@ -427,11 +427,11 @@ pub fn index_layer(
     };
     // The secrets scan is one visitor among the plan's; its findings go to `index.secrets`.
     let secrets = limits.secret_scan.map(SecretsVisitor);
-    let mut visitors: Vec<&dyn ContentVisitor> = Vec::with_capacity(plan.visitors.len() + 1);
-    visitors.extend(secrets.as_ref().map(|v| v as &dyn ContentVisitor));
-    visitors.extend(plan.visitors.iter().copied());
-    let mut states = walk_tar(
-        &mut plain,
+    let visitors = all_visitors(secrets.as_ref(), plan);
+    let mut archive = tar::Archive::new(&mut plain as &mut dyn Read);
+    let entries = archive.entries().map_err(|e| io_error(e, "reading tar"))?;
+    let states = walk_tar(
+        entries,
         &mut index,
         limits,
         &visitors,
@@ -443,13 +443,8 @@ pub fn index_layer(
         WalkError::Io(err) => io_error(err, "reading tar"),
         WalkError::Image(err) => err,
     })?;
-    if secrets.is_some() {
-        let found = states.remove(0).into_any();
-        if let Ok(found) = found.downcast::<LayerSecrets>() {
-            index.secrets = found.0;
-        }
-    }
-    index.visits = states;
+    drop(archive);
+    keep_visits(&mut index, states, secrets.is_some());
     let (diff_id, tar_size) = plain
         .finish()
         .map_err(|e| io_error(e, "reading past the end of the tar"))?;
@@ -466,6 +461,226 @@ pub fn index_layer(
     Ok(index)
 }
 
+/// Indexes the layer stored as bytes `offset..offset + len` of `file` (a blob of an OCI layout,
+/// a member of a `docker save` tar). A compressed layer streams as [`index_layer`] does. An
+/// uncompressed one, the usual case in a `docker save` tar, is read twice at once from the page
+/// cache: one thread hashes every byte (its digest is both the blob digest and the diff ID,
+/// checked as always), while this one walks the tar headers and reads only the files a visitor
+/// or the capture wants, seeking over every other file's bytes instead of copying them.
+#[allow(clippy::too_many_arguments)]
+pub fn index_layer_in_file(
+    source_name: &str,
+    what: &str,
+    file: &std::fs::File,
+    offset: u64,
+    len: u64,
+    limits: &Limits,
+    plan: CapturePolicy<'_>,
+    progress: Option<&(dyn Fn(u64) + Sync)>,
+) -> Result<LayerIndex> {
+    let layer_error = |message: String| ImageError::Layer {
+        source_name: source_name.to_owned(),
+        what: what.to_owned(),
+        message: crate::error::printable(&message),
+    };
+    let mut head = [0u8; 4];
+    let got = read_full_at(file, &mut head, offset, len)
+        .map_err(|err| layer_error(format!("reading blob: {err}")))?;
+    let compression = Compression::sniff(&head[..got]);
+    if compression != Compression::None {
+        let region = RegionReader::new(file, offset, len, 256 * 1024);
+        return index_layer(source_name, what, region, limits, plan, progress);
+    }
+    if len > limits.max_layer_bytes {
+        return Err(ImageError::LimitExceeded {
+            source_name: source_name.to_owned(),
+            what: format!("{what} uncompressed"),
+            limit: limits.max_layer_bytes,
+            unit: "bytes",
+        });
+    }
+    let stop = std::sync::atomic::AtomicBool::new(false);
+    let secrets = limits.secret_scan.map(SecretsVisitor);
+    let visitors = all_visitors(secrets.as_ref(), plan);
+    let mut index = LayerIndex {
+        compression: Some(compression),
+        ..LayerIndex::default()
+    };
+    let (walked, hashed) = std::thread::scope(|scope| {
+        let hasher = scope.spawn(|| hash_region(file, offset, len, progress, &stop));
+        // 64 KiB: the small files between two headers are read along with them, a large file
+        // is seeked over.
+        let region = RegionReader::new(file, offset, len, 64 * 1024);
+        let mut archive = tar::Archive::new(region);
+        let walked = archive
+            .entries_with_seek()
+            .map_err(WalkError::Io)
+            .and_then(|entries| {
+                walk_tar(
+                    entries,
+                    &mut index,
+                    limits,
+                    &visitors,
+                    plan.capture,
+                    source_name,
+                    what,
+                )
+            });
+        if walked.is_err() {
+            // The layer is rejected anyway: no need to hash the rest.
+            stop.store(true, std::sync::atomic::Ordering::Relaxed);
+        }
+        let hashed = hasher
+            .join()
+            .unwrap_or_else(|_| Err(io::Error::other("the hashing thread panicked")));
+        (walked, hashed)
+    });
+    let states = walked.map_err(|err| match err {
+        WalkError::Io(err) => layer_error(format!("reading tar: {err}")),
+        WalkError::Image(err) => err,
+    })?;
+    let digest = hashed.map_err(|err| layer_error(format!("reading blob: {err}")))?;
+    keep_visits(&mut index, states, secrets.is_some());
+    index.diff_id = Some(digest.clone());
+    index.blob_digest = Some(digest);
+    index.tar_size = len;
+    index.blob_size = len;
+    Ok(index)
+}
+
+/// Reads into `buf` from `offset` until it is full or the region of `len` bytes from the
+/// region's own `offset` ends; returns how many bytes were read.
+fn read_full_at(file: &std::fs::File, buf: &mut [u8], offset: u64, len: u64) -> io::Result<usize> {
+    use std::os::unix::fs::FileExt;
+    let want = buf.len().min(usize::try_from(len).unwrap_or(usize::MAX));
+    let mut got = 0;
+    while got < want {
+        match file.read_at(&mut buf[got..want], offset + got as u64) {
+            Ok(0) => break,
+            Ok(n) => got += n,
+            Err(err) if err.kind() == io::ErrorKind::Interrupted => {}
+            Err(err) => return Err(err),
+        }
+    }
+    Ok(got)
+}
+
+/// SHA-256 of bytes `offset..offset + len` of `file`, reporting progress as it goes. A file
+/// shorter than the region (truncated under us) is an error.
+fn hash_region(
+    file: &std::fs::File,
+    offset: u64,
+    len: u64,
+    progress: Option<&(dyn Fn(u64) + Sync)>,
+    stop: &std::sync::atomic::AtomicBool,
+) -> io::Result<Digest> {
+    use sha2::Digest as _;
+    let mut hasher = sha2::Sha256::new();
+    let mut buf = vec![0u8; 1 << 20];
+    let mut done = 0u64;
+    while done < len {
+        if stop.load(std::sync::atomic::Ordering::Relaxed) {
+            return Err(io::Error::other("stopped"));
+        }
+        let chunk = (len - done).min(buf.len() as u64) as usize;
+        let got = read_full_at(file, &mut buf[..chunk], offset + done, chunk as u64)?;
+        if got < chunk {
+            return Err(io::Error::new(
+                io::ErrorKind::UnexpectedEof,
+                format!("the blob ends after {} of {len} bytes", done + got as u64),
+            ));
+        }
+        hasher.update(&buf[..got]);
+        done += got as u64;
+        if let Some(progress) = progress {
+            progress(got as u64);
+        }
+    }
+    Ok(Digest::from_hasher(hasher))
+}
+
+/// Reads bytes `start..start + len` of a file through its own buffer, with positioned reads
+/// (so several readers can share one handle), and seeks inside that region: a skip that stays
+/// inside the buffer moves a cursor, a longer one drops the buffer without reading what it
+/// passes over.
+pub struct RegionReader<'f> {
+    file: &'f std::fs::File,
+    start: u64,
+    len: u64,
+    /// Offset in the region of the first byte after the buffer's contents.
+    filled_to: u64,
+    buf: Box<[u8]>,
+    /// Unread bytes are `buf[cursor..end]`.
+    cursor: usize,
+    end: usize,
+}
+
+impl<'f> RegionReader<'f> {
+    pub fn new(file: &'f std::fs::File, start: u64, len: u64, buffer: usize) -> Self {
+        RegionReader {
+            file,
+            start,
+            len,
+            filled_to: 0,
+            buf: vec![0u8; buffer.max(512)].into_boxed_slice(),
+            cursor: 0,
+            end: 0,
+        }
+    }
+
+    /// The offset in the region of the next byte `read` returns.
+    fn position(&self) -> u64 {
+        self.filled_to - (self.end - self.cursor) as u64
+    }
+}
+
+impl Read for RegionReader<'_> {
+    fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
+        if self.cursor == self.end {
+            let left = self.len - self.filled_to;
+            if left == 0 || out.is_empty() {
+                return Ok(0);
+            }
+            // A read as large as the buffer goes straight to the caller.
+            if out.len() >= self.buf.len() {
+                let got = read_full_at(self.file, out, self.start + self.filled_to, left)?;
+                self.filled_to += got as u64;
+                return Ok(got);
+            }
+            let got = read_full_at(self.file, &mut self.buf, self.start + self.filled_to, left)?;
+            self.filled_to += got as u64;
+            self.cursor = 0;
+            self.end = got;
+        }
+        let n = out.len().min(self.end - self.cursor);
+        out[..n].copy_from_slice(&self.buf[self.cursor..self.cursor + n]);
+        self.cursor += n;
+        Ok(n)
+    }
+}
+
+impl io::Seek for RegionReader<'_> {
+    fn seek(&mut self, to: io::SeekFrom) -> io::Result<u64> {
+        let here = self.position();
+        let target = match to {
+            io::SeekFrom::Start(n) => Some(n),
+            io::SeekFrom::Current(n) => here.checked_add_signed(n),
+            io::SeekFrom::End(n) => self.len.checked_add_signed(n),
+        }
+        .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "seek before the start"))?;
+        // Past the end reads nothing, as for a file.
+        let target = target.min(self.len);
+        if target >= here && target - here <= (self.end - self.cursor) as u64 {
+            self.cursor += (target - here) as usize;
+        } else {
+            self.filled_to = target;
+            self.cursor = 0;
+            self.end = 0;
+        }
+        Ok(target)
+    }
+}
+
 enum WalkError {
     Io(io::Error),
     Image(ImageError),
@@ -477,8 +692,30 @@ impl From<io::Error> for WalkError {
     }
 }
 
-fn walk_tar(
-    plain: &mut dyn Read,
+/// The secrets visitor (when `limits` turn it on) followed by the plan's visitors.
+fn all_visitors<'a>(
+    secrets: Option<&'a SecretsVisitor>,
+    plan: CapturePolicy<'a>,
+) -> Vec<&'a dyn ContentVisitor> {
+    let mut visitors: Vec<&dyn ContentVisitor> = Vec::with_capacity(plan.visitors.len() + 1);
+    visitors.extend(secrets.map(|v| v as &dyn ContentVisitor));
+    visitors.extend(plan.visitors.iter().copied());
+    visitors
+}
+
+/// Files the secrets scan's results and the other visitors' states into `index`.
+fn keep_visits(index: &mut LayerIndex, mut states: Vec<Box<dyn LayerVisit>>, secrets: bool) {
+    if secrets {
+        let found = states.remove(0).into_any();
+        if let Ok(found) = found.downcast::<LayerSecrets>() {
+            index.secrets = found.0;
+        }
+    }
+    index.visits = states;
+}
+
+fn walk_tar<R: Read>(
+    entries: tar::Entries<'_, R>,
     index: &mut LayerIndex,
     limits: &Limits,
     visitors: &[&dyn ContentVisitor],
@@ -486,7 +723,6 @@ fn walk_tar(
     source_name: &str,
     what: &str,
 ) -> Result<Vec<Box<dyn LayerVisit>>, WalkError> {
-    let mut archive = tar::Archive::new(plain);
     let mut states: Vec<Box<dyn LayerVisit>> = visitors
         .iter()
         .map(|visitor| visitor.begin_layer())
@@ -494,7 +730,7 @@ fn walk_tar(
     let mut wants: Vec<Option<u64>> = vec![None; visitors.len()];
     // One buffer for every file's content, reused.
     let mut scratch: Vec<u8> = Vec::new();
-    for entry in archive.entries()? {
+    for entry in entries {
         let mut entry = entry?;
         if index.entries.len() as u64 >= limits.max_layer_entries {
             return Err(WalkError::Image(ImageError::LimitExceeded {
@@ -782,5 +1018,119 @@ mod tests {
             "the secrets scan saw the whole key: {:?}",
             index.secrets
         );
+    }
+
+    /// The file fast path (parallel hash, seeks over unwanted bytes) gives exactly what the
+    /// streaming reader gives: entries, visits, captures, digests; for a layer stored in the
+    /// middle of a larger file, and with files on both sides of its 64 KiB buffer.
+    #[test]
+    fn file_region_reader_matches_the_stream_reader() {
+        use std::io::Write as _;
+        let big: Vec<u8> = (0..300_000u32).map(|n| (n * 7 % 251) as u8).collect();
+        let long_name = format!("pkg/{}/status", "d".repeat(150));
+        let mut files: Vec<(&str, u32, &[u8])> = vec![
+            ("pkg/status", 0o644, b"Package: a\nVersion: 1\n"),
+            ("blob/big.bin", 0o644, &big),
+            ("pkg/after-big", 0o644, b"abcdefgh"),
+            ("etc/passwd", 0o644, b"root:x:0:0::/root:/bin/sh\n"),
+            ("blob/mid.bin", 0o644, &big[..70_000]),
+            (&long_name, 0o644, b"long"),
+        ];
+        for _ in 0..3 {
+            files.push(("blob/small.bin", 0o644, &big[..1_000]));
+        }
+        let tar = layer_tar(&files);
+        let mut file = tempfile::tempfile().unwrap();
+        file.write_all(&[7u8; 1_234]).unwrap();
+        file.write_all(&tar).unwrap();
+        file.write_all(&[9u8; 4_321]).unwrap();
+
+        let capture = |path: &str, _size: u64| path == "etc/passwd";
+        let recorder = Recorder;
+        let plan = ContentPlan {
+            capture: &capture,
+            visitors: vec![&recorder],
+        };
+        let limits = Limits::default();
+        let streamed = index_layer("t", "layer 0", tar.as_slice(), &limits, &plan, None).unwrap();
+        let seen = std::sync::atomic::AtomicU64::new(0);
+        let progress = |n: u64| {
+            seen.fetch_add(n, std::sync::atomic::Ordering::Relaxed);
+        };
+        let in_file = index_layer_in_file(
+            "t",
+            "layer 0",
+            &file,
+            1_234,
+            tar.len() as u64,
+            &limits,
+            &plan,
+            Some(&progress),
+        )
+        .unwrap();
+        let listing = |index: &LayerIndex| -> Vec<(String, u64, EntryKind)> {
+            index
+                .entries
+                .iter()
+                .map(|e| (index.path(e).to_owned(), e.size, e.kind))
+                .collect()
+        };
+        assert_eq!(listing(&in_file), listing(&streamed));
+        assert!(listing(&in_file).iter().any(|(path, _, _)| path == &long_name));
+        let visits = |index: &LayerIndex| {
+            index.visits[0]
+                .as_any()
+                .downcast_ref::<Seen>()
+                .unwrap()
+                .0
+                .clone()
+        };
+        assert_eq!(visits(&in_file), visits(&streamed));
+        assert_eq!(visits(&in_file).len(), 3, "{:?}", visits(&in_file));
+        assert_eq!(in_file.captured, streamed.captured);
+        assert_eq!(in_file.diff_id, Some(Digest::of_bytes(&tar)));
+        assert_eq!(in_file.diff_id, streamed.diff_id);
+        assert_eq!(in_file.blob_digest, streamed.blob_digest);
+        assert_eq!(in_file.tar_size, tar.len() as u64);
+        assert_eq!(seen.into_inner(), tar.len() as u64);
+
+        // A region that runs past the end of the file (a truncated archive) is an error.
+        let truncated = index_layer_in_file(
+            "t",
+            "layer 0",
+            &file,
+            1_234 + 4_321,
+            tar.len() as u64,
+            &limits,
+            &plan,
+            None,
+        );
+        assert!(truncated.is_err());
+    }
+
+    #[test]
+    fn region_reader_seeks_inside_and_past_its_buffer() {
+        use std::io::{Seek, SeekFrom, Write as _};
+        let bytes: Vec<u8> = (0..5_000u32).map(|n| (n % 256) as u8).collect();
+        let mut file = tempfile::tempfile().unwrap();
+        file.write_all(&bytes).unwrap();
+        let mut region = RegionReader::new(&file, 100, 4_000, 512);
+        let mut two = [0u8; 2];
+        region.read_exact(&mut two).unwrap();
+        assert_eq!(two, [bytes[100], bytes[101]]);
+        assert_eq!(region.seek(SeekFrom::Current(10)).unwrap(), 12); // inside the buffer
+        region.read_exact(&mut two).unwrap();
+        assert_eq!(two, [bytes[112], bytes[113]]);
+        assert_eq!(region.seek(SeekFrom::Current(2_000)).unwrap(), 2_014); // past it
+        region.read_exact(&mut two).unwrap();
+        assert_eq!(two, [bytes[2_114], bytes[2_115]]);
+        assert_eq!(region.seek(SeekFrom::Start(3)).unwrap(), 3); // backwards
+        region.read_exact(&mut two).unwrap();
+        assert_eq!(two, [bytes[103], bytes[104]]);
+        assert_eq!(region.seek(SeekFrom::End(-1)).unwrap(), 3_999);
+        let mut rest = Vec::new();
+        region.read_to_end(&mut rest).unwrap();
+        assert_eq!(rest, [bytes[4_099]]);
+        assert!(region.seek(SeekFrom::Current(-5_000)).is_err());
     }
 }

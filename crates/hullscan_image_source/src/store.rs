@@ -159,8 +159,12 @@ impl BlobStore for DirStore {
         capture: CapturePolicy<'_>,
         progress: Option<&(dyn Fn(u64) + Sync)>,
     ) -> Result<LayerIndex> {
-        let (_, file) = self.open(path)?;
-        layer::index_layer(&self.name, what, file, limits, capture, progress)
+        let (full, file) = self.open(path)?;
+        let len = file
+            .metadata()
+            .map_err(|err| ImageError::io(full.display().to_string(), err))?
+            .len();
+        layer::index_layer_in_file(&self.name, what, &file, 0, len, limits, capture, progress)
     }
 
     fn size_of(&self, path: &str) -> Option<u64> {
@@ -335,8 +339,11 @@ impl BlobStore for TarStore {
         capture: CapturePolicy<'_>,
         progress: Option<&(dyn Fn(u64) + Sync)>,
     ) -> Result<LayerIndex> {
-        let member = self.open_member(path)?;
-        layer::index_layer(&self.name, what, member, limits, capture, progress)
+        let (offset, size) = self.locate(path).ok_or_else(|| missing(self, path))?;
+        let file = File::open(&self.file_path).map_err(|err| ImageError::io(&self.name, err))?;
+        layer::index_layer_in_file(
+            &self.name, what, &file, offset, size, limits, capture, progress,
+        )
     }
 
     fn size_of(&self, path: &str) -> Option<u64> {

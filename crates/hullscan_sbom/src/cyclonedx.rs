@@ -6,7 +6,10 @@ use std::collections::BTreeMap;
 use hullscan_inventory::{Inventory, Package};
 use serde::Serialize;
 
-use crate::{DocumentIds, Subject, SubjectKind, TOOL_VERSION, ecosystem_name, layer_diff_id};
+use crate::{
+    DocumentIds, Subject, SubjectKind, TOOL_VERSION, ecosystem_name, layer_diff_id,
+    package_instruction,
+};
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -123,6 +126,16 @@ fn component(subject: &Subject, package: &Package, bom_ref: String) -> Component
     if let Some(diff_id) = layer_diff_id(subject, package) {
         properties.push(property("hullscan:layer:diff_id", diff_id));
     }
+    if let Some(instruction) = package_instruction(subject, package) {
+        properties.push(property(
+            "hullscan:dockerfile:location",
+            instruction.location(),
+        ));
+        properties.push(property(
+            "hullscan:dockerfile:instruction",
+            &instruction.text,
+        ));
+    }
     let mut evidence: Vec<&String> = package.evidence.iter().collect();
     evidence.sort();
     evidence.dedup();
@@ -204,6 +217,12 @@ pub fn document(
             root_properties.push(property(
                 &format!("hullscan:layer:{index}:created_by"),
                 created_by,
+            ));
+        }
+        if let Some(instruction) = &layer.instruction {
+            root_properties.push(property(
+                &format!("hullscan:layer:{index}:dockerfile:location"),
+                instruction.location(),
             ));
         }
     }

@@ -49,6 +49,27 @@ pub struct SubjectLayer {
     pub diff_id: String,
     /// The history line that made it, already masked of secrets by the caller.
     pub created_by: Option<String>,
+    /// With `--dockerfile`: the Dockerfile instruction that made it.
+    pub instruction: Option<LayerInstruction>,
+}
+
+/// The Dockerfile instruction that made a layer (`--dockerfile`), and so installed the packages
+/// whose evidence that layer put in place.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LayerInstruction {
+    /// The Dockerfile's name as the user gave it.
+    pub dockerfile: String,
+    /// 1-based first line of the instruction.
+    pub line: u32,
+    /// The instruction's text, already masked of secrets by the caller.
+    pub text: String,
+}
+
+impl LayerInstruction {
+    /// `Dockerfile:12`.
+    pub fn location(&self) -> String {
+        format!("{}:{}", self.dockerfile, self.line)
+    }
 }
 
 /// The identity of one SBOM document: when it was made and its UUID. The caller makes them
@@ -169,6 +190,11 @@ pub fn ecosystem_name(ecosystem: Ecosystem) -> &'static str {
 fn layer_diff_id<'a>(subject: &'a Subject, package: &Package) -> Option<&'a str> {
     let layer = subject.layers.get(package.layer?)?;
     Some(layer.diff_id.as_str())
+}
+
+/// The Dockerfile instruction that installed a package (the one that made its layer).
+fn package_instruction<'a>(subject: &'a Subject, package: &Package) -> Option<&'a LayerInstruction> {
+    subject.layers.get(package.layer?)?.instruction.as_ref()
 }
 
 /// The tool's version, for the documents' creator/tool fields.

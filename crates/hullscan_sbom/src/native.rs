@@ -4,7 +4,7 @@
 use hullscan_inventory::{Inventory, Package};
 use serde::Serialize;
 
-use crate::{Subject, ecosystem_name, layer_diff_id};
+use crate::{LayerInstruction, Subject, ecosystem_name, layer_diff_id, package_instruction};
 
 /// Bumped only by a change that removes or redefines a field.
 pub const FORMAT_VERSION: u32 = 1;
@@ -38,6 +38,8 @@ pub struct JsonLayer<'a> {
     pub index: usize,
     pub diff_id: &'a str,
     pub created_by: Option<&'a str>,
+    /// With `--dockerfile`: the instruction that made this layer.
+    pub instruction: Option<Instruction<'a>>,
     /// Packages of the final filesystem whose evidence this layer put in place.
     pub packages: usize,
 }
@@ -64,6 +66,25 @@ pub struct JsonPackage<'a> {
     pub evidence: Vec<String>,
     pub layer: Option<usize>,
     pub layer_diff_id: Option<&'a str>,
+    /// With `--dockerfile`: the instruction that installed it (the one that made its layer).
+    pub instruction: Option<Instruction<'a>>,
+}
+
+#[derive(Serialize)]
+pub struct Instruction<'a> {
+    pub dockerfile: &'a str,
+    pub line: u32,
+    pub text: &'a str,
+}
+
+impl<'a> From<&'a LayerInstruction> for Instruction<'a> {
+    fn from(instruction: &'a LayerInstruction) -> Self {
+        Instruction {
+            dockerfile: &instruction.dockerfile,
+            line: instruction.line,
+            text: &instruction.text,
+        }
+    }
 }
 
 #[derive(Serialize)]
@@ -100,6 +121,7 @@ pub fn document<'a>(
                     index,
                     diff_id: &layer.diff_id,
                     created_by: layer.created_by.as_deref(),
+                    instruction: layer.instruction.as_ref().map(Instruction::from),
                     packages: packages.iter().filter(|p| p.layer == Some(index)).count(),
                 })
                 .collect(),
@@ -143,6 +165,7 @@ pub fn document<'a>(
                     evidence,
                     layer: package.layer,
                     layer_diff_id: layer_diff_id(subject, package),
+                    instruction: package_instruction(subject, package).map(Instruction::from),
                 }
             })
             .collect(),

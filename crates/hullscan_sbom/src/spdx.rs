@@ -6,7 +6,10 @@ use std::collections::BTreeMap;
 use hullscan_inventory::{Inventory, Package};
 use serde::Serialize;
 
-use crate::{DocumentIds, Subject, SubjectKind, TOOL_VERSION, ecosystem_name, layer_diff_id};
+use crate::{
+    DocumentIds, Subject, SubjectKind, TOOL_VERSION, ecosystem_name, layer_diff_id,
+    package_instruction,
+};
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -225,6 +228,13 @@ pub fn document(
                 Some(diff_id) => comment.push(format!("layer {layer}: {diff_id}")),
                 None => comment.push(format!("layer {layer}")),
             }
+        }
+        if let Some(instruction) = package_instruction(subject, package) {
+            comment.push(format!(
+                "installed by {}: {}",
+                instruction.location(),
+                instruction.text
+            ));
         }
         spdx_packages.push(SpdxPackage {
             spdx_id: spdx_id.clone(),

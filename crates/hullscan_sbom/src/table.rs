@@ -27,10 +27,14 @@ pub fn write(
         }
         return Ok(());
     }
-    let rows: Vec<[String; 5]> = packages
+    // The INSTRUCTION column only with --dockerfile (when some layer has an instruction).
+    let attributed = packages
+        .iter()
+        .any(|package| crate::package_instruction(subject, package).is_some());
+    let rows: Vec<Vec<String>> = packages
         .iter()
         .map(|package| {
-            [
+            let mut row = vec![
                 package.name.clone(),
                 package.version.clone(),
                 ecosystem_name(package.ecosystem).to_owned(),
@@ -45,35 +49,59 @@ pub fn write(
                     }
                     _ => String::new(),
                 },
-            ]
+            ];
+            if attributed {
+                row.push(
+                    crate::package_instruction(subject, package)
+                        .map_or_else(|| "-".to_owned(), instruction_cell),
+                );
+            }
+            row
         })
         .collect();
-    let header = ["NAME", "VERSION", "TYPE", "LAYER", "SOURCE"];
-    let mut widths = header.map(|h| h.chars().count());
+    let mut header: Vec<String> = ["NAME", "VERSION", "TYPE", "LAYER", "SOURCE"]
+        .map(str::to_owned)
+        .to_vec();
+    if attributed {
+        header.push("INSTRUCTION".to_owned());
+    }
+    let mut widths: Vec<usize> = header.iter().map(|h| h.chars().count()).collect();
     for row in &rows {
         for (width, cell) in widths.iter_mut().zip(row) {
             *width = (*width).max(cell.chars().count());
         }
     }
-    let line = |out: &mut dyn Write, cells: [&str; 5]| -> io::Result<()> {
+    let line = |out: &mut dyn Write, cells: &[String]| -> io::Result<()> {
         let mut text = String::new();
         for (column, cell) in cells.iter().enumerate() {
-            if column + 1 == cells.len() {
-                text.push_str(cell);
-            } else {
-                text.push_str(cell);
+            text.push_str(cell);
+            if column + 1 < cells.len() {
                 let pad = widths[column] - cell.chars().count() + 2;
                 text.extend(std::iter::repeat_n(' ', pad));
             }
         }
         writeln!(out, "{}", text.trim_end())
     };
-    line(out, header)?;
+    line(out, &header)?;
     for row in &rows {
-        line(out, [&row[0], &row[1], &row[2], &row[3], &row[4]])?;
+        line(out, row)?;
     }
     for note in &inventory.notes {
         writeln!(out, "note: {note}")?;
     }
     Ok(())
+}
+
+/// `Dockerfile:12 RUN apt-get install -y curl`, the instruction cut to one short line so the
+/// table stays readable.
+fn instruction_cell(instruction: &crate::LayerInstruction) -> String {
+    const MAX_CHARS: usize = 60;
+    let text = instruction.text.split_whitespace().collect::<Vec<_>>().join(" ");
+    let shown = if text.chars().count() > MAX_CHARS {
+        let cut: String = text.chars().take(MAX_CHARS - 1).collect();
+        format!("{cut}…")
+    } else {
+        text
+    };
+    format!("{} {shown}", instruction.location())
 }

@@ -166,6 +166,39 @@ pub fn cache_summary(image: &Image, cache: &hullscan_inventory_cache::DiskCache)
     )
 }
 
+/// `--dockerfile PATH [--target STAGE]`: ties the image's history (so its layers, findings and
+/// packages) to the instructions that made it, and says how many matched in `note`. Returns
+/// the Dockerfile's name and text.
+pub fn attribute_dockerfile(
+    image: &mut Image,
+    path: &std::path::Path,
+    target: Option<&str>,
+    note: &mut String,
+) -> anyhow::Result<(String, String)> {
+    let text =
+        hullscan_workspace::input::read_file_to_string(path).context("reading --dockerfile")?;
+    let name = path.display().to_string();
+    if let Some(target) = target {
+        let stages = hullscan_image::dockerfile::stage_names(&text);
+        if !stages.iter().any(|s| s.eq_ignore_ascii_case(target)) {
+            bail!(
+                "--target `{target}`: {name} has no such stage (its named stages: {})",
+                if stages.is_empty() {
+                    "none".to_owned()
+                } else {
+                    stages.join(", ")
+                }
+            );
+        }
+    }
+    let matched = hullscan_image::dockerfile::attribute(image, &name, &text, target);
+    note.push_str(&format!(
+        "; {matched} history entries matched to {name}, {} base-image layer(s)",
+        image.base_layer_count
+    ));
+    Ok((name, text))
+}
+
 /// What names the image and how to reach it, shared by `hullscan image` and `hullscan sbom`.
 pub struct SourceArgs<'a> {
     pub reference: &'a str,
@@ -352,28 +385,7 @@ pub fn run(args: ImageArgs) -> anyhow::Result<ExitStatus> {
     }
     let mut dockerfile_source = None;
     if let Some(path) = &args.dockerfile {
-        let text =
-            hullscan_workspace::input::read_file_to_string(path).context("reading --dockerfile")?;
-        let name = path.display().to_string();
-        if let Some(target) = &args.target {
-            let stages = hullscan_image::dockerfile::stage_names(&text);
-            if !stages.iter().any(|s| s.eq_ignore_ascii_case(target)) {
-                bail!(
-                    "--target `{target}`: {name} has no such stage (its named stages: {})",
-                    if stages.is_empty() {
-                        "none".to_owned()
-                    } else {
-                        stages.join(", ")
-                    }
-                );
-            }
-        }
-        let matched =
-            hullscan_image::dockerfile::attribute(&mut image, &name, &text, args.target.as_deref());
-        note.push_str(&format!(
-            "; {matched} history entries matched to {name}, {} base-image layer(s)",
-            image.base_layer_count
-        ));
+        let (name, text) = attribute_dockerfile(&mut image, path, args.target.as_deref(), &mut note)?;
         dockerfile_source = Some(Arc::new(SourceFile::new(name, text)));
     }
 

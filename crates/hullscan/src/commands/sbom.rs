@@ -10,9 +10,11 @@ use clap::{Args, ValueEnum};
 use hullscan_image::analysis::parse_size;
 use hullscan_image::{Image, Platform};
 use hullscan_inventory::Inventory;
-use hullscan_sbom::{DocumentIds, Format, Subject, SubjectKind, SubjectLayer};
+use hullscan_sbom::{DocumentIds, Format, LayerInstruction, Subject, SubjectKind, SubjectLayer};
 
-use super::image::{InventoryCacheArgs, SourceArgs, cache_summary, open_with_progress};
+use super::image::{
+    InventoryCacheArgs, SourceArgs, attribute_dockerfile, cache_summary, open_with_progress,
+};
 use crate::ExitStatus;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -59,6 +61,13 @@ pub struct SbomArgs {
     /// Platform to pick from a multi-platform index, as `os/arch[/variant]`.
     #[arg(long)]
     pub platform: Option<String>,
+    /// The Dockerfile that built the image: every package is tied to the instruction that
+    /// installed it (the one that made the layer its files came from).
+    #[arg(long, value_name = "PATH")]
+    pub dockerfile: Option<std::path::PathBuf>,
+    /// With --dockerfile: the stage that was built (`docker build --target`); default the last.
+    #[arg(long = "target", value_name = "STAGE", requires = "dockerfile")]
+    pub build_target: Option<String>,
     /// Largest uncompressed size one layer may have before reading stops (decompression bombs).
     #[arg(long, value_parser = parse_bytes, default_value = "64GiB")]
     pub max_layer_size: u64,
@@ -77,6 +86,9 @@ pub fn run(args: SbomArgs) -> anyhow::Result<ExitStatus> {
     let ids = document_ids()?;
     let (subject, inventory, note) = match args.target.strip_prefix("dir:") {
         Some(root) => {
+            if args.dockerfile.is_some() {
+                bail!("--dockerfile ties an image's layers to instructions; {root} is a directory");
+            }
             let inventory = hullscan_inventory::dir::catalog_dir(Path::new(root))
                 .with_context(|| format!("reading the directory {root}"))?;
             let subject = Subject {
@@ -116,6 +128,9 @@ pub fn run(args: SbomArgs) -> anyhow::Result<ExitStatus> {
             let (mut image, mut note) = open_with_progress(&source, inventory)?;
             if let Some(cache) = &cache {
                 note.push_str(&cache_summary(&image, cache));
+            }
+            if let Some(path) = &args.dockerfile {
+                attribute_dockerfile(&mut image, path, args.build_target.as_deref(), &mut note)?;
             }
             let inventory = image.inventory.take().unwrap_or_default();
             (image_subject(&image), inventory, note)
@@ -168,6 +183,14 @@ pub fn image_subject(image: &Image) -> Subject {
                     .layer_instruction(layer.index)
                     .filter(|line| !line.trim().is_empty())
                     .map(hullscan_image_rules::masked_instruction),
+                instruction: image
+                    .layer_attribution(layer.index)
+                    .map(|found| LayerInstruction {
+                        dockerfile: found.dockerfile.clone(),
+                        line: found.line,
+                        // The same masking as the history line: the text can carry a secret.
+                        text: hullscan_image_rules::masked_instruction(&found.text),
+                    }),
             })
             .collect(),
     }

@@ -112,6 +112,7 @@ pub fn subject() -> Subject {
             .map(|index| SubjectLayer {
                 diff_id: format!("sha256:{}", format!("{index}").repeat(64)),
                 created_by: Some(format!("RUN step {index}")),
+                instruction: None,
             })
             .collect(),
     }
