@@ -5,9 +5,12 @@
 # time ratio to the 1x run. Linear code shows ratios near 2 and 4; quadratic code near 4 and 16.
 #
 # Cases: many RUN lines; many stages (untagged, so HS101 suggests tags); a COPY --from chain;
-# one suppression comment naming many codes; one RUN of many `echo $TOKEN > f` commands (HS416);
-# one RUN of many `&&`; a hullscan.toml `ignore` list; a layer writing one path many times
-# (`hullscan image` on an OCI layout).
+# the same chain with every rule on (`--select ALL`: stage scans, HS272's chain walk); a FROM chain
+# (each stage built on the previous one) with every rule on; one suppression comment naming many
+# codes; one RUN of many `echo $TOKEN > f` commands (HS416); one RUN of many `&&`; a
+# hullscan.toml `ignore` list; a layer writing one path many times (`hullscan image` on an OCI
+# layout); many findings on one long line drawn by the human format (`hullscan secrets` on one
+# line of URL passwords).
 #
 # Usage: scripts/hostile-bench.sh
 #   HULLSCAN=path   a prebuilt binary (default: cargo build --release -p hullscan)
@@ -45,6 +48,17 @@ elif case == "copy-from-chain":
     put("Dockerfile", "FROM a AS s0\n" + "".join(
         f"FROM a AS s{i}\nCOPY --from=s{i-1} /x /x\n" for i in range(1, n)))
     print(" ".join(lint + [f"{d}/Dockerfile"]))
+elif case == "copy-from-chain-all":
+    put("Dockerfile", "FROM a AS s0\n" + "".join(
+        f"FROM a AS s{i}\nCOPY --from=s{i-1} /x y\n" for i in range(1, n)))
+    print(" ".join(lint[:3] + ["--select", "ALL"] + lint[3:] + [f"{d}/Dockerfile"]))
+elif case == "from-chain-all":
+    put("Dockerfile", "FROM a AS s0\n" + "".join(
+        f"FROM s{i-1} AS s{i}\nRUN a | b\nCOPY x y\n" for i in range(1, n)))
+    print(" ".join(lint[:3] + ["--select", "ALL"] + lint[3:] + [f"{d}/Dockerfile"]))
+elif case == "long-line-findings":
+    put("urls.txt", " ".join(f"https://u{i}:Pw{i}x9Kq2Lm@h{i}.example.com/x" for i in range(n)) + "\n")
+    print(" ".join(["secrets", "--no-config", f"{d}/urls.txt"]))
 elif case == "suppression-codes":
     codes = ",".join(f"HS{100 + i % 900}" for i in range(n))
     put("Dockerfile", f"# hullscan ignore={codes}\nFROM a:1\n")
@@ -100,6 +114,9 @@ CASES=(
     "run-lines 100000"
     "stages 25000"
     "copy-from-chain 10000"
+    "copy-from-chain-all 25000"
+    "from-chain-all 5000"
+    "long-line-findings 5000"
     "suppression-codes 125000"
     "hs416-echo 10000"
     "and-chain 50000"

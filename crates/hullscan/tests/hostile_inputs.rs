@@ -562,3 +562,142 @@ fn oci_layout(dir: &Path, layer: &[u8]) {
     std::fs::write(dir.join("index.json"), index.to_string()).unwrap();
     std::fs::write(dir.join("oci-layout"), r#"{"imageLayoutVersion":"1.0.0"}"#).unwrap();
 }
+
+// ----- issue 15: long lines, stage chains, ignore-file caps, special files -----
+
+#[test]
+fn many_findings_on_one_long_line_render_linearly() {
+    // 2,000 URL passwords on one 90 KB line: each finding drew the whole line (172 s in a debug
+    // build); now each draws a bounded window around its span.
+    let dir = tempfile::tempdir().unwrap();
+    let line: Vec<String> = (0..2000)
+        .map(|i| format!("https://u{i}:Pw{i}x9Kq2Lm@h{i}.example.com/x"))
+        .collect();
+    write(
+        &dir.path().join("urls.txt"),
+        &format!("{}\n", line.join(" ")),
+    );
+    let run = hullscan(dir.path(), &["secrets", "--no-config", "urls.txt"]).run();
+    run.assert_finding_mentions("2,000 findings on one line", "Found 2000 problems");
+    assert!(
+        run.stdout.contains("…"),
+        "long lines are clipped: {}",
+        &run.stdout[..run.stdout.len().min(2000)]
+    );
+    assert!(
+        !run.stdout.contains("Pw1999x9Kq2Lm"),
+        "passwords stay masked"
+    );
+}
+
+#[test]
+fn copy_from_chains_and_select_all_stay_linear() {
+    // A 30,000-stage COPY --from chain with every rule on: the reachability walk filtered every
+    // edge per stage, HS272 asked every stage of every stage, the stage scan searched every
+    // earlier stage per FROM and was redone per instruction.
+    let mut chain = String::from("FROM a AS s0\n");
+    for i in 1..30_000 {
+        chain.push_str(&format!("FROM a AS s{i}\nCOPY --from=s{} /x y\n", i - 1));
+    }
+    let dir = tempfile::tempdir().unwrap();
+    write(&dir.path().join("Dockerfile"), &chain);
+    let mut run = hullscan(
+        dir.path(),
+        &[
+            "lint",
+            "--no-config",
+            "--no-context",
+            "--select",
+            "ALL",
+            "--format",
+            "concise",
+            "Dockerfile",
+        ],
+    );
+    run.seconds = 60;
+    run.run()
+        .assert_finding_mentions("a 30,000-stage chain, --select ALL", "HS272");
+}
+
+#[test]
+fn an_oversized_dockerignore_is_an_error_naming_it() {
+    let dir = tempfile::tempdir().unwrap();
+    write(&dir.path().join("Dockerfile"), "FROM a:1\nCOPY . /app\n");
+    // A sparse 3 GB `.dockerignore`: refused by its size, never read into memory.
+    std::fs::File::create(dir.path().join(".dockerignore"))
+        .unwrap()
+        .set_len(3 << 30)
+        .unwrap();
+    hullscan(dir.path(), &["context", "."])
+        .memory(256)
+        .run()
+        .assert_error_mentions(
+            "context with a 3 GB .dockerignore",
+            ".dockerignore: larger than the 16 MiB limit",
+        );
+    let lint = hullscan(dir.path(), &["lint", "--no-config", "Dockerfile"])
+        .memory(256)
+        .run();
+    lint.assert_exited("lint with a 3 GB .dockerignore");
+    assert!(
+        lint.stderr
+            .contains(".dockerignore: larger than the 16 MiB limit")
+            && lint.stderr.contains("--max-input-mib"),
+        "{}",
+        tail(&lint.stderr)
+    );
+    // A 2 MiB one under a 1 MiB cap; raising the cap reads it.
+    std::fs::remove_file(dir.path().join(".dockerignore")).unwrap();
+    write(
+        &dir.path().join(".dockerignore"),
+        &"# a comment line of padding\n".repeat(80_000),
+    );
+    hullscan(dir.path(), &["context", "--max-input-mib", "1", "."])
+        .run()
+        .assert_error_mentions("context over a 1 MiB cap", "larger than the 1 MiB limit");
+    hullscan(dir.path(), &["context", "--max-input-mib", "4", "."])
+        .run()
+        .assert_exited("context with the cap raised");
+}
+
+#[test]
+fn special_files_in_walked_directories_are_named_not_opened() {
+    let dir = tempfile::tempdir().unwrap();
+    let tree = dir.path().join("tree");
+    std::fs::create_dir_all(&tree).unwrap();
+    write(&tree.join("plain.txt"), "nothing here\n");
+    if !mkfifo(&tree.join("pipe")) {
+        eprintln!("skipped: mkfifo is not available");
+        return;
+    }
+    let socket = std::os::unix::net::UnixListener::bind(tree.join("sock")).ok();
+    let mut run = hullscan(dir.path(), &["secrets", "--no-config", "tree"]);
+    run.seconds = 20;
+    let run = run.run();
+    run.assert_exited("secrets over a directory with a FIFO");
+    assert_eq!(run.code, Some(0), "stderr: {}", tail(&run.stderr));
+    let count = if socket.is_some() {
+        "2 special files"
+    } else {
+        "1 special file"
+    };
+    assert!(
+        run.stderr.contains(count) && run.stderr.contains("tree/pipe (a FIFO)"),
+        "{}",
+        tail(&run.stderr)
+    );
+    if socket.is_some() {
+        assert!(
+            run.stderr.contains("tree/sock (a socket)"),
+            "{}",
+            tail(&run.stderr)
+        );
+    }
+    // `context` lists them as Docker sends them (no content) and never opens them either.
+    write(&tree.join("Dockerfile"), "FROM a:1\nCOPY . /app\n");
+    let mut context = hullscan(dir.path(), &["context", "tree"]);
+    context.seconds = 20;
+    context
+        .run()
+        .assert_exited("context over a directory with a FIFO");
+}

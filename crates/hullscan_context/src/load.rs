@@ -20,6 +20,12 @@ use crate::walk::{WalkOptions, walk_with};
 pub enum LoadError {
     #[error("{path}: not a directory")]
     NotADirectory { path: String },
+    #[error("{path}: not a regular file; hullscan reads only regular files")]
+    NotRegular { path: String },
+    #[error(
+        "{path}: larger than the {limit_mib} MiB limit on input files; raise it with --max-input-mib (or HULLSCAN_MAX_INPUT_MIB)"
+    )]
+    TooLarge { path: String, limit_mib: u64 },
     #[error("cannot read {path}: {source}")]
     Io {
         path: String,
@@ -43,15 +49,51 @@ pub fn find_ignore_file(context: &Path, dockerfile: &Path) -> Option<(PathBuf, I
         .then_some((root, IgnoreFileKind::ContextRoot))
 }
 
-/// Reads an ignore file's text; invalid UTF-8 is replaced (Docker compares bytes, so such
-/// patterns can only match names with the same replacement).
-fn read_text(path: &Path) -> Result<String, LoadError> {
-    let bytes = std::fs::read(path).map_err(|source| LoadError::Io {
-        path: path.display().to_string(),
+/// Reads an ignore file's text, at most `limit` bytes and only from a regular file (opened
+/// without blocking, so a FIFO swapped in after the check cannot hang the run); invalid UTF-8
+/// is replaced (Docker compares bytes, so such patterns can only match names with the same
+/// replacement).
+fn read_text(path: &Path, limit: u64) -> Result<String, LoadError> {
+    let display = || path.display().to_string();
+    let io = |source| LoadError::Io {
+        path: display(),
         source,
-    })?;
+    };
+    let file = open_nonblocking(path).map_err(io)?;
+    let meta = file.metadata().map_err(io)?;
+    if !meta.is_file() {
+        return Err(LoadError::NotRegular { path: display() });
+    }
+    let too_large = || LoadError::TooLarge {
+        path: display(),
+        limit_mib: limit.div_ceil(1 << 20),
+    };
+    if meta.len() > limit {
+        return Err(too_large());
+    }
+    let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0));
+    file.take(limit.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(io)?;
+    if bytes.len() as u64 > limit {
+        return Err(too_large());
+    }
     Ok(String::from_utf8(bytes)
         .unwrap_or_else(|err| String::from_utf8_lossy(err.as_bytes()).into_owned()))
+}
+
+#[cfg(unix)]
+fn open_nonblocking(path: &Path) -> std::io::Result<std::fs::File> {
+    use std::os::unix::fs::OpenOptionsExt;
+    std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(rustix::fs::OFlags::NONBLOCK.bits() as i32)
+        .open(path)
+}
+
+#[cfg(not(unix))]
+fn open_nonblocking(path: &Path) -> std::io::Result<std::fs::File> {
+    std::fs::File::open(path)
 }
 
 /// Loads the context rooted at `context` for a build of `dockerfile` (default:
@@ -79,7 +121,10 @@ pub fn load_context_with(
     let mut ignore_error = None;
     let mut matcher = None;
     if let Some((path, kind)) = find_ignore_file(context, dockerfile) {
-        let text = read_text(&path)?;
+        let limit = options
+            .max_ignore_file_bytes
+            .unwrap_or(crate::walk::DEFAULT_MAX_IGNORE_FILE_BYTES);
+        let text = read_text(&path, limit)?;
         let parsed = IgnoreFile::parse(&text);
         match parsed.compile() {
             Ok(compiled) => matcher = Some(Arc::new(compiled)),

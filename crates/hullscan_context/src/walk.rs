@@ -88,7 +88,13 @@ pub struct WalkOptions {
     /// skipped unless an exception names a path inside it, even when some exception has
     /// wildcards. Current engines descend whenever an exception has wildcards.
     pub legacy_exception_skip: bool,
+    /// The most bytes read from the ignore file (`None`: [`DEFAULT_MAX_IGNORE_FILE_BYTES`]); a
+    /// larger one is an error naming it, never read whole into memory.
+    pub max_ignore_file_bytes: Option<u64>,
 }
+
+/// The default cap on the ignore file: the CLI's default cap on input files (16 MiB).
+pub const DEFAULT_MAX_IGNORE_FILE_BYTES: u64 = 16 << 20;
 
 /// What every directory of one walk shares.
 #[derive(Clone, Copy)]

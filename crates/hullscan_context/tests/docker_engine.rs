@@ -254,6 +254,7 @@ fn file_set_equals_what_docker_build_copies() {
     }
     let options = WalkOptions {
         legacy_exception_skip: legacy,
+        ..WalkOptions::default()
     };
     let mut mismatches = Vec::new();
     for case in CASES {

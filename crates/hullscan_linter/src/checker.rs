@@ -8,6 +8,7 @@ use hullscan_dockerfile::{Instruction, Keyword, Parse};
 use hullscan_semantic::SemanticModel;
 use hullscan_text::{SourceFile, TextRange};
 
+use crate::rules::dockerfile::stage_scan::{ScannedStage, latest_in_scope, scan_stages};
 use crate::rules::dockerfile::{DOCKERFILE_RULES, RulePass};
 use crate::rules::tool::SYNTAX_ERROR;
 use crate::run_script::{self, RunCommand, RunCommands, RunScript, RunScripts};
@@ -33,6 +34,13 @@ pub struct Checker<'a, 's> {
     diagnostics: RefCell<Vec<Diagnostic>>,
     /// See [`CheckExtras::copied_secret_verdicts`].
     copied_secret_verdicts: &'s [(TextRange, bool)],
+    /// The stages as [`scan_stages`] finds them, scanned once per file on first use: rules that
+    /// look up an instruction's stage chain would otherwise rescan every stage per instruction.
+    scanned_stages: std::cell::OnceCell<Vec<ScannedStage>>,
+    /// Per instruction, the latest exec-form `SHELL` and the latest `WORKDIR` (or `ONBUILD
+    /// WORKDIR`) before it in its stage chain; computed once per file on first use.
+    latest_shell: std::cell::OnceCell<Vec<Option<usize>>>,
+    latest_workdir: std::cell::OnceCell<Vec<Option<usize>>>,
 }
 
 impl<'a, 's> Checker<'a, 's> {
@@ -73,6 +81,42 @@ impl<'a, 's> Checker<'a, 's> {
 
     pub fn instructions(&self) -> &'a [Instruction] {
         &self.parse.dockerfile.instructions
+    }
+
+    /// The latest exec-form `SHELL` before instruction `index` in its stage chain.
+    pub(crate) fn latest_shell_before(&self, index: usize) -> Option<&'a Instruction> {
+        let latest = self.latest_shell.get_or_init(|| {
+            latest_in_scope(self.instructions(), self.scanned_stages(), |instruction| {
+                instruction.keyword == Keyword::Shell
+                    && matches!(instruction.args, hullscan_dockerfile::Arguments::Exec(_))
+            })
+        });
+        latest
+            .get(index)
+            .copied()
+            .flatten()
+            .and_then(|at| self.instructions().get(at))
+    }
+
+    /// Whether a `WORKDIR` (or `ONBUILD WORKDIR`) comes before instruction `index` in its
+    /// stage chain.
+    pub(crate) fn workdir_set_before(&self, index: usize) -> bool {
+        let latest = self.latest_workdir.get_or_init(|| {
+            latest_in_scope(self.instructions(), self.scanned_stages(), |instruction| {
+                instruction.keyword == Keyword::Workdir
+                    || instruction
+                        .onbuild
+                        .as_deref()
+                        .is_some_and(|trigger| trigger.keyword == Keyword::Workdir)
+            })
+        });
+        latest.get(index).copied().flatten().is_some()
+    }
+
+    /// The file's stages (see [`scan_stages`]), scanned once per file.
+    pub(crate) fn scanned_stages(&self) -> &[ScannedStage] {
+        self.scanned_stages
+            .get_or_init(|| scan_stages(self.instructions()))
     }
 
     /// The parsed shell script of instruction `index` when it is a `RUN` or `ONBUILD RUN` (the
@@ -168,6 +212,9 @@ pub fn check_dockerfile_with(
         run_commands: &run_commands,
         diagnostics: RefCell::new(Vec::new()),
         copied_secret_verdicts: &copied_secret_verdicts,
+        scanned_stages: std::cell::OnceCell::new(),
+        latest_shell: std::cell::OnceCell::new(),
+        latest_workdir: std::cell::OnceCell::new(),
     };
 
     if settings.is_enabled(&SYNTAX_ERROR) {

@@ -17,7 +17,10 @@
 //! `annotate-snippets` does the layout (margins, multi-line spans, tabs, wide characters,
 //! patches); this module decides what goes in. Each snippet is given only the lines its spans
 //! touch, with their first line number, so drawing a finding costs the size of its lines, not of
-//! the file: 10 000 findings in one long Dockerfile stay linear.
+//! the file: 10 000 findings in one long Dockerfile stay linear. A long line is clipped to a
+//! bounded window around the span (`…` marks what is cut), so 10 000 findings on one 1 MB line
+//! stay linear too; the source is masked for credentials once per file, before any clipping, so
+//! a cut can never leave part of a secret unrecognised.
 
 use std::borrow::Cow;
 use std::io;
@@ -46,8 +49,20 @@ pub(crate) fn render(
             } else {
                 Renderer::plain()
             };
+            // Masked once for the whole file (masking keeps offsets), so each snippet is only
+            // cut out and escaped.
+            let masked = report
+                .source
+                .as_deref()
+                .filter(|_| !report.diagnostics.is_empty())
+                .map(|source| hullscan_secrets::redact(source.text()));
+            let view = SourceView {
+                report,
+                masked: masked.as_deref(),
+            };
             for diagnostic in &report.diagnostics {
-                let drawn = renderer.render(&diagnostic_groups(report, diagnostic));
+                let drawn = renderer.render(&diagnostic_groups(&view, diagnostic));
+                let drawn = without_empty_origins(&drawn);
                 buffer.extend_from_slice(drawn.as_bytes());
                 buffer.extend_from_slice(b"\n\n");
             }
@@ -64,6 +79,32 @@ pub(crate) fn render(
         },
     )?;
     writeln!(out, "{}", totals.summary(options.color))
+}
+
+/// `drawn` without the bare ` ::: ` lines `annotate-snippets` draws above a snippet that has
+/// no path of its own: a clipped snippet's place is given by the origin line before it (see
+/// [`span_snippet`]), and a marker naming nothing says nothing.
+fn without_empty_origins(drawn: &str) -> Cow<'_, str> {
+    if !drawn.contains(":::") {
+        return Cow::Borrowed(drawn);
+    }
+    let visible = |line: &str| {
+        // Drop SGR colour sequences (`ESC [ ... m`) before looking at the text.
+        let mut text = String::with_capacity(line.len());
+        let mut rest = line;
+        while let Some(at) = rest.find('\u{1b}') {
+            text.push_str(&rest[..at]);
+            rest = &rest[at..];
+            rest = rest.find('m').map_or("", |end| &rest[end + 1..]);
+        }
+        text.push_str(rest);
+        text
+    };
+    let kept: Vec<&str> = drawn
+        .split_inclusive('\n')
+        .filter(|line| visible(line).trim() != ":::")
+        .collect();
+    Cow::Owned(kept.concat())
 }
 
 /// The rule as shown in the header's brackets: code, name and upstream aliases, so a user who
@@ -101,7 +142,21 @@ fn is_fixable(diagnostic: &Diagnostic) -> bool {
         .is_some_and(|fix| fix.applicability == Applicability::Safe)
 }
 
-fn diagnostic_groups<'a>(report: &'a FileReport, diagnostic: &'a Diagnostic) -> Vec<Group<'a>> {
+/// A report with its source text masked for credentials (same length as the source).
+struct SourceView<'a> {
+    report: &'a FileReport,
+    masked: Option<&'a str>,
+}
+
+impl<'a> SourceView<'a> {
+    /// The source and its masked text, when the report has a source.
+    fn source(&self) -> Option<(&'a SourceFile, &'a str)> {
+        Some((self.report.source.as_deref()?, self.masked?))
+    }
+}
+
+fn diagnostic_groups<'a>(view: &SourceView<'a>, diagnostic: &'a Diagnostic) -> Vec<Group<'a>> {
+    let report = view.report;
     // Messages, paths and locations were made safe before rendering (`crate::safe`); only the
     // source lines are made safe here, as they are cut out.
     let message = &diagnostic.message;
@@ -115,16 +170,10 @@ fn diagnostic_groups<'a>(report: &'a FileReport, diagnostic: &'a Diagnostic) -> 
             .primary_title(title)
             .id(rule_label(diagnostic)),
     );
-    let source = report.source.as_deref();
+    let source = view.source();
     match (&diagnostic.location, source) {
         (Location::Text(range), Some(source)) => {
-            group = group.element(span_snippet(
-                report,
-                source,
-                *range,
-                AnnotationKind::Primary,
-                None,
-            ));
+            group = span_snippet(group, report, source, *range, AnnotationKind::Primary, None);
         }
         (location, _) => {
             group = group.element(Origin::path(location_label(report, location)));
@@ -132,13 +181,14 @@ fn diagnostic_groups<'a>(report: &'a FileReport, diagnostic: &'a Diagnostic) -> 
     }
     for related in &diagnostic.related {
         group = match (&related.location, source) {
-            (Location::Text(range), Some(source)) => group.element(span_snippet(
+            (Location::Text(range), Some(source)) => span_snippet(
+                group,
                 report,
                 source,
                 *range,
                 AnnotationKind::Context,
                 Some(Cow::Borrowed(related.message.as_str())),
-            )),
+            ),
             (location, _) => group.element(Level::NOTE.message(format!(
                 "{}: {}",
                 related.message,
@@ -157,27 +207,44 @@ fn diagnostic_groups<'a>(report: &'a FileReport, diagnostic: &'a Diagnostic) -> 
     }
     let mut groups = vec![group];
     if let Some(fix) = &diagnostic.fix {
-        groups.push(fix_group(report, fix));
+        groups.push(fix_group(view, fix));
     }
     groups
 }
 
-/// The lines a byte range touches, made safe to print, and the 1-based first line number.
+/// Bytes of a long line shown before and after a span.
+const CONTEXT_BYTES: usize = 160;
+/// Bytes of a long span drawn; the rest of it is cut.
+const SPAN_BYTES: usize = 2048;
+/// Lines up to this many bytes are drawn whole.
+const WHOLE_BYTES: usize = SPAN_BYTES + 2 * CONTEXT_BYTES;
+
+/// The lines a byte range touches (clipped around the range when they are long), made safe to
+/// print, and the 1-based first line number.
 struct Window<'a> {
     lines: SafeLines<'a>,
-    /// Byte offset of the lines in the source.
+    /// Byte offset in the source of the first byte shown.
     offset: usize,
-    /// Length of the lines in the source.
+    /// How many bytes of the source are shown.
     len: usize,
+    /// Length of the marker before them (`…` when the start of the line is cut).
+    head: usize,
     first_line: usize,
+    /// Whether the start or the end of the lines was cut.
+    clipped: bool,
 }
 
 impl Window<'_> {
-    /// `range` of the source as a range of the safe lines.
+    /// `range` of the source as a range of the safe lines (clamped to what is shown).
     fn local(&self, range: &Range<usize>) -> Range<usize> {
-        let local = |offset: usize| offset.saturating_sub(self.offset).min(self.len);
+        let local = |offset: usize| self.head + offset.saturating_sub(self.offset).min(self.len);
         self.lines
             .map_range(&(local(range.start)..local(range.end)))
+    }
+
+    /// Whether all of `range` of the source is shown.
+    fn shows(&self, range: &Range<usize>) -> bool {
+        range.start >= self.offset && range.end <= self.offset + self.len
     }
 }
 
@@ -185,9 +252,10 @@ fn text_size(offset: usize) -> TextSize {
     TextSize::try_from(offset).unwrap_or(TextSize::new(u32::MAX))
 }
 
-fn window<'a>(source: &'a SourceFile, bytes: &Range<usize>) -> Window<'a> {
+/// The window of `masked` (the source's text, credentials masked, same length) under `bytes`.
+fn window<'a>(source: &SourceFile, masked: &'a str, bytes: &Range<usize>) -> Window<'a> {
     let index = source.line_index();
-    let text = source.text();
+    let text = masked;
     let first = index.line_of(text_size(bytes.start));
     let mut last = index.line_of(text_size(bytes.end));
     // A span that ends just after a newline ends on that line, not on the (empty) next one.
@@ -196,34 +264,86 @@ fn window<'a>(source: &'a SourceFile, bytes: &Range<usize>) -> Window<'a> {
     }
     let start = index
         .line_start(first)
-        .map_or(text.len(), TextSize::to_usize);
+        .map_or(text.len(), TextSize::to_usize)
+        .min(text.len());
     let end = index
         .line_start(last + 1)
-        .map_or(text.len(), TextSize::to_usize);
-    let lines = &text[start..end.max(start)];
+        .map_or(text.len(), TextSize::to_usize)
+        .clamp(start, text.len());
+    let (mut from, mut to) = (start, end);
+    if end - start > WHOLE_BYTES {
+        // Drawing whole lines made many findings on one long line quadratic.
+        from = floor_char_boundary(text, bytes.start.saturating_sub(CONTEXT_BYTES).max(start));
+        let shown_end = bytes.end.min(bytes.start.saturating_add(SPAN_BYTES));
+        to = ceil_char_boundary(text, shown_end.saturating_add(CONTEXT_BYTES).min(end)).max(from);
+        // A cut right after a line break would put the marker on a line of its own.
+        while to < end && to > from && matches!(text.as_bytes()[to - 1], b'\n' | b'\r') {
+            to -= 1;
+        }
+    }
+    let head = if from > start { "…" } else { "" };
+    let tail = if to < end { "…" } else { "" };
+    let shown = &text[from..to];
+    let lines = if head.is_empty() && tail.is_empty() {
+        Cow::Borrowed(shown)
+    } else {
+        Cow::Owned(format!("{head}{shown}{tail}"))
+    };
     Window {
-        lines: SafeLines::new(lines),
-        offset: start,
-        len: lines.len(),
+        lines: SafeLines::from_cow(lines),
+        offset: from,
+        len: to - from,
+        head: head.len(),
         first_line: first + 1,
+        clipped: from > start || to < end,
     }
 }
 
-/// A snippet of the lines under `range`, with an annotation of `kind` on the range.
+fn floor_char_boundary(text: &str, mut at: usize) -> usize {
+    at = at.min(text.len());
+    while !text.is_char_boundary(at) {
+        at -= 1;
+    }
+    at
+}
+
+fn ceil_char_boundary(text: &str, mut at: usize) -> usize {
+    at = at.min(text.len());
+    while !text.is_char_boundary(at) {
+        at += 1;
+    }
+    at
+}
+
+/// `group` with a snippet of the lines under `range`, annotated with `kind` on the range.
 fn span_snippet<'a>(
+    group: Group<'a>,
     report: &'a FileReport,
-    source: &'a SourceFile,
+    (source, masked): (&'a SourceFile, &'a str),
     range: TextRange,
     kind: AnnotationKind,
     label: Option<Cow<'a, str>>,
-) -> Snippet<'a, annotate_snippets::Annotation<'a>> {
-    let bytes = clamp_range(source.text(), range);
-    let window = window(source, &bytes);
+) -> Group<'a> {
+    let bytes = clamp_range(masked, range);
+    let window = window(source, masked, &bytes);
     let span = window.local(&bytes);
-    Snippet::source(window.lines.text)
+    let snippet = Snippet::source(window.lines.text)
         .line_start(window.first_line)
-        .path(report.path.as_str())
-        .annotation(kind.span(span).label(label))
+        .annotation(kind.span(span).label(label));
+    if window.clipped {
+        // The renderer counts columns in the text it is given, which no longer starts where
+        // the line does: name the place here instead.
+        let at = source.line_column(text_size(bytes.start));
+        group
+            .element(
+                Origin::path(report.path.as_str())
+                    .line(at.line as usize)
+                    .char_column(at.column as usize),
+            )
+            .element(snippet)
+    } else {
+        group.element(snippet.path(report.path.as_str()))
+    }
 }
 
 /// `range` as byte offsets when it lies inside `text` on character boundaries; fixes outside
@@ -236,14 +356,15 @@ fn exact_range(text: &str, range: TextRange) -> Option<Range<usize>> {
     .then_some(bytes)
 }
 
-fn fix_group<'a>(report: &'a FileReport, fix: &'a Fix) -> Group<'a> {
+fn fix_group<'a>(view: &SourceView<'a>, fix: &'a Fix) -> Group<'a> {
+    let report = view.report;
     let title = match fix.applicability {
         Applicability::Safe => fix.title.clone(),
         Applicability::Unsafe => format!("{} (unsafe fix)", fix.title),
         Applicability::DisplayOnly => format!("{} (suggestion only)", fix.title),
     };
     let group = Group::with_title(Level::HELP.secondary_title(title));
-    let Some(source) = report.source.as_deref() else {
+    let Some((source, masked)) = view.source() else {
         return group;
     };
     let text = source.text();
@@ -258,17 +379,23 @@ fn fix_group<'a>(report: &'a FileReport, fix: &'a Fix) -> Group<'a> {
     if edits.is_empty() {
         return group;
     }
-    let window = window(source, &cover.to_range());
+    let window = window(source, masked, &cover.to_range());
+    // A fix too long to draw in a clipped window is drawn as its title only.
+    if !edits.iter().all(|(bytes, _)| window.shows(bytes)) {
+        return group;
+    }
     let patches: Vec<_> = edits
         .into_iter()
         .map(|(bytes, content)| Patch::new(window.local(&bytes), content))
         .collect();
-    group.element(
-        Snippet::source(window.lines.text)
-            .line_start(window.first_line)
-            .path(report.path.as_str())
-            .patches(patches),
-    )
+    let snippet = Snippet::source(window.lines.text)
+        .line_start(window.first_line)
+        .patches(patches);
+    if window.clipped {
+        group.element(snippet)
+    } else {
+        group.element(snippet.path(report.path.as_str()))
+    }
 }
 
 /// Counts for the summary line.

@@ -194,6 +194,20 @@ impl SafeLines<'_> {
         }
     }
 
+    /// [`SafeLines::new`] over lines that may be owned.
+    pub fn from_cow(lines: Cow<'_, str>) -> SafeLines<'_> {
+        match lines {
+            Cow::Borrowed(lines) => SafeLines::new(lines),
+            Cow::Owned(lines) => {
+                let SafeLines { text, growth } = SafeLines::new(&lines);
+                SafeLines {
+                    text: Cow::Owned(text.into_owned()),
+                    growth,
+                }
+            }
+        }
+    }
+
     /// Where `offset` of the original lines is in the safe text.
     pub fn map(&self, offset: usize) -> usize {
         offset

@@ -643,3 +643,98 @@ fn human_help_equal_to_the_fix_title_is_printed_once() {
     let out = render_to_string(&[report], OutputFormat::Human, &options());
     assert_eq!(out.matches(title).count(), 1, "{out}");
 }
+
+/// Many findings on one long line: each is drawn with a bounded window of the line around its
+/// span (`…` marking the cuts) and the true line and column, so the output grows with the
+/// number of findings, not with findings × line length.
+#[test]
+fn human_clips_long_lines_around_each_span() {
+    let words: Vec<String> = (0..4000).map(|i| format!("word{i:05}")).collect();
+    let line = format!("RUN {}\n", words.join(" "));
+    let text = format!("FROM a:1\n{line}");
+    let source = Arc::new(SourceFile::new("Dockerfile", text.clone()));
+    let diagnostics = (0..4000)
+        .step_by(100)
+        .map(|i| {
+            finding(
+                "HS999",
+                "test-rule",
+                &[],
+                Severity::Warning,
+                &format!("word {i}"),
+                Location::Text(common::find(&text, &format!("word{i:05}"), 0)),
+            )
+        })
+        .collect();
+    let report = FileReport::for_source(source, diagnostics);
+    let output = render_to_string(&[report], OutputFormat::Human, &options());
+    // 40 findings on a 40 KB line: a few hundred bytes each, not the whole line each.
+    assert!(output.len() < 40 * 1500, "{} bytes of output", output.len());
+    // The middle finding: cut on both sides, its column counted on the real line.
+    let column = line.find("word02000").unwrap() + 1;
+    let header = format!("--> Dockerfile:2:{column}");
+    let at = output
+        .find(&header)
+        .unwrap_or_else(|| panic!("{header} in {output}"));
+    let drawn = &output[at..];
+    let snippet_line = drawn.lines().find(|l| l.starts_with("2 |")).unwrap();
+    // Cut on both sides (by the window, `…`, or by the renderer's own width limit, `...`).
+    let cut = |text: &str| text.contains('…') || text.contains("...");
+    assert!(cut(&snippet_line[..8]), "{snippet_line}");
+    assert!(
+        cut(&snippet_line[snippet_line.len() - 4..]),
+        "{snippet_line}"
+    );
+    assert!(snippet_line.contains("word02000"), "{snippet_line}");
+    let marker = drawn.lines().find(|l| l.contains('^')).unwrap();
+    let caret = marker.find('^').unwrap();
+    assert_eq!(
+        &snippet_line[snippet_line
+            .char_indices()
+            .nth(marker[..caret].chars().count())
+            .unwrap()
+            .0..][..9],
+        "word02000",
+        "the annotation sits under its word"
+    );
+    // The first finding keeps the start of the line.
+    assert!(output.contains("2 | RUN word00000 "), "{}", &output[..600]);
+}
+
+/// A credential cut by the window's edge is still masked: masking runs on the whole file first.
+#[test]
+fn human_clipping_never_reveals_part_of_a_secret() {
+    let token = "ghp_aBcDeFgHiJkLmNoPqRsTuVwXyZ0123456789";
+    let padding = "x ".repeat(1500);
+    let text = format!("FROM a:1\nRUN echo {token} {padding}target {padding}\n");
+    let source = Arc::new(SourceFile::new("Dockerfile", text.clone()));
+    // A finding placed so the window's start falls inside the token.
+    let target = common::find(&text, "target", 0);
+    let report = FileReport::for_source(
+        source,
+        vec![
+            finding(
+                "HS999",
+                "test-rule",
+                &[],
+                Severity::Warning,
+                "target",
+                Location::Text(target),
+            ),
+            finding(
+                "HS999",
+                "test-rule",
+                &[],
+                Severity::Warning,
+                "near the token",
+                Location::Text(TextRange::from_usize(
+                    text.find(token).unwrap() + 30 + 160,
+                    text.find(token).unwrap() + 31 + 160,
+                )),
+            ),
+        ],
+    );
+    let output = render_to_string(&[report], OutputFormat::Human, &options());
+    assert!(!output.contains("PqRsTuVwXyZ"), "{output}");
+    assert!(!output.contains("0123456789"), "{output}");
+}

@@ -736,7 +736,7 @@ impl<'a> SemanticModel<'a> {
 
     /// The edges out of one stage.
     pub fn dependencies_of(&self, stage: usize) -> impl Iterator<Item = &Dependency<'a>> {
-        self.dependencies.iter().filter(move |d| d.stage == stage)
+        stage_dependencies(&self.dependencies, stage).iter()
     }
 
     /// Whether the final stage needs stage `index` (it is the final stage, or one the final stage
@@ -1675,6 +1675,19 @@ fn looks_like_windows_image(name: &str) -> bool {
         || starts("mcr.microsoft.com/dotnet/framework/")
 }
 
+/// The edges out of `stage`: a slice, found by binary search, since edges are recorded in file
+/// order and so sorted by stage. Filtering every edge per stage made a long `COPY --from` chain
+/// quadratic (each of its stages visited once, each visit scanning every edge).
+fn stage_dependencies<'d, 'a>(
+    dependencies: &'d [Dependency<'a>],
+    stage: usize,
+) -> &'d [Dependency<'a>] {
+    debug_assert!(dependencies.is_sorted_by_key(|d| d.stage));
+    let start = dependencies.partition_point(|d| d.stage < stage);
+    let end = start + dependencies[start..].partition_point(|d| d.stage == stage);
+    &dependencies[start..end]
+}
+
 /// The stages the final stage needs.
 fn reachable_from_final(stage_count: usize, dependencies: &[Dependency<'_>]) -> Vec<bool> {
     let mut reachable = vec![false; stage_count];
@@ -1684,7 +1697,7 @@ fn reachable_from_final(stage_count: usize, dependencies: &[Dependency<'_>]) -> 
     let mut stack = vec![last];
     reachable[last] = true;
     while let Some(stage) = stack.pop() {
-        for dep in dependencies.iter().filter(|d| d.stage == stage) {
+        for dep in stage_dependencies(dependencies, stage) {
             if let SourceRef::Stage(target) = dep.source
                 && target < stage_count
                 && !reachable[target]

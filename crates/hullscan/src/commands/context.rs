@@ -51,6 +51,7 @@ pub fn run(args: ContextArgs) -> anyhow::Result<ExitStatus> {
     let dockerfile_path = args.file.clone().unwrap_or(default_dockerfile);
     let options = WalkOptions {
         legacy_exception_skip: args.legacy_walk,
+        max_ignore_file_bytes: Some(hullscan_workspace::input::max_input_bytes()),
     };
     let context = load_context_with(&args.dir, Some(&dockerfile_path), options)?;
     let dockerfile_text = match hullscan_workspace::input::read_file(&dockerfile_path) {

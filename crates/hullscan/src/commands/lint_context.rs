@@ -195,7 +195,11 @@ pub fn context_findings(
     {
         return Ok(ContextFindings::default());
     }
-    let context = hullscan_context::load_context(context_dir, Some(dockerfile_path))
+    let options = hullscan_context::WalkOptions {
+        max_ignore_file_bytes: Some(hullscan_workspace::input::max_input_bytes()),
+        ..hullscan_context::WalkOptions::default()
+    };
+    let context = hullscan_context::load_context_with(context_dir, Some(dockerfile_path), options)
         .map_err(|err| format!("{}: {err}", context_dir.display()))?;
     let findings = check_context(
         &ContextCheck {

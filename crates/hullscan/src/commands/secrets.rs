@@ -121,6 +121,9 @@ pub fn run(args: SecretsArgs) -> anyhow::Result<ExitStatus> {
     let mut errors: Vec<String> = Vec::new();
     let mut targets = Vec::new();
     let mut gitignored = 0usize;
+    // FIFOs, sockets and devices met inside walked directories: never opened (a FIFO would
+    // block, a device may never end), but named, so a clean result does not hide them.
+    let mut specials: Vec<Special> = Vec::new();
     for path in &args.paths {
         if path.as_os_str() == "-" {
             targets.push(Target {
@@ -143,14 +146,14 @@ pub fn run(args: SecretsArgs) -> anyhow::Result<ExitStatus> {
                     gitignore: args.respect_gitignore,
                 };
                 let before = targets.len();
-                collect(path, walk, &mut targets, &mut errors);
+                collect(path, walk, &mut targets, &mut specials, &mut errors);
                 if args.respect_gitignore {
                     let mut all = Vec::new();
                     let everything = Walk {
                         gitignore: false,
                         ..walk
                     };
-                    collect(path, everything, &mut all, &mut Vec::new());
+                    collect(path, everything, &mut all, &mut Vec::new(), &mut Vec::new());
                     gitignored += all.len().saturating_sub(targets.len() - before);
                 }
             }
@@ -230,6 +233,31 @@ pub fn run(args: SecretsArgs) -> anyhow::Result<ExitStatus> {
     for note in &truncated {
         eprintln!("hullscan: note: {note} (raise --max-file-size to scan more)");
     }
+    if !specials.is_empty() {
+        let shown: Vec<String> = specials
+            .iter()
+            .take(5)
+            .map(|special| {
+                format!(
+                    "{} (a {})",
+                    crate::output::safe_field(&special.display),
+                    special.kind
+                )
+            })
+            .collect();
+        let more = specials.len() - shown.len();
+        eprintln!(
+            "hullscan: note: {} special file{} not scanned (FIFOs, sockets and devices inside a directory are never opened: a FIFO would block the scan, a device may never end; name one on the command line to read it as a stream): {}{}",
+            specials.len(),
+            if specials.len() == 1 { "" } else { "s" },
+            shown.join(", "),
+            if more > 0 {
+                format!(" and {more} more")
+            } else {
+                String::new()
+            },
+        );
+    }
     if gitignored > 0 {
         eprintln!(
             "hullscan: note: {gitignored} file{} listed in .gitignore {} not scanned (--respect-gitignore); Docker still sends them unless .dockerignore excludes them",
@@ -266,7 +294,41 @@ struct Walk {
     gitignore: bool,
 }
 
-fn collect(root: &Path, walk: Walk, targets: &mut Vec<Target>, errors: &mut Vec<String>) {
+/// A FIFO, socket or device found by a directory walk, and not read.
+struct Special {
+    display: String,
+    kind: &'static str,
+}
+
+/// What kind of special file `kind` is, or `None` for a regular file, directory or symlink.
+fn special_kind(kind: std::fs::FileType) -> Option<&'static str> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if kind.is_fifo() {
+            return Some("FIFO");
+        }
+        if kind.is_socket() {
+            return Some("socket");
+        }
+        if kind.is_char_device() {
+            return Some("character device");
+        }
+        if kind.is_block_device() {
+            return Some("block device");
+        }
+    }
+    let _ = kind;
+    None
+}
+
+fn collect(
+    root: &Path,
+    walk: Walk,
+    targets: &mut Vec<Target>,
+    specials: &mut Vec<Special>,
+    errors: &mut Vec<String>,
+) {
     if root.is_file() {
         targets.push(Target {
             disk: Some(root.to_owned()),
@@ -301,7 +363,17 @@ fn collect(root: &Path, walk: Walk, targets: &mut Vec<Target>, errors: &mut Vec<
                     stream: false,
                 });
             }
-            Ok(_) => {}
+            Ok(entry) => {
+                if let Some(kind) = entry.file_type().and_then(special_kind) {
+                    let path = entry.path();
+                    let display = path
+                        .strip_prefix("./")
+                        .unwrap_or(path)
+                        .display()
+                        .to_string();
+                    specials.push(Special { display, kind });
+                }
+            }
             Err(err) => errors.push(err.to_string()),
         }
     }
@@ -361,13 +433,22 @@ fn scan_target(
     let cap = limits.max_bytes;
     let (bytes, total, ended) = match &target.disk {
         Some(path) => {
-            let file = if target.stream {
-                open_stream(path)
-            } else {
-                std::fs::File::open(path)
+            // Non-blocking for walked files too: one swapped for a FIFO after the walk must
+            // not hang the run.
+            let file = open_stream(path)
+                .with_context(|| format!("{}: cannot open", target.display))
+                .map_err(|e| format!("{e:#}"))?;
+            if !target.stream
+                && let Some(kind) = file
+                    .metadata()
+                    .ok()
+                    .and_then(|meta| special_kind(meta.file_type()))
+            {
+                return Err(format!(
+                    "{}: not scanned: it became a {kind} after the directory walk",
+                    target.display
+                ));
             }
-            .with_context(|| format!("{}: cannot open", target.display))
-            .map_err(|e| format!("{e:#}"))?;
             if target.stream {
                 read_bounded(file, cap)
                     .map_err(|e| format!("{}: cannot read: {e}", target.display))?

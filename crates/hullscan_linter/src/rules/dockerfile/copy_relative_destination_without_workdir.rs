@@ -1,10 +1,10 @@
 //! HS260: COPY to a relative destination before any WORKDIR.
 
 use hullscan_diagnostics::declare_rule;
-use hullscan_dockerfile::{Instruction, Keyword};
+use hullscan_dockerfile::Instruction;
 
 use super::shell_facts::copy_words;
-use super::stage_scan::{scan_stages, scope_ranges, unquoted};
+use super::stage_scan::unquoted;
 use crate::checker::Checker;
 
 declare_rule! {
@@ -66,17 +66,7 @@ pub(crate) fn copy_relative_destination_without_workdir(
     {
         return;
     }
-    let instructions = checker.instructions();
-    let stages = scan_stages(instructions);
-    let workdir_set = scope_ranges(&stages, index).into_iter().any(|range| {
-        instructions[range].iter().any(|earlier| {
-            earlier.keyword == Keyword::Workdir
-                || earlier
-                    .onbuild
-                    .as_deref()
-                    .is_some_and(|trigger| trigger.keyword == Keyword::Workdir)
-        })
-    });
+    let workdir_set = checker.workdir_set_before(index);
     if workdir_set {
         return;
     }

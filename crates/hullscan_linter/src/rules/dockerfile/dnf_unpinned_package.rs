@@ -5,7 +5,7 @@ use hullscan_dockerfile::Instruction;
 use hullscan_shell::tools::{RpmTool, rpm};
 
 use super::shell_facts::run_commands;
-use super::stage_scan::{arg_declared_before, env_pairs_in_scope, referenced_names, scan_stages};
+use super::stage_scan::{arg_declared_before, env_pairs_in_scope, referenced_names};
 use crate::checker::Checker;
 
 declare_rule! {
@@ -94,8 +94,7 @@ pub(crate) fn dnf_unpinned_package(checker: &mut Checker, index: usize, _: &Inst
             let pinned = if !names.is_empty() {
                 // A version in a variable: fine when the variable is one the build defines.
                 let known = known_names.get_or_insert_with(|| {
-                    let stages = scan_stages(instructions);
-                    env_pairs_in_scope(instructions, &stages, index)
+                    env_pairs_in_scope(instructions, checker.scanned_stages(), index)
                         .into_iter()
                         .map(|(key, _)| key)
                         .collect()

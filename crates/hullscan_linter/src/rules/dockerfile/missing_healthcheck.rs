@@ -3,7 +3,6 @@
 use hullscan_diagnostics::declare_rule;
 use hullscan_dockerfile::Keyword;
 
-use super::stage_scan::{ScannedStage, scan_stages};
 use crate::checker::Checker;
 
 declare_rule! {
@@ -48,29 +47,31 @@ declare_rule! {
 /// HS272
 pub(crate) fn missing_healthcheck(checker: &mut Checker) {
     let instructions = checker.instructions();
-    let stages: Vec<ScannedStage> = scan_stages(instructions);
-    let has_healthcheck = |stage: &ScannedStage| {
-        instructions[stage.instructions.clone()]
+    let stages = checker.scanned_stages();
+    // One pass in file order (a parent is always earlier): whether each stage is some stage's
+    // parent, and whether it or a stage it is built on has a HEALTHCHECK. Asking every stage
+    // of every stage, and walking each chain, was quadratic in the number of stages.
+    let mut is_parent = vec![false; stages.len()];
+    let mut inherited: Vec<bool> = Vec::with_capacity(stages.len());
+    for stage in stages {
+        let own = instructions[stage.instructions.clone()]
             .iter()
-            .any(|instruction| instruction.keyword == Keyword::Healthcheck)
-    };
+            .any(|instruction| instruction.keyword == Keyword::Healthcheck);
+        let from_parent = stage
+            .parent
+            .is_some_and(|parent| inherited.get(parent).copied().unwrap_or(false));
+        inherited.push(own || from_parent);
+        if let Some(parent) = stage.parent
+            && let Some(flag) = is_parent.get_mut(parent)
+        {
+            *flag = true;
+        }
+    }
     for (index, stage) in stages.iter().enumerate() {
-        if !stage.has_from() || stages.iter().any(|later| later.parent == Some(index)) {
+        if !stage.has_from() || is_parent[index] {
             continue;
         }
-        let mut current = Some(index);
-        let mut found = false;
-        for _ in 0..stages.len() {
-            let Some(at) = current else {
-                break;
-            };
-            if has_healthcheck(&stages[at]) {
-                found = true;
-                break;
-            }
-            current = stages[at].parent;
-        }
-        if !found {
+        if !inherited[index] {
             checker.report_at(
                 &MISSING_HEALTHCHECK,
                 "this image has no `HEALTHCHECK`",

@@ -66,7 +66,7 @@ pub mod pip_cache_not_disabled;
 pub mod pipe_without_pipefail;
 pub mod relink_bin_sh;
 pub mod secret_name_in_arg_or_env;
-mod stage_scan;
+pub(crate) mod stage_scan;
 pub mod unpinned_go_module;
 pub mod useradd_without_no_log_init;
 pub mod wget_without_progress_setting;

@@ -5,7 +5,7 @@ use hullscan_dockerfile::Instruction;
 use hullscan_shell::tools::pip;
 
 use super::shell_facts::{has_cache_mount, run_commands};
-use super::stage_scan::{env_pairs_in_scope, scan_stages, unquoted};
+use super::stage_scan::{env_pairs_in_scope, unquoted};
 use crate::checker::Checker;
 
 declare_rule! {
@@ -91,9 +91,8 @@ pub(crate) fn pip_cache_not_disabled(
         return;
     }
     let instructions = checker.instructions();
-    let stages = scan_stages(instructions);
     // The latest ENV wins.
-    if env_pairs_in_scope(instructions, &stages, index)
+    if env_pairs_in_scope(instructions, checker.scanned_stages(), index)
         .iter()
         .find(|(key, _)| *key == "PIP_NO_CACHE_DIR")
         .is_some_and(|(_, value)| is_truthy(value))

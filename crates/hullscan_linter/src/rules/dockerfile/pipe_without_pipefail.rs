@@ -1,9 +1,8 @@
 //! HS285: a pipe in RUN without `pipefail`.
 
 use hullscan_diagnostics::declare_rule;
-use hullscan_dockerfile::{Arguments, Instruction, Keyword};
+use hullscan_dockerfile::{Arguments, Instruction};
 
-use super::stage_scan::{scan_stages, scope_ranges};
 use crate::checker::Checker;
 
 declare_rule! {
@@ -75,19 +74,11 @@ fn is_non_posix(name: &str) -> bool {
 }
 
 /// The `SHELL` words in effect at `index`: latest in the stage, else from the parent chain.
-fn shell_at(instructions: &[Instruction], index: usize) -> Option<Vec<&str>> {
-    let stages = scan_stages(instructions);
-    for range in scope_ranges(&stages, index) {
-        for instruction in instructions[range].iter().rev() {
-            if instruction.keyword != Keyword::Shell {
-                continue;
-            }
-            if let Arguments::Exec(exec) = &instruction.args {
-                return Some(exec.words.iter().map(|w| w.value.as_str()).collect());
-            }
-        }
+fn shell_at<'i>(checker: &Checker<'i, '_>, index: usize) -> Option<Vec<&'i str>> {
+    match &checker.latest_shell_before(index)?.args {
+        Arguments::Exec(exec) => Some(exec.words.iter().map(|w| w.value.as_str()).collect()),
+        _ => None,
     }
-    None
 }
 
 /// A `# hadolint shell=<name>` pragma before instruction `index` (it names a non-POSIX shell
@@ -132,7 +123,7 @@ pub(crate) fn pipe_without_pipefail(
     else {
         return;
     };
-    if let Some(words) = shell_at(checker.instructions(), index) {
+    if let Some(words) = shell_at(checker, index) {
         let name = shell_name(words.first().copied().unwrap_or_default());
         if is_non_posix(name) || sets_pipefail(words.iter().copied()) {
             return;

@@ -31,6 +31,7 @@ impl ScannedStage {
 /// The stages of `instructions`; a leading part without FROM (a fragment) is stage 0.
 pub(crate) fn scan_stages(instructions: &[Instruction]) -> Vec<ScannedStage> {
     let mut stages: Vec<ScannedStage> = Vec::new();
+    let mut latest_named: rustc_hash::FxHashMap<String, usize> = rustc_hash::FxHashMap::default();
     let first_from = instructions
         .iter()
         .position(|instruction| instruction.keyword == Keyword::From)
@@ -67,9 +68,12 @@ pub(crate) fn scan_stages(instructions: &[Instruction]) -> Vec<ScannedStage> {
             ),
             _ => (String::new(), None),
         };
-        let parent = stages
-            .iter()
-            .rposition(|stage| stage.name.as_deref() == Some(image.as_str()));
+        // The latest earlier stage of that name, looked up rather than searched for: a search
+        // per FROM made tens of thousands of stages quadratic.
+        let parent = latest_named.get(image.as_str()).copied();
+        if let Some(name) = &name {
+            latest_named.insert(name.clone(), stages.len());
+        }
         stages.push(ScannedStage {
             instructions: index..instructions.len(),
             name,
@@ -82,9 +86,12 @@ pub(crate) fn scan_stages(instructions: &[Instruction]) -> Vec<ScannedStage> {
 
 /// The index (into `stages`) of the stage holding instruction `index`.
 pub(crate) fn stage_index_of(stages: &[ScannedStage], index: usize) -> Option<usize> {
+    // Stages are contiguous and in file order: a binary search, not a scan per instruction.
+    let at = stages.partition_point(|stage| stage.instructions.end <= index);
     stages
-        .iter()
-        .position(|stage| stage.instructions.contains(&index))
+        .get(at)
+        .filter(|stage| stage.instructions.contains(&index))
+        .map(|_| at)
 }
 
 /// The instruction ranges that make up the filesystem and config at instruction `index`: its
@@ -104,6 +111,35 @@ pub(crate) fn scope_ranges(stages: &[ScannedStage], index: usize) -> Vec<Range<u
         current = parent;
     }
     ranges
+}
+
+/// For each instruction, the latest earlier instruction matching `is_match` in its scope (as
+/// [`scope_ranges`] defines it: its own stage before it, then each parent stage whole, up the
+/// `FROM` chain). One pass in file order, since a parent stage is always earlier: asking
+/// [`scope_ranges`] per instruction walked the whole chain each time, quadratic on long chains.
+pub(crate) fn latest_in_scope(
+    instructions: &[Instruction],
+    stages: &[ScannedStage],
+    is_match: impl Fn(&Instruction) -> bool,
+) -> Vec<Option<usize>> {
+    let mut latest = vec![None; instructions.len()];
+    // The latest match over each whole stage, its parents included.
+    let mut at_stage_end: Vec<Option<usize>> = Vec::with_capacity(stages.len());
+    for stage in stages {
+        let mut current = stage
+            .parent
+            .and_then(|parent| at_stage_end.get(parent).copied().flatten());
+        for index in stage.instructions.clone() {
+            if let Some(slot) = latest.get_mut(index) {
+                *slot = current;
+            }
+            if instructions.get(index).is_some_and(&is_match) {
+                current = Some(index);
+            }
+        }
+        at_stage_end.push(current);
+    }
+    latest
 }
 
 /// The ENV pairs in effect before instruction `index` in its stage and its parent stages, latest
