@@ -7,7 +7,7 @@ use crate::{Checker, at, describe, range};
 declare_rule! {
     /// ## What it does
     /// For a container whose image is built by a Dockerfile you name (`--dockerfile
-    /// IMAGE=PATH`, or `[k8s] dockerfiles` in `hullscan.toml`), finds a final stage with a
+    /// IMAGE=PATH`), finds a final stage with a
     /// `HEALTHCHECK` while the container has neither a liveness nor a readiness probe.
     ///
     /// ## Why is this bad?

@@ -7,7 +7,7 @@ use crate::{Checker, at, describe, range};
 declare_rule! {
     /// ## What it does
     /// For a container whose image is built by a Dockerfile you name (`--dockerfile
-    /// IMAGE=PATH`, or `[k8s] dockerfiles` in `hullscan.toml`), finds `runAsUser: 0` (on the
+    /// IMAGE=PATH`), finds `runAsUser: 0` (on the
     /// container or the Pod) while the Dockerfile's final `USER` is a non-root user.
     ///
     /// ## Why is this bad?

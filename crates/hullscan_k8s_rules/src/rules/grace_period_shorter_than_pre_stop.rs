@@ -10,8 +10,8 @@ const DEFAULT_GRACE_SECONDS: i64 = 30;
 declare_rule! {
     /// ## What it does
     /// Finds a Pod whose `terminationGracePeriodSeconds` (30 when unset) is shorter than a
-    /// container's `preStop` sleep plus a drain margin (5 s by default; `k8s-drain-margin` in
-    /// the configuration).
+    /// container's `preStop` sleep plus a drain margin of 5 s for the application to finish
+    /// its requests after SIGTERM.
     ///
     /// ## Why is this bad?
     /// The grace period starts when the Pod is asked to stop, and the `preStop` hook runs inside

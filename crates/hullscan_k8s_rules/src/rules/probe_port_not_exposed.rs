@@ -7,7 +7,7 @@ use crate::{Checker, at, describe, start_range};
 declare_rule! {
     /// ## What it does
     /// For a container whose image is built by a Dockerfile you name (`--dockerfile
-    /// IMAGE=PATH`, or `[k8s] dockerfiles` in `hullscan.toml`), finds a liveness, readiness or
+    /// IMAGE=PATH`), finds a liveness, readiness or
     /// startup probe on a port that the Dockerfile's final stage does not `EXPOSE`, when it
     /// exposes some.
     ///
