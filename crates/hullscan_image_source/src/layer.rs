@@ -443,7 +443,6 @@ pub fn index_layer(
         WalkError::Io(err) => io_error(err, "reading tar"),
         WalkError::Image(err) => err,
     })?;
-    drop(archive);
     keep_visits(&mut index, states, secrets.is_some());
     let (diff_id, tar_size) = plain
         .finish()
@@ -1076,7 +1075,11 @@ mod tests {
                 .collect()
         };
         assert_eq!(listing(&in_file), listing(&streamed));
-        assert!(listing(&in_file).iter().any(|(path, _, _)| path == &long_name));
+        assert!(
+            listing(&in_file)
+                .iter()
+                .any(|(path, _, _)| path == &long_name)
+        );
         let visits = |index: &LayerIndex| {
             index.visits[0]
                 .as_any()

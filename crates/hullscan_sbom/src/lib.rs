@@ -193,7 +193,10 @@ fn layer_diff_id<'a>(subject: &'a Subject, package: &Package) -> Option<&'a str>
 }
 
 /// The Dockerfile instruction that installed a package (the one that made its layer).
-fn package_instruction<'a>(subject: &'a Subject, package: &Package) -> Option<&'a LayerInstruction> {
+fn package_instruction<'a>(
+    subject: &'a Subject,
+    package: &Package,
+) -> Option<&'a LayerInstruction> {
     subject.layers.get(package.layer?)?.instruction.as_ref()
 }
 

@@ -96,7 +96,11 @@ pub fn write(
 /// table stays readable.
 fn instruction_cell(instruction: &crate::LayerInstruction) -> String {
     const MAX_CHARS: usize = 60;
-    let text = instruction.text.split_whitespace().collect::<Vec<_>>().join(" ");
+    let text = instruction
+        .text
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
     let shown = if text.chars().count() > MAX_CHARS {
         let cut: String = text.chars().take(MAX_CHARS - 1).collect();
         format!("{cut}…")

@@ -385,7 +385,8 @@ pub fn run(args: ImageArgs) -> anyhow::Result<ExitStatus> {
     }
     let mut dockerfile_source = None;
     if let Some(path) = &args.dockerfile {
-        let (name, text) = attribute_dockerfile(&mut image, path, args.target.as_deref(), &mut note)?;
+        let (name, text) =
+            attribute_dockerfile(&mut image, path, args.target.as_deref(), &mut note)?;
         dockerfile_source = Some(Arc::new(SourceFile::new(name, text)));
     }
 
