@@ -212,7 +212,19 @@ pub fn fix_paths(run: &FixRun<'_>) -> anyhow::Result<Summary> {
     let mut inputs = Vec::new();
     for path in run.paths {
         match std::fs::metadata(path) {
-            Ok(meta) if meta.is_dir() => lint::discover(path, &mut inputs, &mut summary.errors),
+            // Only Dockerfiles have fixes; manifests and Compose files found on the walk are
+            // left to `hullscan lint`.
+            Ok(meta) if meta.is_dir() => {
+                let mut found = Vec::new();
+                let mut compose = Vec::new();
+                lint::discover(path, &mut found, &mut compose, &mut summary.errors);
+                inputs.extend(
+                    found
+                        .into_iter()
+                        .filter(|(_, _, yaml)| yaml.is_none())
+                        .map(|(input, path, _)| (input, path)),
+                );
+            }
             Ok(_) => inputs.push((Input::File(path.clone()), path.clone())),
             Err(_) => summary
                 .errors
@@ -325,9 +337,13 @@ fn fix_file(path: &Path, linter: &LinterSettings, run: &FixRun<'_>) -> FileOutco
     let mut lint_text = |text: &str| -> Vec<Diagnostic> {
         let parse = hullscan_dockerfile::parse(text);
         let mut external = Vec::new();
+        let mut copied_secret_verdicts = Vec::new();
         if let Some(dir) = &context_dir {
             match lint_context::context_findings(dir, path, &parse.dockerfile, linter) {
-                Ok(found) => external = found.dockerfile,
+                Ok(found) => {
+                    external = found.dockerfile;
+                    copied_secret_verdicts = found.copied_secret_verdicts;
+                }
                 Err(message) => context_errors.push(message),
             }
         }
@@ -341,6 +357,7 @@ fn fix_file(path: &Path, linter: &LinterSettings, run: &FixRun<'_>) -> FileOutco
             CheckExtras {
                 shellcheck: None,
                 external,
+                copied_secret_verdicts,
             },
         )
         // Without a ShellCheck runner the check cannot fail.

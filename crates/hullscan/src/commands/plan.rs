@@ -84,7 +84,21 @@ pub fn run(args: PlanArgs) -> anyhow::Result<ExitStatus> {
     let mut inputs = Vec::new();
     for path in &paths {
         match std::fs::metadata(path) {
-            Ok(meta) if meta.is_dir() => lint::discover(path, &mut inputs, &mut errors),
+            // Plans are for Dockerfiles; manifests and Compose files found on the walk are left
+            // to `hullscan lint`.
+            Ok(meta) if meta.is_dir() => {
+                let mut found = Vec::new();
+                let mut compose = Vec::new();
+                let mut walk_errors = Vec::new();
+                lint::discover(path, &mut found, &mut compose, &mut walk_errors);
+                errors.extend(walk_errors.iter().map(|e| e.to_string()));
+                inputs.extend(
+                    found
+                        .into_iter()
+                        .filter(|(_, _, yaml)| yaml.is_none())
+                        .map(|(input, path, _)| (input, path)),
+                );
+            }
             Ok(_) => inputs.push((Input::File(path.clone()), path.clone())),
             Err(_) => errors.push(format!("{}: no such file or directory", path.display())),
         }
@@ -148,9 +162,11 @@ fn plan_file(
     let parse = hullscan_dockerfile::parse(&text);
     let mut findings = Vec::new();
     let mut external = Vec::new();
+    let mut copied_secret_verdicts = Vec::new();
     if let Some(dir) = context.context_for(path, &parse.dockerfile) {
         let found = lint_context::context_findings(&dir, path, &parse.dockerfile, &linter)?;
         external = found.dockerfile;
+        copied_secret_verdicts = found.copied_secret_verdicts;
         if let Some(report) = found.ignore_file
             && let Some(source) = &report.source
         {
@@ -172,6 +188,7 @@ fn plan_file(
         CheckExtras {
             shellcheck: None,
             external,
+            copied_secret_verdicts,
         },
     )
     .unwrap_or_default();

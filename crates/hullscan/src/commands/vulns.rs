@@ -404,6 +404,7 @@ pub fn run(args: VulnsArgs) -> anyhow::Result<ExitStatus> {
             let output = OutputArgs {
                 format,
                 color: args.color,
+                no_color: false,
             };
             let reports = reports(
                 &args.target,
