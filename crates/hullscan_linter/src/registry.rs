@@ -834,7 +834,8 @@ mod tests {
         let err = lookup_selector("untaged-base-image").unwrap_err();
         assert_eq!(err.suggestion, Some("untagged-base-image"));
         assert!(err.to_string().contains("`untaged-base-image`"));
-        assert!(lookup_selector("HS9").is_err());
+        // HS9xx are the vulnerability rules; HS99 is not a prefix of any code.
+        assert!(lookup_selector("HS99").is_err());
         assert!(lookup_selector("DL9999").is_err());
         assert!(lookup_exact("nonsense").unwrap_err().suggestion.is_none());
     }

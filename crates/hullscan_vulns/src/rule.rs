@@ -20,8 +20,18 @@ hullscan_diagnostics::declare_rule! {
     /// critical vulnerability today.
     ///
     /// ## Example
-    /// An image built from a base with `requests 2.19.1` installed:
-    /// `PYSEC-2018-28 (CVE-2018-18074) in requests 2.19.1: fixed in 2.20.0`.
+    /// ```dockerfile
+    /// FROM python:3.11-slim
+    /// RUN pip install requests==2.19.1
+    /// ```
+    /// reports `PYSEC-2018-28 (CVE-2018-18074, GHSA-x84v-xcm2-53pg) in requests 2.19.1: HIGH,
+    /// fixed in 2.20.0`.
+    ///
+    /// Use instead:
+    /// ```dockerfile
+    /// FROM python:3.11-slim
+    /// RUN pip install requests==2.32.3
+    /// ```
     ///
     /// ## Fix
     /// Upgrade the package to the fixed version (rebuild on a patched base image, or pin the

@@ -197,10 +197,7 @@ fn names_package(id: &str, finding: &VulnFinding) -> bool {
     {
         return false;
     }
-    let binary_names = finding
-        .binaries
-        .iter()
-        .filter_map(|b| b.split_once(' '));
+    let binary_names = finding.binaries.iter().filter_map(|b| b.split_once(' '));
     let name_matches = name.eq_ignore_ascii_case(&own_name)
         || name.eq_ignore_ascii_case(&finding.package)
         || binary_names
