@@ -455,7 +455,7 @@ fn exit_codes_and_formats() {
     let sarif: Value = serde_json::from_slice(&sarif.stdout).unwrap();
     let results = sarif["runs"][0]["results"].as_array().unwrap();
     assert_eq!(results.len(), doc["findings"].as_array().unwrap().len());
-    assert!(results.iter().all(|r| r["ruleId"] == "HS901"));
+    assert!(results.iter().all(|r| r["ruleId"] == "HS950"));
     assert!(results.iter().any(|r| {
         r["message"]["text"]
             .as_str()
@@ -589,7 +589,7 @@ fn image_scan_and_image_audit() {
             .as_array()
             .unwrap()
             .iter()
-            .filter(|f| f["code"] == "HS901")
+            .filter(|f| f["code"] == "HS950")
             .count()
     };
     assert_eq!(audit(&[]), doc["findings"].as_array().unwrap().len());

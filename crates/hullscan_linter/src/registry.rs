@@ -168,8 +168,6 @@ pub static RULES: &[&RuleMeta] = &[
     &hullscan_secrets::rules::JSON_WEB_TOKEN,
     &hullscan_secrets::rules::PASSWORD_HASH,
     &hullscan_secrets::rules::GENERIC_SECRET,
-    // HS9xx: vulnerabilities (`hullscan vulns`, and `hullscan image` with a database).
-    &hullscan_vulns::VULNERABLE_PACKAGE,
     // HS8xx: Kubernetes manifest rules (`hullscan lint` on manifests; order of
     // `hullscan_k8s_rules::ALL`, which a test checks).
     &hullscan_k8s_rules::rules::yaml_syntax_error::YAML_SYNTAX_ERROR,
@@ -211,6 +209,8 @@ pub static RULES: &[&RuleMeta] = &[
     &hullscan_compose_rules::MISSING_READ_ONLY,
     &hullscan_compose_rules::MULTIPLE_PROCESSES,
     &hullscan_compose_rules::PORT_NOT_EXPOSED,
+    // HS950: vulnerabilities (`hullscan vulns`, and `hullscan image` with a database).
+    &hullscan_vulns::VULNERABLE_PACKAGE,
 ];
 
 /// Rules that only run when selected explicitly (by code, name, alias or a config override).
@@ -834,7 +834,7 @@ mod tests {
         let err = lookup_selector("untaged-base-image").unwrap_err();
         assert_eq!(err.suggestion, Some("untagged-base-image"));
         assert!(err.to_string().contains("`untaged-base-image`"));
-        // HS9xx are the vulnerability rules; HS99 is not a prefix of any code.
+        // HS9xx are the Compose rules and HS950 the vulnerability rule; HS99 is a prefix of no code.
         assert!(lookup_selector("HS99").is_err());
         assert!(lookup_selector("DL9999").is_err());
         assert!(lookup_exact("nonsense").unwrap_err().suggestion.is_none());

@@ -39,7 +39,7 @@ hullscan_diagnostics::declare_rule! {
     /// an ignore file entry with a reason and an expiry date, or an OpenVEX `not_affected`
     /// statement (`--vex`); see docs/vulnerabilities.md.
     pub static VULNERABLE_PACKAGE = {
-        code: "HS901",
+        code: "HS950",
         name: "vulnerable-package",
         aliases: [],
         severity: Warning,
