@@ -45,7 +45,7 @@ enum Command {
     /// Report what `docker build` would send as the build context, and what each COPY costs.
     Context(commands::context::ContextArgs),
     /// Audit a built image: a docker-save tar, an OCI layout, a registry or the local daemon.
-    Image(commands::image::ImageArgs),
+    Image(Box<commands::image::ImageArgs>),
     /// List every installed package of an image or a directory, as CycloneDX, SPDX or JSON.
     Sbom(commands::sbom::SbomArgs),
     /// Scan files and directories for secrets.
@@ -115,7 +115,7 @@ fn main() -> ExitCode {
         Command::Fix(args) => commands::fix::run(args),
         Command::Plan(args) => commands::plan::run(args),
         Command::Context(args) => commands::context::run(args),
-        Command::Image(args) => commands::image::run(args),
+        Command::Image(args) => commands::image::run(*args),
         Command::Sbom(args) => commands::sbom::run(args),
         Command::Secrets(args) => commands::secrets::run(args),
         Command::Rules(args) => commands::rules::run(args),

@@ -41,13 +41,12 @@ fn findings_with(
     let stdout = String::from_utf8_lossy(&output.stdout);
     let value: serde_json::Value = serde_json::from_str(&stdout)
         .unwrap_or_else(|err| panic!("{err}: {stdout}{}", String::from_utf8_lossy(&output.stderr)));
-    let list = value
+    value
         .get("findings")
         .and_then(|f| f.as_array())
         .or_else(|| value.as_array())
         .cloned()
-        .unwrap_or_else(|| panic!("no findings list in {stdout}"));
-    list
+        .unwrap_or_else(|| panic!("no findings list in {stdout}"))
 }
 
 #[test]

@@ -505,31 +505,6 @@ fn looks_like_path(reference: &str) -> bool {
         || std::path::Path::new(reference).exists()
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn reads_build_args_from_history() {
-        assert_eq!(
-            history_assignments("RUN |2 NPM_TOKEN=abc123 VERSION=1 /bin/sh -c npm ci"),
-            vec![
-                ("NPM_TOKEN".to_owned(), "abc123".to_owned()),
-                ("VERSION".to_owned(), "1".to_owned())
-            ]
-        );
-        assert_eq!(
-            history_assignments("|1 TOKEN=x /bin/sh -c make"),
-            vec![("TOKEN".to_owned(), "x".to_owned())]
-        );
-        assert_eq!(
-            history_assignments("/bin/sh -c #(nop)  ENV API_KEY=zzz"),
-            vec![("API_KEY".to_owned(), "zzz".to_owned())]
-        );
-        assert!(history_assignments("RUN /bin/sh -c echo |2 A=b").is_empty());
-    }
-}
-
 /// Reports each secret the secrets engine finds in `text` (an `Env` entry, a label as
 /// `name=value`) by value, under [`SECRET_IN_CONFIG`], unless its fingerprint was reported
 /// already. The message names the detector and a redacted prefix, never the value.
@@ -592,5 +567,30 @@ fn report_secret_values_in_history(
             .with_help("revoke it; pass secrets with `RUN --mount=type=secret`, never in a command or build argument")
             .with_fingerprint(finding.fingerprint),
         );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_build_args_from_history() {
+        assert_eq!(
+            history_assignments("RUN |2 NPM_TOKEN=abc123 VERSION=1 /bin/sh -c npm ci"),
+            vec![
+                ("NPM_TOKEN".to_owned(), "abc123".to_owned()),
+                ("VERSION".to_owned(), "1".to_owned())
+            ]
+        );
+        assert_eq!(
+            history_assignments("|1 TOKEN=x /bin/sh -c make"),
+            vec![("TOKEN".to_owned(), "x".to_owned())]
+        );
+        assert_eq!(
+            history_assignments("/bin/sh -c #(nop)  ENV API_KEY=zzz"),
+            vec![("API_KEY".to_owned(), "zzz".to_owned())]
+        );
+        assert!(history_assignments("RUN /bin/sh -c echo |2 A=b").is_empty());
     }
 }

@@ -66,8 +66,9 @@ pub struct LintArgs {
     /// The build context for the context rules (HS5xx), for every Dockerfile linted. By
     /// default a Dockerfile's context is its own directory when that directory holds a
     /// `.dockerignore` (or `<Dockerfile>.dockerignore`) or one of its COPY/ADD sources (`COPY .`
-    /// counts when the directory holds more than Dockerfiles); otherwise the context rules are
-    /// skipped for it.
+    /// counts when the directory holds more than Dockerfiles), unless a directory above it
+    /// holds more of the sources its COPY/ADD name (`docker build -f docker/Dockerfile .`);
+    /// otherwise the context rules are skipped for it.
     #[arg(long, value_name = "DIR", conflicts_with = "no_context")]
     pub context: Option<PathBuf>,
     /// Do not run the build-context rules.

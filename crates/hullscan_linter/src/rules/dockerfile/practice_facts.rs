@@ -514,55 +514,6 @@ pub(crate) fn after_last_build_step(checker: &Checker) -> Option<hullscan_text::
     Some(range.end())
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn image(name: &str, tag: Option<&str>) -> BaseImage {
-        BaseImage {
-            name: name.to_owned(),
-            tag: tag.map(str::to_owned),
-            scratch: false,
-        }
-    }
-
-    #[test]
-    fn distros_from_names_and_tags() {
-        assert_eq!(distro(&image("alpine", Some("3.20"))), Distro::Alpine);
-        assert_eq!(distro(&image("node", Some("22-alpine"))), Distro::Alpine);
-        assert_eq!(distro(&image("python", Some("3.12-slim"))), Distro::Debian);
-        assert_eq!(distro(&image("ubuntu", Some("24.04"))), Distro::Debian);
-        assert_eq!(distro(&image("rockylinux", Some("9"))), Distro::Rhel);
-        assert_eq!(
-            distro(&image("registry.access.redhat.com/ubi9/ubi-minimal", None)),
-            Distro::Rhel
-        );
-        assert_eq!(
-            distro(&image("gcr.io/distroless/static-debian12", None)),
-            Distro::Distroless
-        );
-        assert_eq!(
-            distro(&image("example.com/team/app", Some("1"))),
-            Distro::Unknown
-        );
-    }
-
-    #[test]
-    fn paths() {
-        assert_eq!(absolute_path(Some("/app"), ".").as_deref(), Some("/app"));
-        assert_eq!(
-            absolute_path(Some("/app/"), "./src/").as_deref(),
-            Some("/app/src")
-        );
-        assert_eq!(absolute_path(None, "x").as_deref(), Some("/x"));
-        assert_eq!(absolute_path(Some("/a/b"), "../c").as_deref(), Some("/a/c"));
-        assert_eq!(absolute_path(Some("/app"), "$HOME"), None);
-        assert!(is_within("/app/data", "/app"));
-        assert!(is_within("/app", "/app"));
-        assert!(!is_within("/application", "/app"));
-    }
-}
-
 /// Why the final image looks made for others to build on or run their own command in (a base,
 /// runtime or toolchain image), rather than an application deployed as it is; `None` when it
 /// looks like an application. Such images leave run-time decisions (`USER`) to the images
@@ -705,4 +656,53 @@ fn is_code_source(source: &str) -> bool {
                 | "pom.xml"
                 | "build.gradle"
         )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn image(name: &str, tag: Option<&str>) -> BaseImage {
+        BaseImage {
+            name: name.to_owned(),
+            tag: tag.map(str::to_owned),
+            scratch: false,
+        }
+    }
+
+    #[test]
+    fn distros_from_names_and_tags() {
+        assert_eq!(distro(&image("alpine", Some("3.20"))), Distro::Alpine);
+        assert_eq!(distro(&image("node", Some("22-alpine"))), Distro::Alpine);
+        assert_eq!(distro(&image("python", Some("3.12-slim"))), Distro::Debian);
+        assert_eq!(distro(&image("ubuntu", Some("24.04"))), Distro::Debian);
+        assert_eq!(distro(&image("rockylinux", Some("9"))), Distro::Rhel);
+        assert_eq!(
+            distro(&image("registry.access.redhat.com/ubi9/ubi-minimal", None)),
+            Distro::Rhel
+        );
+        assert_eq!(
+            distro(&image("gcr.io/distroless/static-debian12", None)),
+            Distro::Distroless
+        );
+        assert_eq!(
+            distro(&image("example.com/team/app", Some("1"))),
+            Distro::Unknown
+        );
+    }
+
+    #[test]
+    fn paths() {
+        assert_eq!(absolute_path(Some("/app"), ".").as_deref(), Some("/app"));
+        assert_eq!(
+            absolute_path(Some("/app/"), "./src/").as_deref(),
+            Some("/app/src")
+        );
+        assert_eq!(absolute_path(None, "x").as_deref(), Some("/x"));
+        assert_eq!(absolute_path(Some("/a/b"), "../c").as_deref(), Some("/a/c"));
+        assert_eq!(absolute_path(Some("/app"), "$HOME"), None);
+        assert!(is_within("/app/data", "/app"));
+        assert!(is_within("/app", "/app"));
+        assert!(!is_within("/application", "/app"));
+    }
 }
