@@ -804,7 +804,7 @@ mod tests {
         let err = lookup_selector("untaged-base-image").unwrap_err();
         assert_eq!(err.suggestion, Some("untagged-base-image"));
         assert!(err.to_string().contains("`untaged-base-image`"));
-        assert!(lookup_selector("HS9").is_err());
+        assert!(lookup_selector("HS99").is_err());
         assert!(lookup_selector("DL9999").is_err());
         assert!(lookup_exact("nonsense").unwrap_err().suggestion.is_none());
     }
