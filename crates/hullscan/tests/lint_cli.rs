@@ -173,7 +173,9 @@ fn directory_discovery_is_recursive_and_honours_gitignore() {
     let nothing = run(lint(empty.path()).args(["."]));
     assert_eq!(nothing.code, 0);
     assert!(
-        nothing.stderr.contains("no Dockerfiles found"),
+        nothing
+            .stderr
+            .contains("no Dockerfiles, Compose files or Kubernetes manifests found"),
         "{}",
         nothing.stderr
     );
