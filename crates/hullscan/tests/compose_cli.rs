@@ -122,6 +122,44 @@ fn a_compose_file_named_on_the_command_line_is_linted() {
 }
 
 #[test]
+fn a_yaml_file_with_services_named_on_the_command_line_is_a_compose_file() {
+    let dir = project(&[("stack.yml", "services:\n  web:\n    image: redis\n")]);
+    let run = lint(dir.path(), &["--select", "HS905", "stack.yml"]);
+    assert_eq!(codes(&run), vec!["HS905"]);
+}
+
+/// The shared corpus, every file named on the command line: no panic, every finding placed.
+#[test]
+fn corpus_files_lint_without_errors_and_every_finding_has_a_place() {
+    let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus/compose");
+    if !corpus.is_dir() {
+        #[allow(clippy::print_stderr)]
+        {
+            eprintln!("skipping: ../shared/corpus/compose is absent");
+        }
+        return;
+    }
+    let mut files: Vec<String> = std::fs::read_dir(&corpus)
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .map(|e| e.path().to_string_lossy().into_owned())
+        .filter(|p| p.ends_with(".yml") || p.ends_with(".yaml"))
+        .collect();
+    files.sort();
+    assert_eq!(files.len(), 123);
+    let mut args = vec!["--select", "HS9"];
+    args.extend(files.iter().map(String::as_str));
+    let run = lint(&corpus, &args);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(!run.stderr.contains("hullscan: error"), "{}", run.stderr);
+    let found = findings(&run);
+    // The reference counts 24 services mounting docker.sock and 2 privileged ones.
+    let count = |code: &str| found.iter().filter(|f| f.1 == code).count();
+    assert!(count("HS908") >= 20, "{}", count("HS908"));
+    assert_eq!(count("HS907"), 2);
+}
+
+#[test]
 fn hs901_missing_healthcheck_against_the_dockerfile() {
     let dockerfile_without = "FROM alpine:3.20\nUSER app\nCMD [\"app\"]\n";
     let dockerfile_with =

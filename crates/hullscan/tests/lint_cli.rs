@@ -175,7 +175,7 @@ fn directory_discovery_is_recursive_and_honours_gitignore() {
     assert!(
         nothing
             .stderr
-            .contains("no Dockerfiles or Kubernetes manifests found"),
+            .contains("no Dockerfiles, Compose files or Kubernetes manifests found"),
         "{}",
         nothing.stderr
     );

@@ -52,11 +52,25 @@ pub fn is_discovered_compose_file(path: &Path) -> bool {
     true
 }
 
-/// Whether a file named on the command line is a Compose file (by name).
+/// Whether a file named on the command line is a Compose file: by name, or a YAML file whose
+/// top level has `services:` and no `apiVersion:` (a Kubernetes manifest has that).
 pub fn is_compose_path(path: &Path) -> bool {
-    path.file_name()
-        .and_then(|n| n.to_str())
-        .is_some_and(hullscan_compose::is_compose_file_name)
+    let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
+        return false;
+    };
+    if hullscan_compose::is_compose_file_name(name) {
+        return true;
+    }
+    let lower = name.to_ascii_lowercase();
+    if !(lower.ends_with(".yml") || lower.ends_with(".yaml")) {
+        return false;
+    }
+    let Ok(bytes) = hullscan_workspace::input::read_file(path) else {
+        return false;
+    };
+    let text = String::from_utf8_lossy(&bytes);
+    let top_level = |key: &str| text.lines().any(|line| line.starts_with(key));
+    top_level("services:") && !top_level("apiVersion:")
 }
 
 /// The reports for one Compose project (one per file it read that has findings or is the
@@ -90,8 +104,12 @@ pub fn lint_compose(path: &Path, settings: &LinterSettings) -> ComposeOutcome {
             None => file.path.display().to_string(),
         };
         let message = format!("{place}: {}", problem.message);
+        // The entry file unreadable, or YAML that does not parse, means nothing was checked
+        // there; a missing env file or include leaves the rest checked (a warning).
         let unreadable = problem.message.starts_with("not valid YAML")
-            || problem.message.starts_with("cannot read");
+            || (problem.file.0 == 0
+                && problem.site.is_none()
+                && problem.message.starts_with("cannot read"));
         match problem.kind {
             ProblemKind::Error if unreadable => errors.push(message),
             _ => warnings.push(message),
