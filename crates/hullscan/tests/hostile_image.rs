@@ -992,3 +992,41 @@ fn shellcheck_scripts_are_private_and_cleaned_up_when_hullscan_is_killed() {
     );
     assert!(!alive(pid), "ShellCheck (pid {pid}) outlived hullscan");
 }
+
+/// A `config.json` in `DOCKER_CONFIG` that is a FIFO (or `/dev/zero` behind a symlink) is not
+/// waited on nor read forever: the scan goes on without stored credentials.
+#[test]
+fn a_docker_config_that_is_a_fifo_or_endless_is_not_read() {
+    let image = Arc::new(ImageBytes::simple());
+    let served = Arc::clone(&image);
+    let registry = Server::start(
+        "127.0.0.1",
+        new_log(),
+        Arc::new(move |request, stream| {
+            if !serve_document(&served, request, stream) {
+                respond(stream, "404 Not Found", &[], b"");
+            }
+        }),
+    );
+    let reference = format!("docker://{}/team/app:1", registry.addr);
+    let fifo_dir = tempfile::tempdir().unwrap();
+    let made = Command::new("mkfifo")
+        .arg(fifo_dir.path().join("config.json"))
+        .status()
+        .is_ok_and(|status| status.success());
+    let zero_dir = tempfile::tempdir().unwrap();
+    std::os::unix::fs::symlink("/dev/zero", zero_dir.path().join("config.json")).unwrap();
+    let mut dirs = vec![zero_dir.path()];
+    if made {
+        dirs.push(fifo_dir.path());
+    }
+    for dir in dirs {
+        let out = run_with(
+            &["image", "-q", &reference, "--format", "json"],
+            &[("DOCKER_CONFIG", dir.to_str().unwrap())],
+            None,
+            secs(30),
+        );
+        assert_eq!(out.code.map(|c| c < 2), Some(true), "{}", out.text());
+    }
+}

@@ -592,11 +592,12 @@ fn many_findings_on_one_long_line_render_linearly() {
 
 #[test]
 fn copy_from_chains_and_select_all_stay_linear() {
-    // A 30,000-stage COPY --from chain with every rule on: the reachability walk filtered every
+    // An 80,000-stage COPY --from chain with every rule on: the reachability walk filtered every
     // edge per stage, HS272 asked every stage of every stage, the stage scan searched every
-    // earlier stage per FROM and was redone per instruction.
+    // earlier stage per FROM and was redone per instruction (20,000 stages took 5 s in a debug
+    // build, so 80,000 took well over the limit).
     let mut chain = String::from("FROM a AS s0\n");
-    for i in 1..30_000 {
+    for i in 1..80_000 {
         chain.push_str(&format!("FROM a AS s{i}\nCOPY --from=s{} /x y\n", i - 1));
     }
     let dir = tempfile::tempdir().unwrap();
@@ -615,8 +616,34 @@ fn copy_from_chains_and_select_all_stay_linear() {
         ],
     );
     run.seconds = 60;
+    run.mem_mib = 2048;
     run.run()
-        .assert_finding_mentions("a 30,000-stage chain, --select ALL", "HS272");
+        .assert_finding_mentions("an 80,000-stage chain, --select ALL", "HS272");
+    // A FROM chain (each stage built on the one before) with a piped RUN and a relative COPY in
+    // each: the SHELL and WORKDIR in effect were looked up by walking the whole chain per
+    // instruction.
+    let mut chain = String::from("FROM a AS s0\n");
+    for i in 1..20_000 {
+        chain.push_str(&format!("FROM s{} AS s{i}\nRUN a | b\nCOPY x y\n", i - 1));
+    }
+    write(&dir.path().join("Dockerfile"), &chain);
+    let mut run = hullscan(
+        dir.path(),
+        &[
+            "lint",
+            "--no-config",
+            "--no-context",
+            "--select",
+            "ALL",
+            "--format",
+            "concise",
+            "Dockerfile",
+        ],
+    );
+    run.seconds = 60;
+    run.mem_mib = 2048;
+    run.run()
+        .assert_finding_mentions("a 20,000-stage FROM chain, --select ALL", "HS");
 }
 
 #[test]
@@ -700,4 +727,19 @@ fn special_files_in_walked_directories_are_named_not_opened() {
     context
         .run()
         .assert_exited("context over a directory with a FIFO");
+}
+
+#[test]
+fn repeated_private_key_headers_stay_linear() {
+    // Every line opens a key block that never closes: each was searched to the end of the file
+    // (~8 s per MB, growing with the square of the size). 4 MB here.
+    let dir = tempfile::tempdir().unwrap();
+    let line = "-----BEGIN PRIVATE KEY-----\n";
+    write(
+        &dir.path().join("keys.pem"),
+        &line.repeat((4 << 20) / line.len()),
+    );
+    hullscan(dir.path(), &["secrets", "--no-config", "keys.pem"])
+        .run()
+        .assert_exited("4 MB of unclosed private key headers");
 }

@@ -211,6 +211,33 @@ fn unbase64(input: &str) -> Option<Vec<u8>> {
     Some(out)
 }
 
+/// The most bytes read from Docker's client configuration: real ones are a few KiB.
+const MAX_DOCKER_CONFIG_BYTES: u64 = 4 << 20;
+
+/// Docker's client configuration, when it is a regular file of at most
+/// [`MAX_DOCKER_CONFIG_BYTES`]: opened without blocking (a FIFO there would hang every registry
+/// scan) and never read past the cap (`/dev/zero` would never end). Anything else is treated
+/// like a missing file: no stored credentials.
+fn read_docker_config(path: &std::path::Path) -> Option<Vec<u8>> {
+    let mut open = std::fs::OpenOptions::new();
+    open.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        open.custom_flags(libc::O_NONBLOCK);
+    }
+    let file = open.open(path).ok()?;
+    let meta = file.metadata().ok()?;
+    if !meta.is_file() || meta.len() > MAX_DOCKER_CONFIG_BYTES {
+        return None;
+    }
+    let mut bytes = Vec::new();
+    file.take(MAX_DOCKER_CONFIG_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .ok()?;
+    (bytes.len() as u64 <= MAX_DOCKER_CONFIG_BYTES).then_some(bytes)
+}
+
 /// Credentials for `registry` from the docker config (`$DOCKER_CONFIG/config.json`, else
 /// `~/.docker/config.json`): the registry's `credHelpers` entry, else `credsStore`, else
 /// `auths`; a helper that fails or knows no credentials falls through to `auths`, as docker
@@ -226,7 +253,7 @@ pub fn docker_config_credentials(
         .or_else(|| {
             std::env::var_os("HOME").map(|home| std::path::Path::new(&home).join(".docker"))
         })?;
-    let text = std::fs::read(dir.join("config.json")).ok()?;
+    let text = read_docker_config(&dir.join("config.json"))?;
     let config: serde_json::Value = serde_json::from_slice(&text).ok()?;
     let keys: Vec<String> = if registry == "docker.io" {
         vec![

@@ -728,11 +728,26 @@ fn finish(
     }
     candidates.sort_by_key(|c| (DETECTORS[c.detector].priority, c.detector, c.range.start));
     let mut kept: Vec<Candidate> = Vec::with_capacity(candidates.len());
+    // Kept ranges by start (they never overlap one another), so each candidate is checked
+    // against its one possible neighbour, not against every kept range: thousands of findings
+    // on one line were quadratic.
+    let mut kept_ranges: std::collections::BTreeMap<usize, usize> =
+        std::collections::BTreeMap::new();
     for candidate in candidates {
-        let overlaps = kept
-            .iter()
-            .any(|k| k.range.start < candidate.range.end && candidate.range.start < k.range.end);
+        let (start, end) = (candidate.range.start, candidate.range.end);
+        let overlaps = if start < end {
+            kept_ranges
+                .range(..end)
+                .next_back()
+                .is_some_and(|(&k_start, &k_end)| k_start < end && start < k_end)
+        } else {
+            kept.iter()
+                .any(|k| k.range.start < end && start < k.range.end)
+        };
         if !overlaps {
+            if start < end {
+                kept_ranges.insert(start, end);
+            }
             kept.push(candidate);
         }
     }
@@ -741,15 +756,20 @@ fn finish(
     let default_key = FingerprintKey::default();
     let mut line = first_line;
     let mut counted_to = 0;
+    // Characters from the current line's start to `counted_to`, carried from finding to
+    // finding (they come in order), so many findings on one long line stay linear.
+    let mut column_chars: u32 = 0;
+    let count_chars = |from: &[u8]| from.iter().filter(|&&b| (b & 0xC0) != 0x80).count() as u32;
     for candidate in kept {
-        let start = candidate.range.start;
-        line += memchr::memchr_iter(b'\n', &bytes[counted_to..start]).count() as u32;
+        let start = candidate.range.start.max(counted_to);
+        let between = &bytes[counted_to..start];
+        line += memchr::memchr_iter(b'\n', between).count() as u32;
+        column_chars = match memchr::memrchr(b'\n', between) {
+            Some(newline) => count_chars(&between[newline + 1..]),
+            None => column_chars + count_chars(between),
+        };
         counted_to = start;
-        let line_start = memchr::memrchr(b'\n', &bytes[..start]).map_or(0, |p| p + 1);
-        let column = 1 + bytes[line_start..start]
-            .iter()
-            .filter(|&&b| (b & 0xC0) != 0x80)
-            .count() as u32;
+        let column = 1 + column_chars;
         let detector = &DETECTORS[candidate.detector];
         let secret = &bytes[candidate.range.clone()];
         let digest = secret_digest(detector.meta.id, secret, detector);

@@ -1092,6 +1092,8 @@ impl<'a> Builder<'a> {
         }
         self.finish_stage(dockerfile.instructions.len());
         let dependencies = self.resolve_sources();
+        // `stage_dependencies` finds a stage's edges by binary search.
+        debug_assert!(dependencies.is_sorted_by_key(|d| d.stage));
         let reachable = reachable_from_final(self.stages.len(), &dependencies);
         let mut first_named = std::collections::HashMap::new();
         let mut is_parent = vec![false; self.stages.len()];
@@ -1682,7 +1684,6 @@ fn stage_dependencies<'d, 'a>(
     dependencies: &'d [Dependency<'a>],
     stage: usize,
 ) -> &'d [Dependency<'a>] {
-    debug_assert!(dependencies.is_sorted_by_key(|d| d.stage));
     let start = dependencies.partition_point(|d| d.stage < stage);
     let end = start + dependencies[start..].partition_point(|d| d.stage == stage);
     &dependencies[start..end]
