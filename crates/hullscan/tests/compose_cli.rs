@@ -534,3 +534,25 @@ fn version_key_and_null_sections_are_notes_not_failures() {
         run.stderr
     );
 }
+
+#[test]
+fn hs914_state_of_a_known_server_outside_any_volume() {
+    let fires = lint_compose(
+        "services:\n  db:\n    image: postgres:16-alpine\n    user: postgres\n",
+        "HS914",
+    );
+    assert_eq!(fires.iter().map(|f| f.2).collect::<Vec<_>>(), vec![3]);
+    assert!(fires[0].4.contains("/var/lib/postgresql/data"), "{fires:?}");
+    // A named volume on the data directory, or on a parent of it.
+    for quiet in [
+        "services:\n  db:\n    image: postgres:16\n    volumes: [pgdata:/var/lib/postgresql/data]\nvolumes:\n  pgdata:\n",
+        "services:\n  db:\n    image: docker.io/library/mongo:7\n    volumes: [\"./data:/data\"]\n",
+        // Throw-away data on purpose, or a data directory moved elsewhere.
+        "services:\n  db:\n    image: redis:7\n    tmpfs: [/data]\n",
+        "services:\n  db:\n    image: postgres:16\n    environment:\n      PGDATA: /srv/pg\n    volumes: [\"pg:/srv\"]\n",
+        // An image whose data directory hullscan does not know.
+        "services:\n  app:\n    image: example/app:1.2.3\n",
+    ] {
+        assert!(lint_compose(quiet, "HS914").is_empty(), "{quiet}");
+    }
+}

@@ -456,3 +456,49 @@ fn cross_file_rules_read_the_dockerfile() {
     assert_eq!(status, 2, "{out}");
     assert!(out.contains("nope/Dockerfile"), "{out}");
 }
+
+#[test]
+fn the_configuration_maps_images_to_dockerfiles() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("docker")).unwrap();
+    std::fs::write(
+        dir.path().join("docker/Dockerfile"),
+        "FROM alpine:3.20\nUSER app\nEXPOSE 8080\nHEALTHCHECK CMD wget -qO- localhost:8080/livez\n",
+    )
+    .unwrap();
+    let no_probes = variant(
+        "          livenessProbe:\n            httpGet: {path: /livez, port: 8080}\n          readinessProbe:\n            httpGet: {path: /readyz, port: 8080}\n",
+        "",
+    );
+    std::fs::write(dir.path().join("a.yaml"), no_probes).unwrap();
+    let run = || {
+        let output = Command::cargo_bin("hullscan")
+            .unwrap()
+            .current_dir(dir.path())
+            .env("NO_COLOR", "1")
+            .args(["lint", "-f", "concise", "--select", "HS821", "a.yaml"])
+            .output()
+            .unwrap();
+        let text = format!(
+            "{}{}",
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        );
+        (output.status.code().unwrap(), text)
+    };
+    // Without a mapping there is no Dockerfile to compare with.
+    let (status, out) = run();
+    assert_eq!(status, 0, "{out}");
+    // `[dockerfiles]` in hullscan.toml, relative to the configuration's directory.
+    std::fs::write(
+        dir.path().join("hullscan.toml"),
+        "[dockerfiles]\n\"example/app\" = \"docker/Dockerfile\"\n",
+    )
+    .unwrap();
+    let (status, out) = run();
+    assert_eq!(status, 1, "{out}");
+    assert!(
+        out.contains("a.yaml:14:18: warning[HS821]") && out.contains("Dockerfile:4"),
+        "{out}"
+    );
+}

@@ -30,6 +30,7 @@ pub static RULES: &[&RuleMeta] = &[
     &MISSING_READ_ONLY,
     &MULTIPLE_PROCESSES,
     &PORT_NOT_EXPOSED,
+    &STATE_OUTSIDE_VOLUMES,
 ];
 
 /// A finding in one of the project's files.

@@ -284,17 +284,18 @@ fn non_root_user_fix_follows_the_distribution() {
 #[test]
 fn healthcheck_skeleton_is_applied_only_where_its_tool_exists() {
     let unsafe_fixes = FixOptions::new(true);
-    let alpine = "FROM alpine:3.20\nRUN apk add --no-cache nginx\nEXPOSE 3000\nCMD [\"nginx\"]\n";
+    // HS407 asks only images that carry the application from the build context.
+    let alpine = "FROM alpine:3.20\nRUN apk add --no-cache nginx\nCOPY site/ /usr/share/nginx/html/\nEXPOSE 3000\nCMD [\"nginx\"]\n";
     let fixed = fix_dockerfile("Dockerfile", alpine, &only("HS407"), &unsafe_fixes);
     assert!(
         fixed.text.contains(
-            "nginx\nHEALTHCHECK --interval=30s --timeout=3s --retries=3 CMD wget -q --spider http://localhost:3000/ || exit 1\nEXPOSE 3000"
+            "html/\nHEALTHCHECK --interval=30s --timeout=3s --retries=3 CMD wget -q --spider http://localhost:3000/ || exit 1\nEXPOSE 3000"
         ),
         "{}",
         fixed.text
     );
     // Debian without curl: the skeleton is only shown.
-    let debian = "FROM debian:12-slim\nEXPOSE 80\nCMD [\"nginx\"]\n";
+    let debian = "FROM debian:12-slim\nCOPY site/ /srv/\nEXPOSE 80\nCMD [\"nginx\"]\n";
     let shown = fix_dockerfile("Dockerfile", debian, &only("HS407"), &unsafe_fixes);
     assert_eq!(shown.text, debian);
     let fix = shown.remaining[0].fix.as_ref().expect("a shown fix");
@@ -305,8 +306,7 @@ fn healthcheck_skeleton_is_applied_only_where_its_tool_exists() {
             .contains("curl -fsS http://localhost:80/")
     );
     // With curl installed, it applies.
-    let with_curl =
-        "FROM debian:12-slim\nRUN apt-get install -y curl\nEXPOSE 80\nCMD [\"nginx\"]\n";
+    let with_curl = "FROM debian:12-slim\nRUN apt-get install -y curl\nCOPY site/ /srv/\nEXPOSE 80\nCMD [\"nginx\"]\n";
     let fixed = fix_dockerfile("Dockerfile", with_curl, &only("HS407"), &unsafe_fixes);
     assert!(fixed.text.contains("CMD curl -fsS"), "{}", fixed.text);
 }

@@ -42,7 +42,9 @@ declare_rule! {
 
 declare_rule! {
     /// ## What it does
-    /// Flags images without a `HEALTHCHECK`, or with one disabled by `HEALTHCHECK NONE`.
+    /// Flags images without a `HEALTHCHECK`. An explicit `HEALTHCHECK NONE` is the author's
+    /// stated decision (a command-line tool, a batch job, or a service whose orchestrator
+    /// probes it instead) and is not reported.
     ///
     /// ## Why is this bad?
     /// Without a health check, Docker and orchestrators that read it only know whether the
@@ -237,17 +239,12 @@ pub(super) fn check(image: &Image, out: &mut Vec<Diagnostic>) {
         .as_ref()
         .and_then(|h| h.test.clone())
         .unwrap_or_default();
+    // `HEALTHCHECK NONE` (test `["NONE"]`) was chosen on purpose; only a missing one is reported.
     if test.is_empty() {
         out.push(Diagnostic::new(
             &MISSING_HEALTHCHECK,
             "the image has no HEALTHCHECK",
             config_location(image, "/config/Healthcheck"),
-        ));
-    } else if test.first().is_some_and(|t| t == "NONE") {
-        out.push(Diagnostic::new(
-            &MISSING_HEALTHCHECK,
-            "the image's health check is disabled with HEALTHCHECK NONE",
-            config_location(image, "/config/Healthcheck/Test"),
         ));
     }
 

@@ -209,6 +209,7 @@ pub static RULES: &[&RuleMeta] = &[
     &hullscan_compose_rules::MISSING_READ_ONLY,
     &hullscan_compose_rules::MULTIPLE_PROCESSES,
     &hullscan_compose_rules::PORT_NOT_EXPOSED,
+    &hullscan_compose_rules::STATE_OUTSIDE_VOLUMES,
     // HS950: vulnerabilities (`hullscan vulns`, and `hullscan image` with a database).
     &hullscan_vulns::VULNERABLE_PACKAGE,
 ];

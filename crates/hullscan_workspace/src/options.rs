@@ -41,6 +41,10 @@ pub struct Configuration {
     pub shellcheck: Option<bool>,
     /// The `[secrets]` table.
     pub secrets: SecretsConfiguration,
+    /// `[dockerfiles]`: image name → the Dockerfile that builds it (relative to the
+    /// configuration file's directory), for the Kubernetes rules that compare a container with
+    /// its image's Dockerfile; `--dockerfile IMAGE=PATH` adds to it.
+    pub dockerfiles: BTreeMap<String, String>,
 }
 
 /// The `[secrets]` table: findings of the secret detector that are accepted.
@@ -107,6 +111,9 @@ struct HullscanOptions {
     /// `[secrets]`: `allow-fingerprints`, `allow-paths`, `allow-detectors`.
     #[serde(default)]
     secrets: SecretsOptions,
+    /// `[dockerfiles]`: `"image" = "path/to/Dockerfile"`.
+    #[serde(default)]
+    dockerfiles: BTreeMap<String, String>,
 }
 
 /// Reads a `hullscan.toml`.
@@ -177,6 +184,7 @@ pub fn read_hullscan_toml(path: &Path, text: &str) -> Result<Configuration, Conf
                 .collect(),
             fingerprint_salt: options.secrets.fingerprint_salt,
         },
+        dockerfiles: options.dockerfiles,
     })
 }
 
@@ -307,6 +315,7 @@ pub fn read_hadolint_yaml(path: &Path, text: &str) -> Result<Configuration, Conf
         // hadolint always runs ShellCheck when it is installed; hullscan asks for it explicitly.
         shellcheck: None,
         secrets: SecretsConfiguration::default(),
+        dockerfiles: BTreeMap::new(),
     })
 }
 

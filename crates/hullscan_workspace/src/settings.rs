@@ -66,6 +66,9 @@ pub struct Settings {
     pub config_path: Option<PathBuf>,
     /// The `[secrets]` allow-list (globs relative to the configuration's directory).
     pub secrets: SecretsAllowlist,
+    /// `[dockerfiles]`: image name → Dockerfile path, resolved against the configuration's
+    /// directory.
+    pub dockerfiles: Vec<(String, PathBuf)>,
     /// Globs (relative to the configuration's directory), the rules they turn off and the
     /// ShellCheck codes or prefixes they ignore.
     per_path_ignores: Vec<(GlobMatcher, RuleSet, Vec<String>)>,
@@ -167,6 +170,11 @@ impl Settings {
             shellcheck: config.shellcheck.unwrap_or(false),
             config_path: config_path.map(Path::to_owned),
             secrets,
+            dockerfiles: config
+                .dockerfiles
+                .iter()
+                .map(|(image, path)| (image.clone(), root.join(path)))
+                .collect(),
             per_path_ignores,
             root,
         })

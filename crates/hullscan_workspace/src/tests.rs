@@ -180,11 +180,14 @@ fn command_line_overrides_configuration() {
 #[test]
 fn unknown_names_are_errors_naming_file_and_line() {
     let err = resolve_toml(
-        "select = [\n  \"HS101\",\n  \"HS9\",\n]\n",
+        "select = [\n  \"HS101\",\n  \"HS99\",\n]\n",
         &CliOverrides::default(),
     )
     .unwrap_err();
-    assert_eq!(err.to_string(), "hullscan.toml:3: unknown rule `HS9`");
+    assert_eq!(
+        err.to_string(),
+        "hullscan.toml:3: unknown rule `HS99` (did you mean `HS909`?)"
+    );
 
     let err = resolve_toml(
         "[severity]\nuntaged-base-image = \"error\"\n",

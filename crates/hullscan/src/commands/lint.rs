@@ -194,7 +194,22 @@ pub fn run(args: LintArgs) -> anyhow::Result<ExitStatus> {
         );
     }
 
-    let k8s = Arc::new(KubernetesOptions::from_args(&args.dockerfiles)?);
+    // The configuration's `[dockerfiles]` (of the configuration that applies in the current
+    // directory; one that fails to load is reported for the files it applies to, not here),
+    // then the command line's `--dockerfile IMAGE=PATH`.
+    let mut dockerfiles: Vec<String> = std::env::current_dir()
+        .ok()
+        .and_then(|dir| resolver.settings_for(&dir.join("Dockerfile")).ok())
+        .map(|settings| {
+            settings
+                .dockerfiles
+                .iter()
+                .map(|(image, path)| format!("{image}={}", path.display()))
+                .collect()
+        })
+        .unwrap_or_default();
+    dockerfiles.extend(args.dockerfiles.iter().cloned());
+    let k8s = Arc::new(KubernetesOptions::from_args(&dockerfiles)?);
     let mut jobs = Vec::with_capacity(inputs.len());
     for (input, path, yaml) in inputs {
         let settings = resolver.settings_for(&path)?;

@@ -16,6 +16,7 @@ mod runs_as_root;
 mod secret_in_environment;
 mod sensitive_host_path;
 mod short_stop_grace_period;
+mod state_outside_volumes;
 mod unpinned_image;
 
 pub use capability_added::CAPABILITY_ADDED;
@@ -30,6 +31,7 @@ pub use runs_as_root::RUNS_AS_ROOT;
 pub use secret_in_environment::SECRET_IN_ENVIRONMENT;
 pub use sensitive_host_path::SENSITIVE_HOST_PATH;
 pub use short_stop_grace_period::SHORT_STOP_GRACE_PERIOD;
+pub use state_outside_volumes::STATE_OUTSIDE_VOLUMES;
 pub use unpinned_image::UNPINNED_IMAGE;
 
 type Check = fn(&ServiceCheck<'_>, &mut Vec<Finding>);
@@ -53,6 +55,7 @@ pub(crate) fn run(
         (&MISSING_READ_ONLY, missing_read_only::check),
         (&MULTIPLE_PROCESSES, multiple_processes::check),
         (&PORT_NOT_EXPOSED, port_not_exposed::check),
+        (&STATE_OUTSIDE_VOLUMES, state_outside_volumes::check),
     ];
     for (rule, run) in all {
         if enabled(rule) {
