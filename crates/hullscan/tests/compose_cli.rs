@@ -548,7 +548,9 @@ fn hs914_state_of_a_known_server_outside_any_volume() {
         "services:\n  db:\n    image: postgres:16\n    volumes: [pgdata:/var/lib/postgresql/data]\nvolumes:\n  pgdata:\n",
         "services:\n  db:\n    image: docker.io/library/mongo:7\n    volumes: [\"./data:/data\"]\n",
         // Throw-away data on purpose, or a data directory moved elsewhere.
-        "services:\n  db:\n    image: redis:7\n    tmpfs: [/data]\n",
+        "services:\n  db:\n    image: mongo:7\n    tmpfs: [/data/db]\n",
+        // Redis is as often a throw-away cache as a store.
+        "services:\n  cache:\n    image: redis:7\n",
         "services:\n  db:\n    image: postgres:16\n    environment:\n      PGDATA: /srv/pg\n    volumes: [\"pg:/srv\"]\n",
         // An image whose data directory hullscan does not know.
         "services:\n  app:\n    image: example/app:1.2.3\n",

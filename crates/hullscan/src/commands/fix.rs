@@ -212,18 +212,8 @@ pub fn fix_paths(run: &FixRun<'_>) -> anyhow::Result<Summary> {
     let mut inputs = Vec::new();
     for path in run.paths {
         match std::fs::metadata(path) {
-            // Only Dockerfiles have fixes; manifests and Compose files found on the walk are
-            // left to `hullscan lint`.
             Ok(meta) if meta.is_dir() => {
-                let mut found = Vec::new();
-                let mut compose = Vec::new();
-                lint::discover(path, &mut found, &mut compose, &mut summary.errors);
-                inputs.extend(
-                    found
-                        .into_iter()
-                        .filter(|(_, _, yaml)| yaml.is_none())
-                        .map(|(input, path, _)| (input, path)),
-                );
+                lint::discover_dockerfiles(path, &mut inputs, &mut summary.errors)
             }
             Ok(_) => inputs.push((Input::File(path.clone()), path.clone())),
             Err(_) => summary

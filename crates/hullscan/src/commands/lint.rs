@@ -503,6 +503,24 @@ fn decode(bytes: Vec<u8>) -> (String, hullscan_dockerfile::Parse) {
     }
 }
 
+/// The Dockerfiles [`discover`] finds under `dir`, without the Compose files and manifests it
+/// also finds: for the commands that only handle Dockerfiles (`fix`, `plan`).
+pub(crate) fn discover_dockerfiles(
+    dir: &Path,
+    inputs: &mut Vec<(Input, PathBuf)>,
+    errors: &mut Vec<String>,
+) {
+    let mut found = Vec::new();
+    let mut compose = Vec::new();
+    discover(dir, &mut found, &mut compose, errors);
+    inputs.extend(
+        found
+            .into_iter()
+            .filter(|(_, _, yaml)| yaml.is_none())
+            .map(|(input, path, _)| (input, path)),
+    );
+}
+
 /// Finds Dockerfiles under `dir`, honouring `.gitignore`/`.ignore` files and skipping hidden
 /// entries.
 pub(crate) fn discover(

@@ -84,21 +84,7 @@ pub fn run(args: PlanArgs) -> anyhow::Result<ExitStatus> {
     let mut inputs = Vec::new();
     for path in &paths {
         match std::fs::metadata(path) {
-            // Plans are for Dockerfiles; manifests and Compose files found on the walk are left
-            // to `hullscan lint`.
-            Ok(meta) if meta.is_dir() => {
-                let mut found = Vec::new();
-                let mut compose = Vec::new();
-                let mut walk_errors = Vec::new();
-                lint::discover(path, &mut found, &mut compose, &mut walk_errors);
-                errors.extend(walk_errors.iter().map(|e| e.to_string()));
-                inputs.extend(
-                    found
-                        .into_iter()
-                        .filter(|(_, _, yaml)| yaml.is_none())
-                        .map(|(input, path, _)| (input, path)),
-                );
-            }
+            Ok(meta) if meta.is_dir() => lint::discover_dockerfiles(path, &mut inputs, &mut errors),
             Ok(_) => inputs.push((Input::File(path.clone()), path.clone())),
             Err(_) => errors.push(format!("{}: no such file or directory", path.display())),
         }

@@ -6,8 +6,8 @@ use crate::{Finding, ServiceCheck};
 
 declare_rule! {
     /// ## What it does
-    /// Finds services running a well-known stateful server image (PostgreSQL, MySQL, MariaDB,
-    /// MongoDB, Redis, Elasticsearch, RabbitMQ, and others) with no volume or bind mount on
+    /// Finds services running a well-known database or broker image (PostgreSQL, MySQL,
+    /// MariaDB, MongoDB, Elasticsearch, RabbitMQ, and others; not Redis, often a cache) with no volume or bind mount on
     /// the directory where that image keeps its data, nor on a parent of it. Only images whose
     /// data directory is documented and fixed are judged; an image hullscan does not know is
     /// never reported.
@@ -48,7 +48,8 @@ declare_rule! {
 }
 
 /// Image repository (last path segment, as on Docker Hub's official images and their common
-/// mirrors) → the data directory its documentation names.
+/// mirrors) → the data directory its documentation names. Redis and Valkey are left out: they
+/// run as throw-away caches as often as stores, so a missing volume is no sign of lost data.
 const DATA_DIRECTORIES: &[(&str, &str)] = &[
     ("postgres", "/var/lib/postgresql/data"),
     ("postgis", "/var/lib/postgresql/data"),
@@ -57,8 +58,6 @@ const DATA_DIRECTORIES: &[(&str, &str)] = &[
     ("mariadb", "/var/lib/mysql"),
     ("percona", "/var/lib/mysql"),
     ("mongo", "/data/db"),
-    ("redis", "/data"),
-    ("valkey", "/data"),
     ("elasticsearch", "/usr/share/elasticsearch/data"),
     ("opensearch", "/usr/share/opensearch/data"),
     ("rabbitmq", "/var/lib/rabbitmq"),
