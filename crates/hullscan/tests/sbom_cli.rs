@@ -572,3 +572,51 @@ fn packages_are_attributed_to_the_dockerfile_instruction_that_installed_them() {
         "{written}"
     );
 }
+
+/// A layer whose bytes no longer match the digests the manifest and config state: checked by
+/// default (a clear digest error), taken as stated with `--no-verify-digests`, and then never
+/// kept in the inventory cache (a catalog of unchecked bytes must not answer for that digest).
+#[test]
+fn unverified_layers_are_read_on_request_and_never_cached() {
+    let work = tempfile::tempdir().unwrap();
+    let image = work.path().join("image");
+    let cache = work.path().join("cache");
+    let diff_ids = fixture(&image);
+    // Rewrite layer 1 in place with a same-sized tar naming another version of requests.
+    let blob = image.join("blobs/sha256").join(&diff_ids[1]["sha256:".len()..]);
+    let original = std::fs::read(&blob).unwrap();
+    // Only the METADATA body changes (the tar header names the old version and keeps its
+    // checksum).
+    let forged =
+        String::from_utf8_lossy(&original).replace("Version: 2.19.1", "Version: 2.31.0");
+    assert_eq!(forged.len(), original.len());
+    std::fs::write(&blob, forged.as_bytes()).unwrap();
+    let image = image.to_str().unwrap();
+
+    let checked = hullscan(&["sbom", image, "-f", "json"], &cache);
+    assert_eq!(checked.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&checked.stderr);
+    assert!(err.contains("layer 1") && err.contains(&diff_ids[1]), "{err}");
+
+    let unchecked = hullscan(&["sbom", image, "-f", "json", "--no-verify-digests"], &cache);
+    let doc = stdout_json(&unchecked);
+    let versions: Vec<&str> = doc["packages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|p| p["name"] == "requests")
+        .map(|p| p["version"].as_str().unwrap())
+        .collect();
+    assert_eq!(versions, ["2.31.0"], "the bytes as they are, unchecked");
+    let layers: Vec<&str> = doc["subject"]["layers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["diff_id"].as_str().unwrap())
+        .collect();
+    assert_eq!(layers, diff_ids, "digests taken as the config states them");
+    let kept = std::fs::read_dir(cache.join("inventory"))
+        .map(|dir| dir.count())
+        .unwrap_or(0);
+    assert_eq!(kept, 0, "nothing unchecked goes into the cache");
+}

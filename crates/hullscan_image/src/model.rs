@@ -265,6 +265,12 @@ pub fn load(
     let inventory_visitor = InventoryVisitor {
         max_file_bytes: options.inventory.max_file_bytes,
     };
+    // Bytes from a registry cross the network: always hashed, whatever the caller asked.
+    let mut limits = options.limits.clone();
+    if source == SourceKind::Registry {
+        limits.verify_digests = true;
+    }
+    let verified = limits.verify_digests;
     let cache = options
         .inventory
         .cache
@@ -289,7 +295,7 @@ pub fn load(
             }
             let what = format!("layer {number} ({path})");
             store
-                .index_layer(path, &what, &options.limits, &content, options.progress)
+                .index_layer(path, &what, &limits, &content, options.progress)
                 .map(|index| (Arc::new(index), cached))
         })
         .collect();
@@ -299,6 +305,48 @@ pub fn load(
     let mut layers = Vec::with_capacity(plan.layers.len());
     for (number, planned) in plan.layers.iter().enumerate() {
         let files = Arc::clone(&indexes[position[planned.path.as_str()]].0);
+        // The descriptor's size is part of what the manifest vouches for (the OCI spec says
+        // a blob of another length must be rejected before its content is trusted).
+        if let Some(declared) = planned.declared_size
+            && declared != files.blob_size
+        {
+            return Err(ImageError::Format {
+                source_name: store.name().to_owned(),
+                message: format!(
+                    "layer {number} blob ({}) is {} bytes, but its descriptor says {declared}",
+                    planned.path, files.blob_size
+                ),
+            });
+        }
+        if !verified {
+            // Digests taken as stated; an image that states none cannot be named without
+            // hashing.
+            let Some(diff_id) = planned.diff_id.clone() else {
+                return Err(ImageError::Format {
+                    source_name: store.name().to_owned(),
+                    message: format!(
+                        "layer {number} ({}) has no diff ID in the config; read it with digest verification on",
+                        planned.path
+                    ),
+                });
+            };
+            layers.push(Layer {
+                index: number,
+                blob_digest: planned
+                    .blob_digest
+                    .clone()
+                    // An uncompressed layer's blob is its tar: one digest for both.
+                    .or_else(|| {
+                        (files.compression == Some(Compression::None)).then(|| diff_id.clone())
+                    }),
+                diff_id,
+                blob_size: files.blob_size,
+                compression: files.compression.unwrap_or(Compression::None),
+                files,
+                history: None,
+            });
+            continue;
+        }
         let actual_blob = files
             .blob_digest
             .clone()
@@ -315,19 +363,6 @@ pub fn load(
                 what: format!("layer {number} blob ({})", planned.path),
                 expected: expected.to_string(),
                 actual: actual_blob.to_string(),
-            });
-        }
-        // The descriptor's size is part of what the manifest vouches for (the OCI spec says
-        // a blob of another length must be rejected before its content is trusted).
-        if let Some(declared) = planned.declared_size
-            && declared != files.blob_size
-        {
-            return Err(ImageError::Format {
-                source_name: store.name().to_owned(),
-                message: format!(
-                    "layer {number} blob ({}) is {} bytes, but its descriptor says {declared}",
-                    planned.path, files.blob_size
-                ),
             });
         }
         if let Some(expected) = &planned.diff_id
@@ -371,7 +406,9 @@ pub fn load(
                     return catalog.clone();
                 }
                 let catalog = visited_catalog(index).cloned().unwrap_or_default();
-                if let Some(cache) = cache {
+                // Only a catalog of hashed bytes may be kept under the layer's digest: an
+                // unverified layer could be anything claiming that digest.
+                if let Some(cache) = cache.filter(|_| verified) {
                     cache.put(&layer.diff_id, &catalog);
                 }
                 catalog

@@ -113,6 +113,10 @@ pub struct Limits {
     pub max_captured_file_bytes: u64,
     /// Scan every regular file's content with the secrets engine (None: file names only).
     pub secret_scan: Option<hullscan_secrets::ScanLimits>,
+    /// Hash every layer to check it against the digests the manifest and config state.
+    /// `false` takes those digests as given (a local archive the user trusts): hashing a
+    /// layer costs more than everything else the inventory does with it.
+    pub verify_digests: bool,
 }
 
 impl Default for Limits {
@@ -126,6 +130,7 @@ impl Default for Limits {
                 max_bytes: 4 << 20,
                 binary_sniff: 8 * 1024,
             }),
+            verify_digests: true,
         }
     }
 }
@@ -394,12 +399,17 @@ pub fn index_layer(
         }
     };
 
+    let progress_reader = ProgressReader {
+        inner: blob,
+        progress,
+    };
     let mut stored = BufReader::with_capacity(
         256 * 1024,
-        HashingReader::new(ProgressReader {
-            inner: blob,
-            progress,
-        }),
+        if limits.verify_digests {
+            HashingReader::new(progress_reader)
+        } else {
+            HashingReader::counting(progress_reader)
+        },
     );
     let head = stored.fill_buf().map_err(|e| io_error(e, "reading blob"))?;
     let compression = Compression::sniff(head);
@@ -416,7 +426,7 @@ pub fn index_layer(
         remaining: limits.max_layer_bytes,
     };
     // An uncompressed blob is the tar itself: its diff ID is the blob digest, hashed once.
-    let mut plain = if compression == Compression::None {
+    let mut plain = if compression == Compression::None || !limits.verify_digests {
         HashingReader::counting(limited)
     } else {
         HashingReader::new(limited)
@@ -506,7 +516,16 @@ pub fn index_layer_in_file(
         ..LayerIndex::default()
     };
     let (walked, hashed) = std::thread::scope(|scope| {
-        let hasher = scope.spawn(|| hash_region(file, offset, len, progress, &stop));
+        let hasher = scope.spawn(|| {
+            if limits.verify_digests {
+                hash_region(file, offset, len, progress, &stop).map(Some)
+            } else {
+                if let Some(progress) = progress {
+                    progress(len);
+                }
+                Ok(None)
+            }
+        });
         // 64 KiB: the small files between two headers are read along with them, a large file
         // is seeked over.
         let region = RegionReader::new(file, offset, len, 64 * 1024);
@@ -540,8 +559,8 @@ pub fn index_layer_in_file(
     })?;
     let digest = hashed.map_err(|err| layer_error(format!("reading blob: {err}")))?;
     keep_visits(&mut index, states, secrets.is_some());
-    index.diff_id = Some(digest.clone());
-    index.blob_digest = Some(digest);
+    index.diff_id = digest.clone();
+    index.blob_digest = digest;
     index.tar_size = len;
     index.blob_size = len;
     Ok(index)

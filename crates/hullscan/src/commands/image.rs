@@ -57,6 +57,11 @@ pub struct ImageArgs {
     /// Largest uncompressed size one layer may have before reading stops (decompression bombs).
     #[arg(long, value_parser = parse_bytes, default_value = "64GiB")]
     pub max_layer_size: u64,
+    /// Take the layer digests a local image states instead of hashing every layer to check
+    /// them (hashing is most of the time a large image takes). Layers pulled from a registry
+    /// are always checked, and nothing read unchecked is kept in the inventory cache.
+    #[arg(long)]
+    pub no_verify_digests: bool,
     /// Registry requests: the deadline of one manifest, config or token request (`60s`, `2m`).
     #[arg(long, value_name = "DURATION", value_parser = parse_duration, default_value = "60s")]
     pub timeout: std::time::Duration,
@@ -210,6 +215,8 @@ pub struct SourceArgs<'a> {
     pub scan_secrets: bool,
     /// Registry request deadlines and the idle read timeout.
     pub timeouts: hullscan_image::registry::Timeouts,
+    /// Whether local layers are hashed to check their stated digests (`--no-verify-digests`).
+    pub verify_digests: bool,
 }
 
 /// Reads the image with a progress bar on a terminal: a spinner until the manifest says how
@@ -254,6 +261,7 @@ pub fn open_with_progress(
         limits: {
             let mut limits = Limits {
                 max_layer_bytes: source.max_layer_size,
+                verify_digests: source.verify_digests,
                 ..Limits::default()
             };
             if !source.scan_secrets {
@@ -372,6 +380,7 @@ pub fn run(args: ImageArgs) -> anyhow::Result<ExitStatus> {
         plain_http: args.plain_http,
         max_layer_size: args.max_layer_size,
         scan_secrets: true,
+        verify_digests: !args.no_verify_digests,
         timeouts: hullscan_image::registry::Timeouts {
             read: args.read_timeout,
             request: args.timeout,

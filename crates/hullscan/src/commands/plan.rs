@@ -196,6 +196,7 @@ fn image_findings(reference: &str, remote: bool) -> anyhow::Result<Vec<PlanFindi
         plain_http: false,
         max_layer_size: 64 << 30,
         scan_secrets: true,
+        verify_digests: true,
         timeouts: hullscan_image::registry::Timeouts::default(),
     };
     let inventory = hullscan_image::InventoryOptions {

@@ -138,6 +138,11 @@ pub struct VulnsArgs {
     /// Largest uncompressed size one layer may have before reading stops.
     #[arg(long, value_parser = parse_bytes, default_value = "64GiB")]
     pub max_layer_size: u64,
+    /// Take the layer digests a local image states instead of hashing every layer to check
+    /// them (hashing is most of the time a large image takes). Layers pulled from a registry
+    /// are always checked, and nothing read unchecked is kept in the inventory cache.
+    #[arg(long)]
+    pub no_verify_digests: bool,
     /// Do not print the summary and notes to stderr.
     #[arg(long, short = 'q')]
     pub quiet: bool,
@@ -316,6 +321,7 @@ fn read_target(args: &VulnsArgs) -> anyhow::Result<Scanned> {
         plain_http: args.plain_http,
         max_layer_size: args.max_layer_size,
         scan_secrets: false,
+        verify_digests: !args.no_verify_digests,
         timeouts: Default::default(),
     };
     let (mut image, mut note) = open_with_progress(&source, inventory)?;
