@@ -197,6 +197,7 @@ fn image_findings(reference: &str, remote: bool) -> anyhow::Result<Vec<PlanFindi
         max_layer_size: 64 << 30,
         scan_secrets: true,
         timeouts: hullscan_image::registry::Timeouts::default(),
+        top_files: hullscan_image::merge::DEFAULT_TOP_FILES,
     };
     let inventory = hullscan_image::InventoryOptions {
         enabled: false,

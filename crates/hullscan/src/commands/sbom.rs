@@ -124,6 +124,7 @@ pub fn run(args: SbomArgs) -> anyhow::Result<ExitStatus> {
                 // Only the package files' contents are read: no secrets scan.
                 scan_secrets: false,
                 timeouts: Default::default(),
+                top_files: hullscan_image::merge::DEFAULT_TOP_FILES,
             };
             let (mut image, mut note) = open_with_progress(&source, inventory)?;
             if let Some(cache) = &cache {

@@ -317,6 +317,7 @@ fn read_target(args: &VulnsArgs) -> anyhow::Result<Scanned> {
         max_layer_size: args.max_layer_size,
         scan_secrets: false,
         timeouts: Default::default(),
+        top_files: hullscan_image::merge::DEFAULT_TOP_FILES,
     };
     let (mut image, mut note) = open_with_progress(&source, inventory)?;
     if let Some(cache) = &cache {
