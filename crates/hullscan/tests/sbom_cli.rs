@@ -251,12 +251,13 @@ fn image_summary_and_json_carry_the_inventory() {
     assert_eq!(summary.matches(" pkgs").count(), 3, "{summary}");
     let bom: Value = serde_json::from_slice(&std::fs::read(&sbom_path).unwrap()).unwrap();
     assert_eq!(bom["bomFormat"], "CycloneDX");
-    // Without --with-inventory the JSON stays the documented findings array.
+    // Without --with-inventory the object has the image report and the findings only.
     let plain = stdout_json(&hullscan(
         &["image", image, "--format", "json", "--fail-on", "error"],
         &cache,
     ));
-    assert!(plain.is_array());
+    assert!(plain["findings"].is_array() && plain["image"]["layers"].is_array());
+    assert!(plain.get("inventory").is_none());
     let none = hullscan(
         &["image", image, "--no-inventory", "--fail-on", "error"],
         &cache,

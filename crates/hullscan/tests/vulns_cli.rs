@@ -584,8 +584,8 @@ fn image_scan_and_image_audit() {
             .args(extra)
             .output()
             .unwrap();
-        let findings: Value = serde_json::from_slice(&output.stdout).unwrap();
-        findings
+        let doc: Value = serde_json::from_slice(&output.stdout).unwrap();
+        doc["findings"]
             .as_array()
             .unwrap()
             .iter()

@@ -13,7 +13,9 @@ pub use hullscan_image_source::{
     ImageError, ImageRef, Platform, Result, Selection, daemon, digest, error, layer, registry,
     resolve, spec, store,
 };
-pub use model::{Image, InventoryCache, InventoryOptions, ReadOptions, SourceKind};
+pub use model::{
+    AnalysisOptions, Image, InventoryCache, InventoryOptions, ReadOptions, SourceKind,
+};
 
 use std::path::Path;
 

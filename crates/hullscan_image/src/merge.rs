@@ -26,9 +26,83 @@ pub struct DiveStats {
     pub efficiency: f64,
     /// Σ cumulative over paths seen in two or more layers (counts the copy still in use too).
     pub wasted_bytes: u64,
-    /// The paths dive lists as inefficient, largest first (at most 50).
+    /// The paths dive lists as inefficient, largest first (at most the walk's `top_files`).
     pub top_inefficiencies: Vec<Inefficiency>,
     pub inefficient_paths: u64,
+}
+
+/// How many files the walk keeps in its largest-first lists (wasted files, dive's
+/// inefficient files) when the caller does not say.
+pub const DEFAULT_TOP_FILES: usize = 100;
+
+/// A path whose regular-file bytes in one or more layers the final filesystem does not show:
+/// rewritten by a later layer, deleted by a whiteout, or under a deleted or opaque directory.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct WastedFile {
+    /// Absolute path in the image, as the layers spell it.
+    pub path: String,
+    /// The sizes of the hidden copies, summed.
+    pub wasted_bytes: u64,
+    /// The layers whose copies are hidden, ascending.
+    pub layers: Vec<u32>,
+    /// The layers that hid them (wrote the path again or deleted it), ascending.
+    pub hidden_by: Vec<u32>,
+    /// How many hidden copies (a layer may hold the path twice).
+    pub count: u32,
+}
+
+impl Ord for WastedFile {
+    fn cmp(&self, other: &Self) -> Ordering {
+        // Reversed like `Inefficiency`: the heap's top is the one to drop first.
+        other
+            .wasted_bytes
+            .cmp(&self.wasted_bytes)
+            .then_with(|| self.path.cmp(&other.path))
+    }
+}
+
+impl PartialOrd for WastedFile {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+/// The hidden bytes per path: every path counted, only the largest kept by name.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct WastedFiles {
+    /// The paths with the most hidden bytes, largest first, ties by path (at most `top_files`).
+    pub top: Vec<WastedFile>,
+    /// How many paths have hidden bytes (all of them, not only those in `top`).
+    pub paths: u64,
+    /// Their hidden bytes together: equal to all file bytes minus the visible ones.
+    pub bytes: u64,
+}
+
+/// Keeps the `limit` best of what is offered in `heap` (whose top is the worst kept).
+/// `beats(worst)` says whether the candidate outranks the worst kept one; `make` builds it
+/// only when it gets in, so a walk over 400,000 hidden files allocates few paths.
+fn offer_top<T: Ord>(
+    heap: &mut BinaryHeap<T>,
+    limit: usize,
+    beats: impl FnOnce(&T) -> bool,
+    make: impl FnOnce() -> T,
+) {
+    if limit == 0 {
+        return;
+    }
+    if heap.len() < limit {
+        heap.push(make());
+    } else if heap.peek().is_some_and(beats) {
+        heap.pop();
+        heap.push(make());
+    }
+}
+
+/// Whether (`size`, `/path`) ranks before (`worst_size`, `worst_path`): larger first, then
+/// by path. `path` lacks the leading `/` that `worst_path` has.
+fn ranks_before(size: u64, path: &str, worst_size: u64, worst_path: &str) -> bool {
+    size > worst_size
+        || (size == worst_size && path < worst_path.strip_prefix('/').unwrap_or(worst_path))
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -64,6 +138,8 @@ pub struct MergedView {
     /// Files a later layer wrote again with the same size (COPY then chown/chmod), grouped by
     /// (lower layer, upper layer).
     pub duplicates: Vec<Duplicate>,
+    /// The paths whose bytes are hidden, for "which files waste space".
+    pub wasted: WastedFiles,
 }
 
 /// Files of `lower` written again, same size, by `upper`.
@@ -131,6 +207,7 @@ struct DiveAccumulator {
     wasted: u64,
     inefficient_paths: u64,
     top: BinaryHeap<Inefficiency>,
+    top_limit: usize,
 }
 
 impl DiveAccumulator {
@@ -140,20 +217,29 @@ impl DiveAccumulator {
         if record.occurrences >= 2 {
             self.wasted += record.cumulative;
             self.inefficient_paths += 1;
-            self.top.push(Inefficiency {
-                path: format!("/{path}"),
-                occurrences: record.occurrences,
-                cumulative_size: record.cumulative,
-            });
-            if self.top.len() > 50 {
-                self.top.pop();
-            }
+            offer_top(
+                &mut self.top,
+                self.top_limit,
+                |worst| ranks_before(record.cumulative, path, worst.cumulative_size, &worst.path),
+                || Inefficiency {
+                    path: format!("/{path}"),
+                    occurrences: record.occurrences,
+                    cumulative_size: record.cumulative,
+                },
+            );
         }
     }
 }
 
 impl MergedView {
+    /// Merges `layers`, keeping the [`DEFAULT_TOP_FILES`] largest wasted and inefficient files.
     pub fn build(layers: &[Layer]) -> MergedView {
+        MergedView::build_keeping(layers, DEFAULT_TOP_FILES)
+    }
+
+    /// Merges `layers`; the lists of wasted files and of dive's inefficient files keep their
+    /// `top_files` largest entries (the totals count every path).
+    pub fn build_keeping(layers: &[Layer], top_files: usize) -> MergedView {
         let total: usize = layers.iter().map(|l| l.files.entries.len()).sum();
         let mut order: Vec<FileRef> = Vec::with_capacity(total);
         for (layer_number, layer) in layers.iter().enumerate() {
@@ -186,7 +272,10 @@ impl MergedView {
             wasted: 0,
             inefficient_paths: 0,
             top: BinaryHeap::new(),
+            top_limit: top_files,
         };
+        let mut wasted = WastedFiles::default();
+        let mut wasted_top: BinaryHeap<WastedFile> = BinaryHeap::new();
         let mut stack: Vec<Frame<'_>> = Vec::new();
         let mut pending_count = 0usize;
         let mut duplicates: rustc_hash::FxHashMap<(u32, u32), Duplicate> =
@@ -240,6 +329,50 @@ impl MergedView {
                     hidden_by[r.layer as usize][r.entry as usize] = h;
                 }
             }
+            // This path's hidden file bytes. A file under a deleted directory is its own
+            // group, so what `rm -rf` hid is counted file by file.
+            let mut hidden_bytes = 0u64;
+            let mut hidden_count = 0u32;
+            for (r, hider) in group.iter().zip(&hiders) {
+                let entry = entry_of(r);
+                if entry.kind == EntryKind::File && entry.size > 0 && hider.is_some() {
+                    hidden_bytes += entry.size;
+                    hidden_count += 1;
+                }
+            }
+            if hidden_count > 0 {
+                wasted.paths += 1;
+                wasted.bytes += hidden_bytes;
+                offer_top(
+                    &mut wasted_top,
+                    top_files,
+                    |worst| ranks_before(hidden_bytes, path, worst.wasted_bytes, &worst.path),
+                    || {
+                        let mut layers = Vec::new();
+                        let mut hidden_by = Vec::new();
+                        for (r, hider) in group.iter().zip(&hiders) {
+                            let entry = entry_of(r);
+                            if let (EntryKind::File, true, Some(h)) =
+                                (entry.kind, entry.size > 0, hider)
+                            {
+                                layers.push(r.layer);
+                                hidden_by.push(*h);
+                            }
+                        }
+                        layers.dedup();
+                        hidden_by.sort_unstable();
+                        hidden_by.dedup();
+                        WastedFile {
+                            path: format!("/{path}"),
+                            wasted_bytes: hidden_bytes,
+                            layers,
+                            hidden_by,
+                            count: hidden_count,
+                        }
+                    },
+                );
+            }
+
             // The layers of this group that hold content (not only whiteouts/opaque markers).
             let content_layers: Vec<u32> = {
                 let mut layers: Vec<u32> = group
@@ -423,10 +556,14 @@ impl MergedView {
                 .cmp(&a.bytes)
                 .then((a.lower, a.upper).cmp(&(b.lower, b.upper)))
         });
+        let mut top_wasted = wasted_top.into_vec();
+        top_wasted.sort();
+        wasted.top = top_wasted;
         MergedView {
             visible,
             hidden_by,
             duplicates,
+            wasted,
             dive: DiveStats {
                 efficiency,
                 wasted_bytes: dive.wasted,

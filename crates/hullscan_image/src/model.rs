@@ -117,6 +117,23 @@ pub struct ReadOptions<'a> {
     pub allow_network: bool,
     pub registry: crate::registry::RegistryOptions,
     pub inventory: InventoryOptions<'a>,
+    pub analysis: AnalysisOptions,
+}
+
+/// What the size analyses keep.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct AnalysisOptions {
+    /// How many of the largest wasted files (and of dive's inefficient files) are kept by
+    /// name; the totals count them all.
+    pub top_files: usize,
+}
+
+impl Default for AnalysisOptions {
+    fn default() -> Self {
+        AnalysisOptions {
+            top_files: crate::merge::DEFAULT_TOP_FILES,
+        }
+    }
 }
 
 /// Whether and how to take the package inventory in the layers' single pass.
@@ -391,7 +408,7 @@ pub fn load(
 
     let history = match_history(&config, &mut layers);
     let base_layer_count = guess_base_layers(&history, &layers);
-    let fs = MergedView::build(&layers);
+    let fs = MergedView::build_keeping(&layers, options.analysis.top_files);
     let analysis = Analysis::compute(&layers, &fs);
     let (inventory, inventory_cache_hits) = if options.inventory.enabled {
         let mut hits = 0;

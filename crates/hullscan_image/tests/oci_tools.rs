@@ -224,6 +224,31 @@ fn assert_problem_analysis(image: &hullscan_image::Image) {
             .is_some()
     );
     assert!(!a.layers[0].largest.is_empty());
+    // The wasted files name each hidden copy, largest first; they add up to the corrected
+    // figure. umoci rewrites the chowned file whole, so its 100 kB copy in layer 0 is waste.
+    let wasted = &image.fs.wasted;
+    assert_eq!(wasted.bytes, a.wasted_bytes);
+    assert_eq!(wasted.paths, 3 + TMP_FILES.len() as u64);
+    let top: Vec<(&str, u64, Vec<u32>, Vec<u32>)> = wasted
+        .top
+        .iter()
+        .map(|w| {
+            let (layers, hidden_by) = (w.layers.clone(), w.hidden_by.clone());
+            (w.path.as_str(), w.wasted_bytes, layers, hidden_by)
+        })
+        .collect();
+    let deploy = key - KEY.len() as u64;
+    assert_eq!(
+        top,
+        [
+            ("/app/data.bin", data, vec![0], vec![1]),
+            ("/opt/tmpdir/a.bin", 30_000, vec![0], vec![1]),
+            ("/opt/tmpdir/b.bin", 20_000, vec![0], vec![1]),
+            ("/opt/tmpdir/sub/c.bin", 10_000, vec![0], vec![1]),
+            ("/root/.ssh/id_rsa", KEY.len() as u64, vec![0], vec![1]),
+            ("/srv/deploy.ini", deploy, vec![0], vec![1]),
+        ]
+    );
 }
 
 #[test]

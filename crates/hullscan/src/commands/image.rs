@@ -83,11 +83,14 @@ pub struct ImageArgs {
     /// The format of --sbom.
     #[arg(long, value_enum, default_value = "cyclonedx", requires = "sbom")]
     pub sbom_format: super::sbom::SbomFormat,
-    /// With --format json: print one object, `{"findings": [...], "inventory": {...}}`, whose
-    /// `inventory` is the SBOM in hullscan's JSON form (docs/sbom-json.md), instead of the
-    /// findings array alone.
+    /// With --format json: add `inventory`, the SBOM in hullscan's JSON form
+    /// (docs/sbom-json.md), to the printed object beside `image` and `findings`.
     #[arg(long)]
     pub with_inventory: bool,
+    /// How many of the files with the most hidden bytes the report names (`wasted_files` in
+    /// --format json, the largest 10 of them in the summary); the totals count every file.
+    #[arg(long, value_name = "N", default_value_t = hullscan_image::merge::DEFAULT_TOP_FILES)]
+    pub wasted_files: usize,
     /// Run only these rules (codes, names, aliases, prefixes like `HS6`, or `ALL`), replacing
     /// the configuration's `select`, as for `hullscan lint`. Comma-separated or repeated.
     #[arg(long, value_delimiter = ',', value_name = "RULE")]
@@ -217,6 +220,8 @@ pub struct SourceArgs<'a> {
     pub timeouts: hullscan_image::registry::Timeouts,
     /// Whether local layers are hashed to check their stated digests (`--no-verify-digests`).
     pub verify_digests: bool,
+    /// How many wasted (and dive-inefficient) files the analysis keeps by name.
+    pub top_files: usize,
 }
 
 /// Reads the image with a progress bar on a terminal: a spinner until the manifest says how
@@ -278,6 +283,9 @@ pub fn open_with_progress(
             ..Default::default()
         },
         inventory,
+        analysis: hullscan_image::AnalysisOptions {
+            top_files: source.top_files,
+        },
     };
     let result = hullscan_image::open(source.reference, &options);
     if let Some(bar) = &progress_bar {
@@ -387,6 +395,7 @@ pub fn run(args: ImageArgs) -> anyhow::Result<ExitStatus> {
             layer: args.layer_timeout,
             ..Default::default()
         },
+        top_files: args.wasted_files,
     };
     let (mut image, mut note) = open_with_progress(&source, inventory)?;
     if let Some(cache) = &cache {
@@ -476,8 +485,8 @@ pub fn run(args: ImageArgs) -> anyhow::Result<ExitStatus> {
     if let Some(path) = &args.sbom {
         super::sbom::write_image_sbom(&image, args.sbom_format, path)?;
     }
-    if args.with_inventory && args.output.format == crate::output::FormatArg::Json {
-        print_json_with_inventory(&image, &reports, &args.output)?;
+    if args.output.format == crate::output::FormatArg::Json {
+        super::image_report::print_json(&image, &reports, &args.output, args.with_inventory)?;
     } else {
         args.output.print(&reports)?;
     }
@@ -486,34 +495,6 @@ pub fn run(args: ImageArgs) -> anyhow::Result<ExitStatus> {
     } else {
         ExitStatus::Success
     })
-}
-
-/// `{"findings": [...], "inventory": {...}}`: the findings array exactly as `--format json`
-/// prints it, beside the inventory in hullscan's SBOM JSON form.
-fn print_json_with_inventory(
-    image: &Image,
-    reports: &[FileReport],
-    output: &OutputArgs,
-) -> anyhow::Result<()> {
-    use std::io::Write as _;
-    let mut findings = Vec::new();
-    hullscan_render::render(
-        reports,
-        hullscan_render::OutputFormat::Json,
-        &output.render_options(),
-        &mut findings,
-    )?;
-    let mut inventory = Vec::new();
-    super::sbom::write_image(image, hullscan_sbom::Format::Json, &mut inventory)?;
-    let stdout = std::io::stdout();
-    let mut out = std::io::BufWriter::new(stdout.lock());
-    out.write_all(b"{\"findings\": ")?;
-    out.write_all(findings.trim_ascii_end())?;
-    out.write_all(b",\n\"inventory\": ")?;
-    out.write_all(inventory.trim_ascii_end())?;
-    out.write_all(b"}\n")?;
-    out.flush()?;
-    Ok(())
 }
 
 /// The size report, on stderr so machine-readable stdout stays clean.
@@ -529,14 +510,9 @@ fn print_summary(image: &Image, note: &str) {
     );
     let packages = super::sbom::packages_per_layer(image);
     for (layer, stats) in image.layers.iter().zip(&analysis.layers) {
-        let instruction = image
-            .layer_instruction(layer.index)
+        // Masked before cut: a credential cut in half no longer looks like one.
+        let instruction = super::image_report::safe_instruction(image, layer.index)
             .map(|text| {
-                // Mask before cutting: a credential cut in half no longer looks like one.
-                let masked =
-                    crate::output::safe_field(&hullscan_image_rules::masked_instruction(text))
-                        .into_owned();
-                let text = masked.as_str();
                 let short: String = text.chars().take(60).collect();
                 if short.len() < text.len() {
                     format!("{short}…")
@@ -566,6 +542,9 @@ fn print_summary(image: &Image, note: &str) {
         human_size(analysis.dive_wasted_bytes),
         analysis.dive_user_wasted_ratio * 100.0
     );
+    for line in super::image_report::wasted_file_lines(image, 10) {
+        eprintln!("{line}");
+    }
     if let Some(inventory) = &image.inventory {
         let os = inventory
             .os

@@ -198,6 +198,7 @@ fn image_findings(reference: &str, remote: bool) -> anyhow::Result<Vec<PlanFindi
         scan_secrets: true,
         verify_digests: true,
         timeouts: hullscan_image::registry::Timeouts::default(),
+        top_files: hullscan_image::merge::DEFAULT_TOP_FILES,
     };
     let inventory = hullscan_image::InventoryOptions {
         enabled: false,

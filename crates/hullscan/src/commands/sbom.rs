@@ -130,6 +130,7 @@ pub fn run(args: SbomArgs) -> anyhow::Result<ExitStatus> {
                 scan_secrets: false,
                 verify_digests: !args.no_verify_digests,
                 timeouts: Default::default(),
+                top_files: hullscan_image::merge::DEFAULT_TOP_FILES,
             };
             let (mut image, mut note) = open_with_progress(&source, inventory)?;
             if let Some(cache) = &cache {

@@ -323,6 +323,7 @@ fn read_target(args: &VulnsArgs) -> anyhow::Result<Scanned> {
         scan_secrets: false,
         verify_digests: !args.no_verify_digests,
         timeouts: Default::default(),
+        top_files: hullscan_image::merge::DEFAULT_TOP_FILES,
     };
     let (mut image, mut note) = open_with_progress(&source, inventory)?;
     if let Some(cache) = &cache {
