@@ -164,7 +164,7 @@ fn hs901_missing_healthcheck_against_the_dockerfile() {
     let dockerfile_without = "FROM alpine:3.20\nUSER app\nCMD [\"app\"]\n";
     let dockerfile_with =
         "FROM alpine:3.20\nUSER app\nHEALTHCHECK CMD wget -qO- localhost\nCMD [\"app\"]\n";
-    let compose = "services:\n  web:\n    build: .\n";
+    let compose = "services:\n  web:\n    build: .\n    ports:\n      - \"8080:8080\"\n";
     let fires = lint_files(
         &[
             ("compose.yaml", compose),
@@ -181,8 +181,7 @@ fn hs901_missing_healthcheck_against_the_dockerfile() {
         )
         .is_empty()
     );
-    let with_healthcheck =
-        "services:\n  web:\n    build: .\n    healthcheck:\n      test: [\"CMD\", \"true\"]\n";
+    let with_healthcheck = "services:\n  web:\n    build: .\n    ports:\n      - \"8080:8080\"\n    healthcheck:\n      test: [\"CMD\", \"true\"]\n";
     assert!(
         lint_files(
             &[
@@ -195,6 +194,46 @@ fn hs901_missing_healthcheck_against_the_dockerfile() {
     );
     // An image-only service: its image's HEALTHCHECK is unknown, so nothing is said.
     assert!(lint_compose("services:\n  web:\n    image: nginx:1.27\n", "HS901").is_empty());
+}
+
+/// Issue 14 (precision labels): of HS901's first labelled findings only a published web
+/// service was right; one-shot jobs, workers and a benchmark runner that nothing reaches or
+/// waits for were wrong or debatable. Shapes minimised from the labelled stacks.
+#[test]
+fn hs901_only_for_services_others_reach_or_wait_for() {
+    let dockerfile = "FROM alpine:3.20\nUSER app\nCMD [\"app\"]\n";
+    let compose = "services:
+  init:
+    build: .
+    command: init
+  engine:
+    build: .
+    command: start-engine
+    depends_on:
+      init:
+        condition: service_completed_successfully
+  runs:
+    build: .
+    command: create-runs
+    restart: \"no\"
+  server:
+    build: .
+    command: server
+  worker:
+    build: .
+    command: worker
+    depends_on:
+      - server
+";
+    let fires = lint_files(
+        &[("compose.yaml", compose), ("Dockerfile", dockerfile)],
+        "HS901",
+    );
+    let lines: Vec<u64> = fires.iter().map(|f| f.2).collect();
+    // Only `server` (line 15), which `worker` waits for; the one-shot `init`, the `engine`
+    // and `runs` nothing waits for, and the `worker` itself are left alone.
+    assert_eq!(lines, vec![15], "{fires:?}");
+    assert!(fires[0].4.contains("`worker` depends on it"), "{fires:?}");
 }
 
 #[test]
@@ -557,4 +596,28 @@ fn hs914_state_of_a_known_server_outside_any_volume() {
     ] {
         assert!(lint_compose(quiet, "HS914").is_empty(), "{quiet}");
     }
+}
+
+/// Issue 14 (precision labels): the official PostgreSQL image moved its data in 18
+/// (`PGDATA=/var/lib/postgresql/18/docker`, `VOLUME /var/lib/postgresql`). HS914 used to
+/// advise a volume on `/var/lib/postgresql/data` for `postgres:18-alpine`, and stayed quiet
+/// when one was mounted there, though it holds none of the data.
+#[test]
+fn hs914_knows_where_postgres_18_keeps_its_data() {
+    let fires = lint_compose(
+        "services:\n  postgres:\n    image: postgres:18-alpine\n    command: \"postgres -c fsync=off\"\n",
+        "HS914",
+    );
+    assert_eq!(fires.len(), 1, "{fires:?}");
+    assert!(
+        fires[0]
+            .4
+            .contains("mount a named volume on `/var/lib/postgresql`")
+            && !fires[0].4.contains("/var/lib/postgresql/data"),
+        "{fires:?}"
+    );
+    let old_path = "services:\n  db:\n    image: postgres:18\n    volumes: [pgdata:/var/lib/postgresql/data]\nvolumes:\n  pgdata:\n";
+    assert_eq!(lint_compose(old_path, "HS914").len(), 1);
+    let new_path = "services:\n  db:\n    image: postgres:18\n    volumes: [pgdata:/var/lib/postgresql]\nvolumes:\n  pgdata:\n";
+    assert!(lint_compose(new_path, "HS914").is_empty());
 }

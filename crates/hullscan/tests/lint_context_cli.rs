@@ -294,28 +294,35 @@ fn a_copied_npmrc_is_judged_by_its_content() {
     );
 }
 
-/// Issue 14: `/data*` (run-time data) and `dist-ssr` (build output) in `.dockerignore` match
-/// nothing on a clean checkout, but the project's `.gitignore` lists them too: they guard
-/// what a working tree creates, so they are not dead patterns.
+/// Issue 14: HS505 reports a one-component pattern that misses deeper sent files (the
+/// `.gitignore` habit), not stale entries nor patterns anchored with `/`. When the project's
+/// `.gitignore` anchors the same pattern at the root (`/data*` for run-time data), the
+/// root-only `.dockerignore` pattern means what it says: not reported either.
 #[test]
-fn dockerignore_patterns_that_gitignore_lists_too_are_not_dead() {
+fn dockerignore_patterns_missing_deeper_files_unless_gitignore_anchors_them_too() {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();
     std::fs::write(root.join("Dockerfile"), "FROM node:22\nCOPY . .\n").unwrap();
     std::fs::write(root.join("server.js"), "\n").unwrap();
-    std::fs::write(root.join(".dockerignore"), "/data*\ndist-ssr\napp.json\n").unwrap();
-    // A deeper `data…` file: `/data*` is still meant for the root only.
-    std::fs::create_dir(root.join("src")).unwrap();
+    std::fs::write(
+        root.join(".dockerignore"),
+        "data*\n/cache\n*.log\napp.json\n",
+    )
+    .unwrap();
+    std::fs::create_dir_all(root.join("src/cache")).unwrap();
     std::fs::write(root.join("src/database.js"), "\n").unwrap();
+    std::fs::write(root.join("src/cache/entry"), "\n").unwrap();
+    std::fs::write(root.join("src/debug.log"), "\n").unwrap();
     let lines = |found: Vec<(String, String, u64)>| -> Vec<u64> {
         found.into_iter().map(|(_, _, line)| line).collect()
     };
-    assert_eq!(lines(findings(root, "HS505", &["."])), vec![1, 2, 3]);
+    // `/cache` is anchored on purpose, `app.json` is stale (matches nothing anywhere).
+    assert_eq!(lines(findings(root, "HS505", &["."])), vec![1, 3]);
     std::fs::write(
         root.join(".gitignore"),
-        "# local\n/data*\n!/data/.gitkeep\ndist-ssr\n",
+        "# local\n/data*\n!/data/.gitkeep\n*.log\n",
     )
     .unwrap();
-    // `app.json` is a stale entry git knows nothing about: still reported.
+    // `.gitignore`'s `*.log` matches at any depth, unlike `.dockerignore`'s: still reported.
     assert_eq!(lines(findings(root, "HS505", &["."])), vec![3]);
 }

@@ -10,7 +10,10 @@ declare_rule! {
     /// MariaDB, MongoDB, Elasticsearch, RabbitMQ, and others; not Redis, often a cache) with no volume or bind mount on
     /// the directory where that image keeps its data, nor on a parent of it. Only images whose
     /// data directory is documented and fixed are judged; an image hullscan does not know is
-    /// never reported.
+    /// never reported. PostgreSQL images from 18 on (and untagged or `latest`, which are 18 or
+    /// later) keep their data under `/var/lib/postgresql` (`PGDATA` is
+    /// `/var/lib/postgresql/18/docker`): a volume on the old `/var/lib/postgresql/data` holds
+    /// none of it and is reported.
     ///
     /// ## Why is this bad?
     /// Containers are disposable: what a service writes outside a volume lives in the
@@ -69,6 +72,23 @@ const DATA_DIRECTORIES: &[(&str, &str)] = &[
     ("minio", "/data"),
 ];
 
+/// Where the official PostgreSQL image keeps its data from 18 on: its `VOLUME`, above
+/// `PGDATA=/var/lib/postgresql/18/docker` (the pg_ctlcluster layout).
+const POSTGRES_18_DATA: &str = "/var/lib/postgresql";
+
+/// Whether a `postgres`/`postgis` reference names major version 18 or later: its tag starts
+/// with that number (`18-alpine`, `18.1`; for PostGIS the PostgreSQL major comes first,
+/// `18-3.6`), or it has no numeric tag (`latest`, `alpine`, none), which is the newest.
+fn postgres_18_or_later(reference: &str) -> bool {
+    let without_digest = reference.split('@').next().unwrap_or(reference);
+    let last = without_digest.rsplit('/').next().unwrap_or(without_digest);
+    let Some((_, tag)) = last.split_once(':') else {
+        return true;
+    };
+    let major: String = tag.chars().take_while(char::is_ascii_digit).collect();
+    major.parse::<u32>().map_or(true, |major| major >= 18)
+}
+
 /// The repository name of an image reference: registry and namespace dropped, tag and
 /// digest cut off (`docker.io/library/postgres:16-alpine` → `postgres`).
 fn repository(reference: &str) -> &str {
@@ -99,13 +119,20 @@ pub(crate) fn check(check: &ServiceCheck<'_>, out: &mut Vec<Finding>) {
     if scalar.unknown {
         return;
     }
-    let repository = repository(scalar.text.trim());
+    let reference = scalar.text.trim();
+    let repository = repository(reference);
     let Some((_, directory)) = DATA_DIRECTORIES
         .iter()
         .find(|(name, _)| *name == repository)
     else {
         return;
     };
+    let directory =
+        if matches!(repository, "postgres" | "postgis") && postgres_18_or_later(reference) {
+            POSTGRES_18_DATA
+        } else {
+            directory
+        };
     let mounts = check.service.mounts();
     if mounts.iter().any(|mount| covers(&mount.target, directory)) {
         return;
@@ -167,5 +194,13 @@ mod tests {
         assert!(covers("/var/lib/postgresql/", "/var/lib/postgresql/data"));
         assert!(!covers("/var/lib/postgres", "/var/lib/postgresql/data"));
         assert!(!covers("/data/db/x", "/data/db"));
+        assert!(postgres_18_or_later("postgres:18-alpine"));
+        assert!(postgres_18_or_later("postgres"));
+        assert!(postgres_18_or_later("postgres:alpine"));
+        assert!(postgres_18_or_later("postgis/postgis:18-3.6"));
+        assert!(!postgres_18_or_later("postgres:17.5-bookworm"));
+        assert!(!postgres_18_or_later(
+            "docker.io/library/postgres:9.6@sha256:abc"
+        ));
     }
 }

@@ -1,32 +1,35 @@
 use hullscan_diagnostics::{Diagnostic, Location, declare_rule};
 
 use super::ContextCheck;
-use crate::generated::guards_generated;
 use hullscan_ignore::go_filepath_match;
 
 declare_rule! {
     /// ## What it does
-    /// Finds `.dockerignore` patterns that match no path Docker looks at in the context as it
-    /// is now: no file or directory matches them, directly or through a parent directory.
-    /// A pattern that only matches inside a directory an earlier pattern already excludes
-    /// (so Docker never reads it) counts as matching nothing.
+    /// Finds `.dockerignore` patterns written with `.gitignore` habits: a pattern of one path
+    /// component (`*.pyc`, `__pycache__`, `node_modules`) that matches nothing at the context
+    /// root while files or directories deeper in the context that Docker sends have a name it
+    /// matches (`pkg/mod.pyc`, `web/node_modules`).
     ///
     /// ## Why is this bad?
-    /// Usually a typo or a pattern written with `.gitignore` habits: `.dockerignore` patterns
-    /// are anchored at the context root, so `*.log` does not match `logs/app.log`; that
-    /// needs `**/*.log`.
+    /// `.gitignore` matches such a pattern at any depth; `.dockerignore` anchors every pattern
+    /// at the context root, so `*.pyc` does not exclude `pkg/mod.pyc` and the files the
+    /// author meant to keep out are sent and copied into the image. `**/*.pyc` matches at
+    /// any depth.
     ///
-    /// Patterns for what a checkout gains later are not reported: env files, build output
-    /// (`dist`, `build`, `target`, `*.egg-info`, ...), dependencies, caches (`__pycache__`,
-    /// `*.pyc`, ...), logs, editor files, credentials and repository boilerplate (`*.md`,
-    /// `README*`, `.gitignore`). A clean checkout may have none of them;
-    /// listing them before they exist is good practice. So are patterns the context's
-    /// `.gitignore` lists too (`/data*` for run-time data): git ignores what a working tree
-    /// creates.
+    /// A pattern that matches nothing anywhere in the context is not reported: it is a stale
+    /// entry (the file was removed) or a guard for what a working tree gains later (build
+    /// output, caches, env files). Either way it excludes nothing Docker would send and is
+    /// harmless to keep. Neither is a pattern with a `/` in it (`/data`, `./*.log`,
+    /// `docs/*.md`, a trailing `/` aside): its author anchored it on purpose. Nor is one the
+    /// context's `.gitignore` anchors at the root too (`data*` beside a `.gitignore` line
+    /// `/data*`): there both lists mean the root only. An exception (`!pattern`) that
+    /// re-includes nothing is left alone; copy-ignored-file reports files a COPY needs
+    /// that stay excluded.
     ///
     /// ## Known problems
-    /// Other patterns for things that only exist on other machines or later in CI are
-    /// reported too; the finding describes the context as it is now.
+    /// A plain name can match a deeper path by coincidence: `README.md` written for a root
+    /// README that was removed also matches `docs/README.md`. The finding then asks to
+    /// exclude what the author never meant to; keep the pattern as it is or delete it.
     ///
     /// ## Example
     /// ```text
@@ -44,7 +47,7 @@ declare_rule! {
         severity: Info,
         category: Suspicious,
         fix: None,
-        summary: "A .dockerignore pattern matches nothing in the context",
+        summary: "A one-component .dockerignore pattern matches nothing at the context root but names files deeper in it",
     };
 }
 
@@ -54,88 +57,59 @@ pub(super) fn check(input: &ContextCheck<'_>, out: &mut Vec<Diagnostic>) {
         return;
     };
     for (index, pattern) in matcher.patterns().iter().enumerate() {
-        if context.usage.applied.get(index).copied().unwrap_or(true) {
+        if pattern.is_exception() || context.usage.applied.get(index).copied().unwrap_or(true) {
             continue;
         }
         let Some(entry) = file.parsed.entries.get(index) else {
             continue;
         };
-        let root_only = !pattern.text().contains('/') && !pattern.text().starts_with("**");
-        // `*.pyc` with `pkg/mod.pyc` in the context: written with `.gitignore` habits, and
-        // provably missing files, so reported even for generated files.
-        let misses_deeper_files = root_only
-            && context
-                .entries
-                .iter()
-                .map(|e| e.path.as_str())
-                .chain(context.excluded.iter().map(|e| e.path.as_str()))
-                .filter_map(|path| path.rsplit_once('/').map(|(_, name)| name))
-                .any(|name| go_filepath_match(pattern.text(), name) == Ok(true));
-        let gitignored = gitignored_too(context, pattern.text());
-        // `.gitignore` anchors `/data*` at the root on purpose: deeper `data…` files are
-        // not what either list means.
-        if gitignored == Some(true)
-            || ((is_conventional(pattern.text()) || gitignored.is_some()) && !misses_deeper_files)
+        // Docker cleans a pattern (drops a leading `/` or `./`) before matching; what the
+        // author wrote tells whether the pattern was anchored on purpose.
+        let written = file
+            .source
+            .text()
+            .get(entry.range.to_range())
+            .unwrap_or(pattern.text());
+        let written = written.trim_start_matches('!').trim();
+        let name = pattern.text();
+        if written.trim_end_matches('/').contains('/')
+            || name.contains('/')
+            || name.starts_with("**")
+            || name.is_empty()
+            || name == "."
+            || gitignore_anchors(context, name)
         {
             continue;
         }
-        let hint = if root_only {
-            format!(
-                "; patterns are anchored at the context root, use `**/{}` to match at any depth",
-                pattern.text()
-            )
-        } else {
-            String::new()
+        let Some(example) = context
+            .entries
+            .iter()
+            .map(|e| e.path.as_str())
+            .find(|path| {
+                path.rsplit_once('/')
+                    .is_some_and(|(_, last)| go_filepath_match(name, last) == Ok(true))
+            })
+        else {
+            continue;
         };
         out.push(Diagnostic::new(
             &UNUSED_DOCKERIGNORE_PATTERN,
             format!(
-                "`{}` matches nothing in the build context{hint}",
-                pattern.display()
+                "`{}` matches nothing at the context root, but deeper paths such as `{}` are sent; patterns are anchored at the context root, use `**/{}` to match at any depth",
+                pattern.display(),
+                example,
+                name
             ),
             Location::Text(entry.range),
         ));
     }
 }
 
-/// Repository boilerplate a directory commonly gains (docs, git and editor settings): listed
-/// ahead of time so `COPY . .` never ships it, like `*.md` beside a new README.
-const BOILERPLATE: &[&str] = &[
-    "README.md",
-    "CHANGELOG.md",
-    "LICENSE",
-    ".gitignore",
-    ".gitattributes",
-    ".editorconfig",
-];
-
-/// Whether the context's `.gitignore` lists the same pattern (leading and trailing `/`
-/// aside): git ignores it because a working tree creates it (run-time data, build output),
-/// so a clean checkout lacking it says nothing. `Some(true)` when `.gitignore` anchors it at
-/// the root (`/data*`), `Some(false)` when not, `None` when it does not list it.
-fn gitignored_too(context: &crate::model::BuildContext, pattern: &str) -> Option<bool> {
-    let normal = |p: &str| p.trim_start_matches('/').trim_end_matches('/').to_owned();
-    let pattern = normal(pattern);
+/// Whether the context's `.gitignore` lists `name` anchored at the root (`/data*`): then the
+/// root-only `.dockerignore` pattern means what the author wants.
+fn gitignore_anchors(context: &crate::model::BuildContext, name: &str) -> bool {
     context
         .gitignore_patterns
         .iter()
-        .find(|ignored| normal(ignored) == pattern)
-        .map(|ignored| ignored.starts_with('/'))
-}
-
-/// Whether a pattern names something a checkout gains later (see [`guards_generated`]), the
-/// build's own files or repository boilerplate: worth listing before they exist.
-fn is_conventional(pattern: &str) -> bool {
-    let last = pattern.rsplit('/').next().unwrap_or(pattern);
-    guards_generated(pattern)
-        // Named build output and scratch directories: `app.egg-info`, `client/.tmp`.
-        || last.ends_with(".egg-info")
-        || matches!(last, ".tmp" | ".temp")
-        || BOILERPLATE
-            .iter()
-            .any(|name| go_filepath_match(last, name) == Ok(true))
-        || last.starts_with("Dockerfile")
-        || last.starts_with(".dockerignore")
-        || last.starts_with("docker-compose")
-        || last.starts_with("compose.")
+        .any(|ignored| ignored.starts_with('/') && ignored[1..].trim_end_matches('/') == name)
 }

@@ -22,6 +22,26 @@ pub(crate) fn final_chain<'a>(checker: &Checker<'a, '_>) -> Vec<&'a Stage<'a>> {
     chain_of(checker, last.index)
 }
 
+/// Like [`final_chain`], but when the final stage is a test stage (named `test`, `tests` or
+/// `testing`) built `FROM` an earlier stage, the chain of that earlier stage: the one that is
+/// shipped (`docker build --target app`) while the test stage only runs checks on it in CI.
+pub(crate) fn shipped_chain<'a>(checker: &Checker<'a, '_>) -> Vec<&'a Stage<'a>> {
+    let chain = final_chain(checker);
+    match chain.as_slice() {
+        [last, parent, ..]
+            if last.name.as_deref().is_some_and(|name| {
+                matches!(
+                    name.to_ascii_lowercase().as_str(),
+                    "test" | "tests" | "testing"
+                )
+            }) =>
+        {
+            chain_of(checker, parent.index)
+        }
+        _ => chain,
+    }
+}
+
 /// Stage `index` followed by the stages it is built `FROM`, nearest first.
 pub(crate) fn chain_of<'a>(checker: &Checker<'a, '_>, index: usize) -> Vec<&'a Stage<'a>> {
     let model = checker.model;

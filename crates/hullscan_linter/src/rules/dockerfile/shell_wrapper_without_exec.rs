@@ -2,7 +2,7 @@
 
 use hullscan_diagnostics::{Applicability, Diagnostic, Edit, Fix, Location, declare_rule};
 use hullscan_dockerfile::{Arguments, Instruction};
-use hullscan_shell::{CommandKind, tools::is_shell_name};
+use hullscan_shell::{CommandKind, SimpleCommand, tools::is_shell_name};
 use hullscan_text::TextSize;
 
 use crate::checker::Checker;
@@ -114,7 +114,7 @@ pub(crate) fn shell_wrapper_without_exec(
         return;
     };
     let program = name.value();
-    if program == "exec" || NOT_PROGRAMS.contains(&program) {
+    if program == "exec" || NOT_PROGRAMS.contains(&program) || prints_usage(simple) {
         return;
     }
     let mut diagnostic = Diagnostic::new(
@@ -147,6 +147,18 @@ pub(crate) fn shell_wrapper_without_exec(
         ));
     }
     checker.report(diagnostic);
+}
+
+/// Whether the command asks its program for help or its version (`tool -h`, `tool --help`,
+/// `tool version`): it prints and exits at once, so no stop signal ever reaches it. Tool
+/// images use such a `CMD` to show their usage (`["sh", "-c", "a -h && b -h"]`). A lone `-h`
+/// counts only as the last word: `postgres -h 0.0.0.0` names a host.
+fn prints_usage(command: &SimpleCommand<'_>) -> bool {
+    let args: Vec<&str> = command.args().iter().map(|word| word.value()).collect();
+    args.iter()
+        .any(|arg| matches!(*arg, "--help" | "-help" | "--version" | "-version"))
+        || args.last() == Some(&"-h")
+        || matches!(args.as_slice(), ["help" | "version"])
 }
 
 /// Builtins and keywords that are not a program to exec.

@@ -17,7 +17,9 @@ declare_rule! {
     /// compiles (`go build`, `cargo build`, `npm run build`, `mvn package`, `gradle build`,
     /// `gcc`, `make`). Images that look like toolchains or environments on purpose (no
     /// `EXPOSE`, and no `CMD`/`ENTRYPOINT` other than a bare shell or REPL, as in the official
-    /// language images) are left alone.
+    /// language images) are left alone. When the last stage is a test stage (`FROM app AS
+    /// test`, named `test`, `tests` or `testing`), the stage it tests is the shipped image:
+    /// tools the test stage installs to run its checks are not reported.
     ///
     /// ## Why is this bad?
     /// A toolchain is needed to build the program, not to run it. Left in the image it adds
@@ -62,7 +64,7 @@ declare_rule! {
 
 /// HS404
 pub(crate) fn toolchain_in_final_image(checker: &mut Checker) {
-    let chain = practice_facts::final_chain(checker);
+    let chain = practice_facts::shipped_chain(checker);
     let Some(root) = chain.last() else {
         return;
     };
