@@ -16,4 +16,5 @@ pub mod plan;
 pub mod rules;
 pub mod sbom;
 pub mod secrets;
+pub mod selection;
 pub mod vulns;
