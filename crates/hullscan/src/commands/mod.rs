@@ -7,6 +7,7 @@ pub mod debug;
 pub mod explain;
 pub mod fix;
 pub mod image;
+pub mod inventory_target;
 pub mod lint;
 pub mod lint_compose;
 pub mod lint_context;
