@@ -5,19 +5,24 @@
 use std::path::Path;
 
 use anyhow::Context as _;
+use clap::Args;
 use hullscan_image::{Image, Platform};
 use hullscan_inventory::Inventory;
 
 use super::image::{InventoryCacheArgs, SourceArgs, cache_summary, open_with_progress};
 
-/// The image-reading flags `sbom` and `vulns` share.
-pub struct ImageReadFlags<'a> {
-    /// `--platform`, as the user wrote it.
-    pub platform: Option<&'a str>,
+/// Where `sbom` and `vulns` may read an image from: `--remote`, `--plain-http`, `--platform`.
+#[derive(Debug, Args)]
+pub struct ImageSourceArgs {
+    /// Allow a bare name that the daemon does not have to be pulled from its registry.
+    #[arg(long)]
     pub remote: bool,
+    /// Allow plain HTTP to a registry that is not on loopback.
+    #[arg(long)]
     pub plain_http: bool,
-    pub max_layer_size: u64,
-    pub cache: &'a InventoryCacheArgs,
+    /// Platform to pick from a multi-platform index, as `os/arch[/variant]`.
+    #[arg(long)]
+    pub platform: Option<String>,
 }
 
 /// A target read for its packages.
@@ -32,7 +37,12 @@ pub struct InventoryTarget {
 /// Reads `target`: `dir:PATH` as a directory tree, anything else as an image (with the
 /// per-layer inventory cache unless it is turned off). Only package files are read: no
 /// secrets scan.
-pub fn open(target: &str, flags: &ImageReadFlags<'_>) -> anyhow::Result<InventoryTarget> {
+pub fn open(
+    target: &str,
+    source: &ImageSourceArgs,
+    max_layer_size: u64,
+    cache: &InventoryCacheArgs,
+) -> anyhow::Result<InventoryTarget> {
     if let Some(root) = target.strip_prefix("dir:") {
         let inventory = hullscan_inventory::dir::catalog_dir(Path::new(root))
             .with_context(|| format!("reading the directory {root}"))?;
@@ -42,14 +52,14 @@ pub fn open(target: &str, flags: &ImageReadFlags<'_>) -> anyhow::Result<Inventor
             image: None,
         });
     }
-    let platform = match flags.platform {
+    let platform = match &source.platform {
         Some(text) => Some(
             Platform::parse(text)
                 .with_context(|| format!("--platform `{text}` is not os/arch[/variant]"))?,
         ),
         None => None,
     };
-    let cache = flags.cache.open_for(true);
+    let cache = cache.open_for(true);
     let inventory = hullscan_image::InventoryOptions {
         enabled: true,
         cache: cache
@@ -60,9 +70,9 @@ pub fn open(target: &str, flags: &ImageReadFlags<'_>) -> anyhow::Result<Inventor
     let source = SourceArgs {
         reference: target,
         platform,
-        remote: flags.remote,
-        plain_http: flags.plain_http,
-        max_layer_size: flags.max_layer_size,
+        remote: source.remote,
+        plain_http: source.plain_http,
+        max_layer_size,
         scan_secrets: false,
         timeouts: Default::default(),
     };

@@ -13,7 +13,7 @@ use hullscan_inventory::Inventory;
 use hullscan_sbom::{DocumentIds, Format, LayerInstruction, Subject, SubjectKind, SubjectLayer};
 
 use super::image::{InventoryCacheArgs, attribute_dockerfile};
-use super::inventory_target::{self, ImageReadFlags, InventoryTarget};
+use super::inventory_target::{self, ImageSourceArgs, InventoryTarget};
 use crate::ExitStatus;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -51,15 +51,8 @@ pub struct SbomArgs {
     /// Write to FILE (atomically: a temporary file beside it, renamed) instead of stdout.
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<std::path::PathBuf>,
-    /// Allow a bare name that the daemon does not have to be pulled from its registry.
-    #[arg(long)]
-    pub remote: bool,
-    /// Allow plain HTTP to a registry that is not on loopback.
-    #[arg(long)]
-    pub plain_http: bool,
-    /// Platform to pick from a multi-platform index, as `os/arch[/variant]`.
-    #[arg(long)]
-    pub platform: Option<String>,
+    #[command(flatten)]
+    pub source: ImageSourceArgs,
     /// The Dockerfile that built the image: every package is tied to the instruction that
     /// installed it (the one that made the layer its files came from).
     #[arg(long, value_name = "PATH")]
@@ -88,16 +81,8 @@ pub fn run(args: SbomArgs) -> anyhow::Result<ExitStatus> {
     {
         bail!("--dockerfile ties an image's layers to instructions; {root} is a directory");
     }
-    let target = inventory_target::open(
-        &args.target,
-        &ImageReadFlags {
-            platform: args.platform.as_deref(),
-            remote: args.remote,
-            plain_http: args.plain_http,
-            max_layer_size: args.max_layer_size,
-            cache: &args.cache,
-        },
-    )?;
+    let target =
+        inventory_target::open(&args.target, &args.source, args.max_layer_size, &args.cache)?;
     let InventoryTarget {
         mut note,
         inventory,

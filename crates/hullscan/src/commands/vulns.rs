@@ -22,7 +22,7 @@ use serde::Serialize;
 
 use super::db::{DbDirArgs, db_dir, open_database};
 use super::image::InventoryCacheArgs;
-use super::inventory_target::{self, ImageReadFlags};
+use super::inventory_target::{self, ImageSourceArgs};
 use crate::ExitStatus;
 use crate::output::{ColorArg, FormatArg, OutputArgs, safe_field};
 
@@ -127,15 +127,8 @@ pub struct VulnsArgs {
     /// When to colour the human formats.
     #[arg(long, value_enum, default_value = "auto")]
     pub color: ColorArg,
-    /// Allow a bare name that the daemon does not have to be pulled from its registry.
-    #[arg(long)]
-    pub remote: bool,
-    /// Allow plain HTTP to a registry that is not on loopback.
-    #[arg(long)]
-    pub plain_http: bool,
-    /// Platform to pick from a multi-platform index, as `os/arch[/variant]`.
-    #[arg(long)]
-    pub platform: Option<String>,
+    #[command(flatten)]
+    pub source: ImageSourceArgs,
     /// Largest uncompressed size one layer may have before reading stops.
     #[arg(long, value_parser = parse_bytes, default_value = "64GiB")]
     pub max_layer_size: u64,
@@ -285,16 +278,8 @@ fn read_target(args: &VulnsArgs) -> anyhow::Result<Scanned> {
             layers: sbom.layers,
         });
     }
-    let target = inventory_target::open(
-        &args.target,
-        &ImageReadFlags {
-            platform: args.platform.as_deref(),
-            remote: args.remote,
-            plain_http: args.plain_http,
-            max_layer_size: args.max_layer_size,
-            cache: &args.cache,
-        },
-    )?;
+    let target =
+        inventory_target::open(&args.target, &args.source, args.max_layer_size, &args.cache)?;
     let layers = target
         .image
         .iter()

@@ -35,46 +35,46 @@ declare_rule! {
 
 pub(super) fn check(image: &Image, settings: &ImageRuleSettings, out: &mut Vec<Diagnostic>) {
     let analysis = &image.analysis;
-    if let Some(min) = settings.min_efficiency
-        && analysis.efficiency < min
-    {
+    let over_budget = [
+        settings
+            .min_efficiency
+            .filter(|min| analysis.efficiency < *min)
+            .map(|min| {
+                format!(
+                    "efficiency {:.2} % is below the minimum {:.2} % ({} of {} layer bytes are hidden or deleted; dive's score: {:.2} %)",
+                    analysis.efficiency * 100.0,
+                    min * 100.0,
+                    human_size(analysis.wasted_bytes),
+                    human_size(analysis.total_content),
+                    analysis.dive_efficiency * 100.0
+                )
+            }),
+        settings
+            .max_wasted
+            .filter(|max| analysis.wasted_bytes > *max)
+            .map(|max| {
+                format!(
+                    "{} wasted (hidden or deleted bytes, counted once) is over the maximum {} (dive would report {})",
+                    human_size(analysis.wasted_bytes),
+                    human_size(max),
+                    human_size(analysis.dive_wasted_bytes)
+                )
+            }),
+        settings
+            .max_size
+            .filter(|max| analysis.total_content > *max)
+            .map(|max| {
+                format!(
+                    "the image's layers hold {} of files, over the maximum {}",
+                    human_size(analysis.total_content),
+                    human_size(max)
+                )
+            }),
+    ];
+    for message in over_budget.into_iter().flatten() {
         out.push(Diagnostic::new(
             &IMAGE_BUDGET_EXCEEDED,
-            format!(
-                "efficiency {:.2} % is below the minimum {:.2} % ({} of {} layer bytes are hidden or deleted; dive's score: {:.2} %)",
-                analysis.efficiency * 100.0,
-                min * 100.0,
-                human_size(analysis.wasted_bytes),
-                human_size(analysis.total_content),
-                analysis.dive_efficiency * 100.0
-            ),
-            image_location(image),
-        ));
-    }
-    if let Some(max) = settings.max_wasted
-        && analysis.wasted_bytes > max
-    {
-        out.push(Diagnostic::new(
-            &IMAGE_BUDGET_EXCEEDED,
-            format!(
-                "{} wasted (hidden or deleted bytes, counted once) is over the maximum {} (dive would report {})",
-                human_size(analysis.wasted_bytes),
-                human_size(max),
-                human_size(analysis.dive_wasted_bytes)
-            ),
-            image_location(image),
-        ));
-    }
-    if let Some(max) = settings.max_size
-        && analysis.total_content > max
-    {
-        out.push(Diagnostic::new(
-            &IMAGE_BUDGET_EXCEEDED,
-            format!(
-                "the image's layers hold {} of files, over the maximum {}",
-                human_size(analysis.total_content),
-                human_size(max)
-            ),
+            message,
             image_location(image),
         ));
     }
