@@ -23,10 +23,10 @@ use crate::output::safe_message;
 
 #[derive(Debug, Args)]
 #[command(
-    mut_arg("select", |arg| arg.help("Fix only these rules' findings (codes, names, aliases, prefixes, `ALL`), replacing the configuration's `select`.")),
-    mut_arg("extend_select", |arg| arg.help("Also fix these rules' findings.")),
-    mut_arg("ignore", |arg| arg.help("Never fix (nor run) these rules.")),
-    mut_arg("config", |arg| arg.help("Use this configuration file for every file instead of discovering one per directory.")),
+    mut_arg("select", |arg| arg.help("Fix only these rules' findings (codes, names, aliases, prefixes, `ALL`), replacing the configuration's `select`")),
+    mut_arg("extend_select", |arg| arg.help("Also fix these rules' findings")),
+    mut_arg("ignore", |arg| arg.help("Never fix (nor run) these rules")),
+    mut_arg("config", |arg| arg.help("Use this configuration file for every file instead of discovering one per directory")),
 )]
 pub struct FixArgs {
     /// Dockerfiles and directories to fix (directories are searched as by `hullscan lint`).

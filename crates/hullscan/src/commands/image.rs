@@ -18,8 +18,8 @@ use crate::output::OutputArgs;
 
 #[derive(Debug, Args)]
 #[command(
-    mut_arg("select", |arg| arg.help("Run only these rules (codes, names, aliases, prefixes like `HS6`, or `ALL`), replacing the configuration's `select`, as for `hullscan lint`. Comma-separated or repeated.")),
-    mut_arg("config", |arg| arg.help("Use this configuration file (`hullscan.toml`) instead of the one found from the current directory upwards.")),
+    mut_arg("select", |arg| arg.help("Run only these rules (codes, names, aliases, prefixes like `HS6`, or `ALL`), replacing the configuration's `select`, as for `hullscan lint`. Comma-separated or repeated")),
+    mut_arg("config", |arg| arg.help("Use this configuration file (`hullscan.toml`) instead of the one found from the current directory upwards")),
 )]
 pub struct ImageArgs {
     /// The image: a `docker save` or OCI archive tar, an OCI layout directory (`oci:DIR[:TAG]`),

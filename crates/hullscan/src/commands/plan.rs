@@ -19,10 +19,10 @@ use crate::output::safe_message;
 
 #[derive(Debug, Args)]
 #[command(
-    mut_arg("select", |arg| arg.help("Plan only these rules' findings.")),
-    mut_arg("extend_select", |arg| arg.help("Plan these rules' findings too.")),
-    mut_arg("ignore", |arg| arg.help("Leave these rules out.")),
-    mut_arg("config", |arg| arg.help("Use this configuration file for every file.")),
+    mut_arg("select", |arg| arg.help("Plan only these rules' findings")),
+    mut_arg("extend_select", |arg| arg.help("Plan these rules' findings too")),
+    mut_arg("ignore", |arg| arg.help("Leave these rules out")),
+    mut_arg("config", |arg| arg.help("Use this configuration file for every file")),
 )]
 pub struct PlanArgs {
     /// Dockerfiles, or directories searched for them as by `hullscan lint`. Default: the

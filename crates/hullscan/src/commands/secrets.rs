@@ -18,8 +18,8 @@ use crate::output::{FormatArg, OutputArgs};
 
 #[derive(Debug, Args)]
 #[command(
-    mut_arg("config", |arg| arg.help("Take the `[secrets]` allow-lists from this configuration file for every path, instead of the nearest `hullscan.toml`/`.hullscan.toml` above each one.")),
-    mut_arg("no_config", |arg| arg.help("Ignore all configuration files (only the `--allow-*` options apply).")),
+    mut_arg("config", |arg| arg.help("Take the `[secrets]` allow-lists from this configuration file for every path, instead of the nearest `hullscan.toml`/`.hullscan.toml` above each one")),
+    mut_arg("no_config", |arg| arg.help("Ignore all configuration files (only the `--allow-*` options apply)")),
 )]
 pub struct SecretsArgs {
     /// Files and directories to scan (`-` for stdin; pipes and devices such as `/dev/stdin` are

@@ -1,7 +1,8 @@
 //! The flags that choose the rules and the configuration file, flattened into `lint`, `fix`,
 //! `plan` and `image` (and, for the configuration file, `secrets`). The help texts here are
-//! `lint`'s; a command that words them for itself replaces them with `mut_arg`, so each
-//! command's `--help` stays as it was.
+//! `lint`'s; a command that words them for itself replaces them with `mut_arg` (without the
+//! final full stop, which clap drops from doc comments), so each command's `--help` stays as
+//! it was.
 
 use std::path::PathBuf;
 
