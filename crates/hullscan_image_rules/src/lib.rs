@@ -1,27 +1,20 @@
-//! The image rules (HS6xx). Each is a `declare_rule!` static plus a pure check over the
-//! [`Image`] model; none does I/O. [`ALL`] lists them for the central registry and
-//! [`check_image`] runs them all.
+//! The image rules (HS6xx). Each rule is one file under `rules/`: a `declare_rule!` static with
+//! its docs and a pure check over the [`Image`] model; none does I/O. [`ALL`] lists them for the
+//! central registry and [`check_image`] runs them all.
 
-mod config_rules;
-mod filesystem_rules;
-mod layer_rules;
+mod rules;
 mod secret_names;
 
 use hullscan_diagnostics::{Diagnostic, ImageLocation, Location, RuleMeta};
 
 use hullscan_image::model::Image;
 
-pub use config_rules::{
-    LATEST_OR_UNTAGGED_REFERENCE, MISSING_HEALTHCHECK, PRIVILEGED_PORT_NON_ROOT, RUNS_AS_ROOT,
-    SECRET_IN_CONFIG, SECRET_IN_HISTORY, SHELL_FORM_COMMAND,
-};
-pub use filesystem_rules::{
-    ATTACK_SURFACE_TOOLS, DUPLICATE_UID_GID, EMPTY_PASSWORD, UNEXPECTED_SETUID,
-};
 pub use hullscan_image::model::wants_key_content;
-pub use layer_rules::{
-    DUPLICATED_FILES_ACROSS_LAYERS, IMAGE_BUDGET_EXCEEDED, PACKAGE_CACHE_LEFT,
-    SECRET_FILE_IN_LAYER, SUSPICIOUS_LAYER_ENTRY,
+pub use rules::{
+    ATTACK_SURFACE_TOOLS, DUPLICATE_UID_GID, DUPLICATED_FILES_ACROSS_LAYERS, EMPTY_PASSWORD,
+    IMAGE_BUDGET_EXCEEDED, LATEST_OR_UNTAGGED_REFERENCE, MISSING_HEALTHCHECK, PACKAGE_CACHE_LEFT,
+    PRIVILEGED_PORT_NON_ROOT, RUNS_AS_ROOT, SECRET_FILE_IN_LAYER, SECRET_IN_CONFIG,
+    SECRET_IN_HISTORY, SHELL_FORM_COMMAND, SUSPICIOUS_LAYER_ENTRY, UNEXPECTED_SETUID,
 };
 pub use secret_names::is_secret_name;
 
@@ -61,9 +54,7 @@ pub struct ImageRuleSettings {
 /// Runs every image rule.
 pub fn check_image(image: &Image, settings: &ImageRuleSettings) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    config_rules::check(image, &mut out);
-    filesystem_rules::check(image, settings, &mut out);
-    layer_rules::check(image, settings, &mut out);
+    rules::check(image, settings, &mut out);
     out
 }
 

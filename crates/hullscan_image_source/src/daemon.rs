@@ -75,18 +75,12 @@ impl Read for Body {
                 if *remaining == 0 {
                     return Ok(0);
                 }
-                let max = buf
-                    .len()
-                    .min(usize::try_from(*remaining).unwrap_or(usize::MAX));
-                let n = self.reader.read(&mut buf[..max])?;
-                if n == 0 {
-                    return Err(io::Error::new(
-                        io::ErrorKind::UnexpectedEof,
-                        "the daemon closed the connection early",
-                    ));
-                }
-                *remaining -= n as u64;
-                Ok(n)
+                read_counted(
+                    &mut self.reader,
+                    buf,
+                    remaining,
+                    "the daemon closed the connection early",
+                )
             }
             BodyMode::Chunked { remaining, done } => {
                 if *done {
@@ -113,21 +107,34 @@ impl Read for Body {
                     }
                     *remaining = size;
                 }
-                let max = buf
-                    .len()
-                    .min(usize::try_from(*remaining).unwrap_or(usize::MAX));
-                let n = self.reader.read(&mut buf[..max])?;
-                if n == 0 {
-                    return Err(io::Error::new(
-                        io::ErrorKind::UnexpectedEof,
-                        "the daemon closed the connection mid-chunk",
-                    ));
-                }
-                *remaining -= n as u64;
-                Ok(n)
+                read_counted(
+                    &mut self.reader,
+                    buf,
+                    remaining,
+                    "the daemon closed the connection mid-chunk",
+                )
             }
         }
     }
+}
+
+/// Reads at most `remaining` (not zero) bytes into `buf` and counts them off; the connection
+/// closing before then is the error `closed_early`.
+fn read_counted(
+    reader: &mut impl Read,
+    buf: &mut [u8],
+    remaining: &mut u64,
+    closed_early: &str,
+) -> io::Result<usize> {
+    let max = buf
+        .len()
+        .min(usize::try_from(*remaining).unwrap_or(usize::MAX));
+    let n = reader.read(&mut buf[..max])?;
+    if n == 0 {
+        return Err(io::Error::new(io::ErrorKind::UnexpectedEof, closed_early));
+    }
+    *remaining -= n as u64;
+    Ok(n)
 }
 
 /// Sends `GET path` and returns the status code and body.

@@ -120,6 +120,13 @@ impl<'a> Checker<'a> {
             .filter_map(|object| Some((object, object.pod.as_ref()?)))
     }
 
+    /// The facts of the Dockerfile that builds the container's image (`--dockerfile`), if one
+    /// was named for it.
+    pub fn dockerfile_facts(&self, container: &Container<'_>) -> Option<&'a ImageFacts> {
+        let image = container.image?;
+        self.options.images.iter().find(|f| f.matches(image.value))
+    }
+
     /// Every container of every pod, with both.
     pub fn containers(
         &self,

@@ -6,10 +6,7 @@ use std::collections::BTreeMap;
 use hullscan_inventory::{Inventory, Package};
 use serde::Serialize;
 
-use crate::{
-    DocumentIds, Subject, SubjectKind, TOOL_VERSION, ecosystem_name, layer_diff_id,
-    package_instruction,
-};
+use crate::{DocumentIds, PackageFacts, Subject, SubjectKind, TOOL_VERSION, ecosystem_name};
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -109,6 +106,7 @@ fn property(name: &str, value: impl Into<String>) -> Property {
 
 /// The component of one package; `bom_ref` is unique within the document.
 fn component(subject: &Subject, package: &Package, bom_ref: String) -> Component {
+    let facts = PackageFacts::of(subject, package);
     let mut properties = vec![property(
         "hullscan:ecosystem",
         ecosystem_name(package.ecosystem),
@@ -123,10 +121,10 @@ fn component(subject: &Subject, package: &Package, bom_ref: String) -> Component
     if let Some(layer) = package.layer {
         properties.push(property("hullscan:layer:index", layer.to_string()));
     }
-    if let Some(diff_id) = layer_diff_id(subject, package) {
+    if let Some(diff_id) = facts.layer_diff_id {
         properties.push(property("hullscan:layer:diff_id", diff_id));
     }
-    if let Some(instruction) = package_instruction(subject, package) {
+    if let Some(instruction) = facts.instruction {
         properties.push(property(
             "hullscan:dockerfile:location",
             instruction.location(),
@@ -136,15 +134,9 @@ fn component(subject: &Subject, package: &Package, bom_ref: String) -> Component
             &instruction.text,
         ));
     }
-    let mut evidence: Vec<&String> = package.evidence.iter().collect();
-    evidence.sort();
-    evidence.dedup();
-    for path in &evidence {
-        properties.push(property("hullscan:evidence:path", format!("/{path}")));
+    for path in &facts.evidence {
+        properties.push(property("hullscan:evidence:path", path));
     }
-    let mut licenses: Vec<&String> = package.licenses.iter().collect();
-    licenses.sort();
-    licenses.dedup();
     Component {
         kind: if package.ecosystem.is_os() {
             "application"
@@ -154,22 +146,24 @@ fn component(subject: &Subject, package: &Package, bom_ref: String) -> Component
         bom_ref: Some(bom_ref),
         group: None,
         name: package.name.clone(),
-        version: Some(package.version.clone()).filter(|v| !v.is_empty()),
+        version: facts.version.map(str::to_owned),
         description: None,
-        purl: Some(package.purl.clone()).filter(|p| !p.is_empty()),
-        licenses: licenses
-            .into_iter()
+        purl: facts.purl.map(str::to_owned),
+        licenses: facts
+            .licenses
+            .iter()
             .map(|name| LicenseChoice {
-                license: License { name: name.clone() },
+                license: License {
+                    name: (*name).to_owned(),
+                },
             })
             .collect(),
         properties,
-        evidence: (!evidence.is_empty()).then(|| Evidence {
-            occurrences: evidence
-                .iter()
-                .map(|path| Occurrence {
-                    location: format!("/{path}"),
-                })
+        evidence: (!facts.evidence.is_empty()).then(|| Evidence {
+            occurrences: facts
+                .evidence
+                .into_iter()
+                .map(|location| Occurrence { location })
                 .collect(),
         }),
     }

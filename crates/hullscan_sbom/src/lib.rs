@@ -186,10 +186,42 @@ pub fn ecosystem_name(ecosystem: Ecosystem) -> &'static str {
     }
 }
 
-/// The diff ID of the layer a package came from, when the subject has it.
-fn layer_diff_id<'a>(subject: &'a Subject, package: &Package) -> Option<&'a str> {
-    let layer = subject.layers.get(package.layer?)?;
-    Some(layer.diff_id.as_str())
+/// What every format writes about one package, worked out once and in one form: lists sorted
+/// without repeats, evidence as absolute paths, the layer's facts looked up in the subject.
+pub(crate) struct PackageFacts<'a> {
+    /// The version, unless empty.
+    pub version: Option<&'a str>,
+    /// The purl, unless empty.
+    pub purl: Option<&'a str>,
+    pub licenses: Vec<&'a str>,
+    /// The files that showed the package, as `/path`.
+    pub evidence: Vec<String>,
+    /// The diff ID of the layer the package came from, when the subject has it.
+    pub layer_diff_id: Option<&'a str>,
+    /// The Dockerfile instruction that installed it (the one that made its layer).
+    pub instruction: Option<&'a LayerInstruction>,
+}
+
+impl<'a> PackageFacts<'a> {
+    pub(crate) fn of(subject: &'a Subject, package: &'a Package) -> PackageFacts<'a> {
+        let mut licenses: Vec<&str> = package.licenses.iter().map(String::as_str).collect();
+        licenses.sort_unstable();
+        licenses.dedup();
+        let mut evidence: Vec<String> = package.evidence.iter().map(|p| format!("/{p}")).collect();
+        evidence.sort();
+        evidence.dedup();
+        PackageFacts {
+            version: Some(package.version.as_str()).filter(|v| !v.is_empty()),
+            purl: Some(package.purl.as_str()).filter(|p| !p.is_empty()),
+            licenses,
+            evidence,
+            layer_diff_id: package
+                .layer
+                .and_then(|index| subject.layers.get(index))
+                .map(|layer| layer.diff_id.as_str()),
+            instruction: package_instruction(subject, package),
+        }
+    }
 }
 
 /// The Dockerfile instruction that installed a package (the one that made its layer).

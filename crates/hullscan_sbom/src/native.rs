@@ -4,7 +4,7 @@
 use hullscan_inventory::{Inventory, Package};
 use serde::Serialize;
 
-use crate::{LayerInstruction, Subject, ecosystem_name, layer_diff_id, package_instruction};
+use crate::{LayerInstruction, PackageFacts, Subject, ecosystem_name};
 
 /// Bumped only by a change that removes or redefines a field.
 pub const FORMAT_VERSION: u32 = 1;
@@ -136,13 +136,7 @@ pub fn document<'a>(
         packages: packages
             .iter()
             .map(|package| {
-                let mut licenses: Vec<&str> = package.licenses.iter().map(String::as_str).collect();
-                licenses.sort_unstable();
-                licenses.dedup();
-                let mut evidence: Vec<String> =
-                    package.evidence.iter().map(|p| format!("/{p}")).collect();
-                evidence.sort();
-                evidence.dedup();
+                let facts = PackageFacts::of(subject, package);
                 JsonPackage {
                     name: &package.name,
                     version: &package.version,
@@ -161,11 +155,11 @@ pub fn document<'a>(
                         version: &source.version,
                     }),
                     arch: package.arch.as_deref(),
-                    licenses,
-                    evidence,
+                    licenses: facts.licenses,
+                    evidence: facts.evidence,
                     layer: package.layer,
-                    layer_diff_id: layer_diff_id(subject, package),
-                    instruction: package_instruction(subject, package).map(Instruction::from),
+                    layer_diff_id: facts.layer_diff_id,
+                    instruction: facts.instruction.map(Instruction::from),
                 }
             })
             .collect(),

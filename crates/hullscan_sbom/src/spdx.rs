@@ -6,10 +6,7 @@ use std::collections::BTreeMap;
 use hullscan_inventory::{Inventory, Package};
 use serde::Serialize;
 
-use crate::{
-    DocumentIds, Subject, SubjectKind, TOOL_VERSION, ecosystem_name, layer_diff_id,
-    package_instruction,
-};
+use crate::{DocumentIds, PackageFacts, Subject, SubjectKind, TOOL_VERSION, ecosystem_name};
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -191,31 +188,27 @@ pub fn document(
             ecosystem_name(package.ecosystem).replace('.', "-"),
             id_fragment(&package.name)
         );
-        let mut licenses: Vec<&String> = package.licenses.iter().collect();
-        licenses.sort();
-        licenses.dedup();
-        let license_declared = (!licenses.is_empty()).then(|| {
-            let parts: Vec<String> = licenses
+        let facts = PackageFacts::of(subject, package);
+        let license_declared = (!facts.licenses.is_empty()).then(|| {
+            let parts: Vec<String> = facts
+                .licenses
                 .iter()
                 .map(|text| {
                     if is_license_expression(text) {
                         if text.contains(' ') {
                             format!("({text})")
                         } else {
-                            (*text).clone()
+                            (*text).to_owned()
                         }
                     } else {
                         let id = format!("LicenseRef-{}", id_fragment(text));
-                        extracted.insert(id.clone(), (*text).clone());
+                        extracted.insert(id.clone(), (*text).to_owned());
                         id
                     }
                 })
                 .collect();
             parts.join(" AND ")
         });
-        let mut evidence: Vec<String> = package.evidence.iter().map(|p| format!("/{p}")).collect();
-        evidence.sort();
-        evidence.dedup();
         let mut comment = Vec::new();
         if let Some(source) = &package.source {
             comment.push(format!(
@@ -224,12 +217,12 @@ pub fn document(
             ));
         }
         if let Some(layer) = package.layer {
-            match layer_diff_id(subject, package) {
+            match facts.layer_diff_id {
                 Some(diff_id) => comment.push(format!("layer {layer}: {diff_id}")),
                 None => comment.push(format!("layer {layer}")),
             }
         }
-        if let Some(instruction) = package_instruction(subject, package) {
+        if let Some(instruction) = facts.instruction {
             comment.push(format!(
                 "installed by {}: {}",
                 instruction.location(),
@@ -239,23 +232,23 @@ pub fn document(
         spdx_packages.push(SpdxPackage {
             spdx_id: spdx_id.clone(),
             name: package.name.clone(),
-            version_info: Some(package.version.clone()).filter(|v| !v.is_empty()),
+            version_info: facts.version.map(str::to_owned),
             download_location: "NOASSERTION",
             files_analyzed: false,
             primary_package_purpose: None,
             license_declared,
-            source_info: (!evidence.is_empty())
-                .then(|| format!("acquired package info from: {}", evidence.join(", "))),
+            source_info: (!facts.evidence.is_empty())
+                .then(|| format!("acquired package info from: {}", facts.evidence.join(", "))),
             comment: (!comment.is_empty()).then(|| comment.join("; ")),
-            external_refs: if package.purl.is_empty() {
-                Vec::new()
-            } else {
-                vec![ExternalRef {
+            external_refs: facts
+                .purl
+                .map(|purl| ExternalRef {
                     reference_category: "PACKAGE-MANAGER",
                     reference_type: "purl",
-                    reference_locator: package.purl.clone(),
-                }]
-            },
+                    reference_locator: purl.to_owned(),
+                })
+                .into_iter()
+                .collect(),
         });
         relationships.push(Relationship {
             spdx_element_id: root_id.clone(),

@@ -19,6 +19,7 @@
 pub mod date;
 pub mod diagnostics;
 pub mod ignore;
+mod percent;
 mod rule;
 pub mod sbom;
 pub mod vex;

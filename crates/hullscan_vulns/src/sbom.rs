@@ -7,6 +7,8 @@
 use hullscan_inventory::{Ecosystem, Inventory, OsRelease, Package, SourcePackage};
 use serde_json::Value;
 
+use crate::percent::decode;
+
 /// Which kind of document it was.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum SbomKind {
@@ -89,25 +91,6 @@ impl Purl {
             .find(|(k, _)| k == key)
             .map(|(_, v)| v.as_str())
     }
-}
-
-fn decode(text: &str) -> String {
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%'
-            && let Some(hex) = text.get(i + 1..i + 3)
-            && let Ok(byte) = u8::from_str_radix(hex, 16)
-        {
-            out.push(byte);
-            i += 3;
-            continue;
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }
 
 fn parse_purl(purl: &str) -> Option<Purl> {

@@ -15,6 +15,7 @@
 use serde_json::Value;
 
 use crate::VulnFinding;
+use crate::percent::decode;
 
 /// One statement, reduced to what matching needs.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -158,25 +159,6 @@ fn split_purl(purl: &str) -> Option<(String, String, String, Option<String>)> {
         decode(name),
         version,
     ))
-}
-
-fn decode(text: &str) -> String {
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%'
-            && let Some(hex) = text.get(i + 1..i + 3)
-            && let Ok(byte) = u8::from_str_radix(hex, 16)
-        {
-            out.push(byte);
-            i += 3;
-            continue;
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// Package URL types that name a package (anything else names the subject as a whole).

@@ -12,15 +12,22 @@ use hullscan_fix::{FixOptions, FixedText};
 use hullscan_linter::CheckExtras;
 use hullscan_linter::settings::LinterSettings;
 use hullscan_text::SourceFile;
-use hullscan_workspace::{CliOverrides, ConfigMode, Resolver};
+use hullscan_workspace::Resolver;
 use rayon::prelude::*;
 
 use super::lint::{self, Input};
 use super::lint_context::{self, ContextChoice};
+use super::selection::{ConfigFileArgs, RuleSelectionArgs};
 use crate::ExitStatus;
 use crate::output::safe_message;
 
 #[derive(Debug, Args)]
+#[command(
+    mut_arg("select", |arg| arg.help("Fix only these rules' findings (codes, names, aliases, prefixes, `ALL`), replacing the configuration's `select`")),
+    mut_arg("extend_select", |arg| arg.help("Also fix these rules' findings")),
+    mut_arg("ignore", |arg| arg.help("Never fix (nor run) these rules")),
+    mut_arg("config", |arg| arg.help("Use this configuration file for every file instead of discovering one per directory")),
+)]
 pub struct FixArgs {
     /// Dockerfiles and directories to fix (directories are searched as by `hullscan lint`).
     /// `-` reads a Dockerfile from stdin and prints the fixed text. Default: the current
@@ -34,22 +41,10 @@ pub struct FixArgs {
     /// Print a unified diff of the changes instead of writing them; exit 1 when there are any.
     #[arg(long)]
     pub diff: bool,
-    /// Fix only these rules' findings (codes, names, aliases, prefixes, `ALL`), replacing the
-    /// configuration's `select`.
-    #[arg(long, value_delimiter = ',', value_name = "RULE")]
-    pub select: Option<Vec<String>>,
-    /// Also fix these rules' findings.
-    #[arg(long, value_delimiter = ',', value_name = "RULE")]
-    pub extend_select: Vec<String>,
-    /// Never fix (nor run) these rules.
-    #[arg(long, value_delimiter = ',', value_name = "RULE")]
-    pub ignore: Vec<String>,
-    /// Use this configuration file for every file instead of discovering one per directory.
-    #[arg(long, short = 'c', value_name = "FILE", conflicts_with = "no_config")]
-    pub config: Option<PathBuf>,
-    /// Ignore all configuration files.
-    #[arg(long)]
-    pub no_config: bool,
+    #[command(flatten)]
+    pub rules: RuleSelectionArgs,
+    #[command(flatten)]
+    pub config: ConfigFileArgs,
     /// The build context (as for `hullscan lint`); its `.dockerignore` gets the entries the
     /// context rules ask for (with `--unsafe-fixes`).
     #[arg(long, value_name = "DIR", conflicts_with = "no_context")]
@@ -111,20 +106,7 @@ pub struct RuleCounts {
 }
 
 pub fn run(args: FixArgs) -> anyhow::Result<ExitStatus> {
-    let mode = match (&args.config, args.no_config) {
-        (Some(path), _) => ConfigMode::Pinned(path.clone()),
-        (None, true) => ConfigMode::None,
-        (None, false) => ConfigMode::Discover,
-    };
-    let resolver = Resolver::new(
-        mode,
-        CliOverrides {
-            select: args.select.clone(),
-            extend_select: args.extend_select.clone(),
-            ignore: args.ignore.clone(),
-            ..CliOverrides::default()
-        },
-    )?;
+    let resolver = Resolver::new(args.config.mode(), args.rules.overrides())?;
     let paths = if args.paths.is_empty() {
         vec![PathBuf::from(".")]
     } else {

@@ -17,6 +17,10 @@ use crate::ExitStatus;
 use crate::output::OutputArgs;
 
 #[derive(Debug, Args)]
+#[command(
+    mut_arg("select", |arg| arg.help("Run only these rules (codes, names, aliases, prefixes like `HS6`, or `ALL`), replacing the configuration's `select`, as for `hullscan lint`. Comma-separated or repeated")),
+    mut_arg("config", |arg| arg.help("Use this configuration file (`hullscan.toml`) instead of the one found from the current directory upwards")),
+)]
 pub struct ImageArgs {
     /// The image: a `docker save` or OCI archive tar, an OCI layout directory (`oci:DIR[:TAG]`),
     /// `docker-daemon:NAME`, `docker://NAME` (registry), or a bare name (the local docker
@@ -91,23 +95,10 @@ pub struct ImageArgs {
     /// --format json, the largest 10 of them in the summary); the totals count every file.
     #[arg(long, value_name = "N", default_value_t = hullscan_image::merge::DEFAULT_TOP_FILES)]
     pub wasted_files: usize,
-    /// Run only these rules (codes, names, aliases, prefixes like `HS6`, or `ALL`), replacing
-    /// the configuration's `select`, as for `hullscan lint`. Comma-separated or repeated.
-    #[arg(long, value_delimiter = ',', value_name = "RULE")]
-    pub select: Option<Vec<String>>,
-    /// Run these rules in addition to the selected ones.
-    #[arg(long, value_delimiter = ',', value_name = "RULE")]
-    pub extend_select: Vec<String>,
-    /// Never run these rules (added to the configuration's `ignore`).
-    #[arg(long, value_delimiter = ',', value_name = "RULE")]
-    pub ignore: Vec<String>,
-    /// Use this configuration file (`hullscan.toml`) instead of the one found from the current
-    /// directory upwards.
-    #[arg(long, short = 'c', value_name = "FILE", conflicts_with = "no_config")]
-    pub config: Option<std::path::PathBuf>,
-    /// Ignore all configuration files.
-    #[arg(long)]
-    pub no_config: bool,
+    #[command(flatten)]
+    pub rules: super::selection::RuleSelectionArgs,
+    #[command(flatten)]
+    pub config: super::selection::ConfigFileArgs,
     /// Accept a finding with this fingerprint (as printed with it), like the configuration's
     /// `[secrets] allow-fingerprints`. Repeatable.
     #[arg(long = "allow-fingerprint", value_name = "FINGERPRINT")]
@@ -350,18 +341,7 @@ fn parse_duration(text: &str) -> Result<std::time::Duration, String> {
 pub fn run(args: ImageArgs) -> anyhow::Result<ExitStatus> {
     // Configuration as `hullscan lint` finds it: the nearest hullscan.toml above the current
     // directory (an image has no path of its own), with the command line's overrides.
-    let mode = match (&args.config, args.no_config) {
-        (Some(path), _) => hullscan_workspace::ConfigMode::Pinned(path.clone()),
-        (None, true) => hullscan_workspace::ConfigMode::None,
-        (None, false) => hullscan_workspace::ConfigMode::Discover,
-    };
-    let overrides = hullscan_workspace::CliOverrides {
-        select: args.select.clone(),
-        extend_select: args.extend_select.clone(),
-        ignore: args.ignore.clone(),
-        ..Default::default()
-    };
-    let resolver = hullscan_workspace::Resolver::new(mode, overrides)?;
+    let resolver = hullscan_workspace::Resolver::new(args.config.mode(), args.rules.overrides())?;
     // `settings_for` takes a file's path: a name in the working directory finds the
     // configuration there or above.
     let config =

@@ -13,12 +13,13 @@ use hullscan_linter::shellcheck::runner::{
     CheckedScripts, Finding, PreparedScript, ProcessRunner, ScriptInput, ScriptSet,
     ShellcheckError, ShellcheckRunner, check_all, prepare,
 };
-use hullscan_workspace::{CliOverrides, ConfigMode, Resolver, Settings};
+use hullscan_workspace::{CliOverrides, Resolver, Settings};
 use rayon::prelude::*;
 
 use super::lint_compose;
 use super::lint_context::{self, ContextChoice, ContextFindings};
 use super::lint_yaml::{self, KubernetesOptions, YamlKind};
+use super::selection::{ConfigFileArgs, RuleSelectionArgs};
 use crate::ExitStatus;
 use crate::output::OutputArgs;
 
@@ -33,16 +34,8 @@ pub struct LintArgs {
     /// The path to report, and to find configuration for, when reading stdin.
     #[arg(long, value_name = "PATH")]
     pub stdin_filename: Option<PathBuf>,
-    /// Run only these rules (codes, names, aliases, prefixes like `HS1`, or `ALL`), replacing
-    /// the configuration's `select`. Comma-separated or repeated.
-    #[arg(long, value_delimiter = ',', value_name = "RULE")]
-    pub select: Option<Vec<String>>,
-    /// Run these rules in addition to the selected ones.
-    #[arg(long, value_delimiter = ',', value_name = "RULE")]
-    pub extend_select: Vec<String>,
-    /// Never run these rules (added to the configuration's `ignore`).
-    #[arg(long, value_delimiter = ',', value_name = "RULE")]
-    pub ignore: Vec<String>,
+    #[command(flatten)]
+    pub rules: RuleSelectionArgs,
     /// The lowest severity that makes the run fail with exit code 1: error, warning, info,
     /// style. Default `info` (as hadolint: style-only findings exit 0).
     #[arg(
@@ -56,13 +49,8 @@ pub struct LintArgs {
     /// Exit 0 even when there are findings or unreadable files.
     #[arg(long, visible_alias = "exit-zero")]
     pub no_fail: bool,
-    /// Use this configuration file (`hullscan.toml`, or a `.hadolint.yaml`) for every file
-    /// instead of discovering one per directory.
-    #[arg(long, short = 'c', value_name = "FILE", conflicts_with = "no_config")]
-    pub config: Option<PathBuf>,
-    /// Ignore all configuration files.
-    #[arg(long)]
-    pub no_config: bool,
+    #[command(flatten)]
+    pub config: ConfigFileArgs,
     /// The build context for the context rules (HS5xx), for every Dockerfile linted. By
     /// default a Dockerfile's context is its own directory when that directory holds a
     /// `.dockerignore` (or `<Dockerfile>.dockerignore`) or one of its COPY/ADD sources (`COPY .`
@@ -122,19 +110,12 @@ struct Job {
 }
 
 pub fn run(args: LintArgs) -> anyhow::Result<ExitStatus> {
-    let mode = match (&args.config, args.no_config) {
-        (Some(path), _) => ConfigMode::Pinned(path.clone()),
-        (None, true) => ConfigMode::None,
-        (None, false) => ConfigMode::Discover,
-    };
     let overrides = CliOverrides {
-        select: args.select.clone(),
-        extend_select: args.extend_select.clone(),
-        ignore: args.ignore.clone(),
         failure_threshold: args.fail_on,
         no_fail: args.no_fail,
+        ..args.rules.overrides()
     };
-    let resolver = Resolver::new(mode, overrides)?;
+    let resolver = Resolver::new(args.config.mode(), overrides)?;
 
     let mut io_errors: Vec<String> = Vec::new();
     let paths = if args.paths.is_empty() {

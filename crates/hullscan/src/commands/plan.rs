@@ -9,14 +9,21 @@ use hullscan_diagnostics::{Diagnostic, Location};
 use hullscan_linter::CheckExtras;
 use hullscan_plan::{FixInfo, Origin, PlanFinding};
 use hullscan_text::SourceFile;
-use hullscan_workspace::{CliOverrides, ConfigMode, Resolver};
+use hullscan_workspace::Resolver;
 
 use super::lint::{self, Input};
 use super::lint_context::{self, ContextChoice};
+use super::selection::{ConfigFileArgs, RuleSelectionArgs};
 use crate::ExitStatus;
 use crate::output::safe_message;
 
 #[derive(Debug, Args)]
+#[command(
+    mut_arg("select", |arg| arg.help("Plan only these rules' findings")),
+    mut_arg("extend_select", |arg| arg.help("Plan these rules' findings too")),
+    mut_arg("ignore", |arg| arg.help("Leave these rules out")),
+    mut_arg("config", |arg| arg.help("Use this configuration file for every file")),
+)]
 pub struct PlanArgs {
     /// Dockerfiles, or directories searched for them as by `hullscan lint`. Default: the
     /// current directory.
@@ -28,21 +35,10 @@ pub struct PlanArgs {
     /// Allow `--image` to be pulled from a registry.
     #[arg(long, requires = "image")]
     pub remote: bool,
-    /// Plan only these rules' findings.
-    #[arg(long, value_delimiter = ',', value_name = "RULE")]
-    pub select: Option<Vec<String>>,
-    /// Plan these rules' findings too.
-    #[arg(long, value_delimiter = ',', value_name = "RULE")]
-    pub extend_select: Vec<String>,
-    /// Leave these rules out.
-    #[arg(long, value_delimiter = ',', value_name = "RULE")]
-    pub ignore: Vec<String>,
-    /// Use this configuration file for every file.
-    #[arg(long, short = 'c', value_name = "FILE", conflicts_with = "no_config")]
-    pub config: Option<PathBuf>,
-    /// Ignore all configuration files.
-    #[arg(long)]
-    pub no_config: bool,
+    #[command(flatten)]
+    pub rules: RuleSelectionArgs,
+    #[command(flatten)]
+    pub config: ConfigFileArgs,
     /// The build context (as for `hullscan lint`).
     #[arg(long, value_name = "DIR", conflicts_with = "no_context")]
     pub context: Option<PathBuf>,
@@ -61,20 +57,7 @@ pub enum PlanFormat {
 }
 
 pub fn run(args: PlanArgs) -> anyhow::Result<ExitStatus> {
-    let mode = match (&args.config, args.no_config) {
-        (Some(path), _) => ConfigMode::Pinned(path.clone()),
-        (None, true) => ConfigMode::None,
-        (None, false) => ConfigMode::Discover,
-    };
-    let resolver = Resolver::new(
-        mode,
-        CliOverrides {
-            select: args.select.clone(),
-            extend_select: args.extend_select.clone(),
-            ignore: args.ignore.clone(),
-            ..CliOverrides::default()
-        },
-    )?;
+    let resolver = Resolver::new(args.config.mode(), args.rules.overrides())?;
     let paths = if args.paths.is_empty() {
         vec![PathBuf::from(".")]
     } else {

@@ -7,14 +7,13 @@ use std::path::Path;
 
 use anyhow::{Context as _, bail};
 use clap::{Args, ValueEnum};
+use hullscan_image::Image;
 use hullscan_image::analysis::parse_size;
-use hullscan_image::{Image, Platform};
 use hullscan_inventory::Inventory;
 use hullscan_sbom::{DocumentIds, Format, LayerInstruction, Subject, SubjectKind, SubjectLayer};
 
-use super::image::{
-    InventoryCacheArgs, SourceArgs, attribute_dockerfile, cache_summary, open_with_progress,
-};
+use super::image::{InventoryCacheArgs, attribute_dockerfile};
+use super::inventory_target::{self, ImageSourceArgs, InventoryTarget};
 use crate::ExitStatus;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -52,15 +51,8 @@ pub struct SbomArgs {
     /// Write to FILE (atomically: a temporary file beside it, renamed) instead of stdout.
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<std::path::PathBuf>,
-    /// Allow a bare name that the daemon does not have to be pulled from its registry.
-    #[arg(long)]
-    pub remote: bool,
-    /// Allow plain HTTP to a registry that is not on loopback.
-    #[arg(long)]
-    pub plain_http: bool,
-    /// Platform to pick from a multi-platform index, as `os/arch[/variant]`.
-    #[arg(long)]
-    pub platform: Option<String>,
+    #[command(flatten)]
+    pub source: ImageSourceArgs,
     /// The Dockerfile that built the image: every package is tied to the instruction that
     /// installed it (the one that made the layer its files came from).
     #[arg(long, value_name = "PATH")]
@@ -71,11 +63,6 @@ pub struct SbomArgs {
     /// Largest uncompressed size one layer may have before reading stops (decompression bombs).
     #[arg(long, value_parser = parse_bytes, default_value = "64GiB")]
     pub max_layer_size: u64,
-    /// Take the layer digests a local image states instead of hashing every layer to check
-    /// them (hashing is most of the time a large image takes). Layers pulled from a registry
-    /// are always checked, and nothing read unchecked is kept in the inventory cache.
-    #[arg(long)]
-    pub no_verify_digests: bool,
     /// Do not print notes (unreadable package files, cache use) to stderr.
     #[arg(long, short = 'q')]
     pub quiet: bool,
@@ -89,59 +76,31 @@ fn parse_bytes(text: &str) -> Result<u64, String> {
 
 pub fn run(args: SbomArgs) -> anyhow::Result<ExitStatus> {
     let ids = document_ids()?;
-    let (subject, inventory, note) = match args.target.strip_prefix("dir:") {
-        Some(root) => {
-            if args.dockerfile.is_some() {
-                bail!("--dockerfile ties an image's layers to instructions; {root} is a directory");
-            }
-            let inventory = hullscan_inventory::dir::catalog_dir(Path::new(root))
-                .with_context(|| format!("reading the directory {root}"))?;
-            let subject = Subject {
-                name: args.target.clone(),
-                kind: SubjectKind::Directory,
-                digest: None,
-                layers: Vec::new(),
-            };
-            (subject, inventory, format!("read the directory {root}"))
-        }
-        None => {
-            let platform = match &args.platform {
-                Some(text) => Some(
-                    Platform::parse(text)
-                        .with_context(|| format!("--platform `{text}` is not os/arch[/variant]"))?,
-                ),
-                None => None,
-            };
-            let cache = args.cache.open_for(true);
-            let inventory = hullscan_image::InventoryOptions {
-                enabled: true,
-                cache: cache
-                    .as_ref()
-                    .map(|cache| cache as &dyn hullscan_image::InventoryCache),
-                ..Default::default()
-            };
-            let source = SourceArgs {
-                reference: &args.target,
-                platform,
-                remote: args.remote,
-                plain_http: args.plain_http,
-                max_layer_size: args.max_layer_size,
-                // Only the package files' contents are read: no secrets scan.
-                scan_secrets: false,
-                verify_digests: !args.no_verify_digests,
-                timeouts: Default::default(),
-                top_files: hullscan_image::merge::DEFAULT_TOP_FILES,
-            };
-            let (mut image, mut note) = open_with_progress(&source, inventory)?;
-            if let Some(cache) = &cache {
-                note.push_str(&cache_summary(&image, cache));
-            }
+    if let Some(root) = args.target.strip_prefix("dir:")
+        && args.dockerfile.is_some()
+    {
+        bail!("--dockerfile ties an image's layers to instructions; {root} is a directory");
+    }
+    let target =
+        inventory_target::open(&args.target, &args.source, args.max_layer_size, &args.cache)?;
+    let InventoryTarget {
+        mut note,
+        inventory,
+        image,
+    } = target;
+    let subject = match image {
+        Some(mut image) => {
             if let Some(path) = &args.dockerfile {
                 attribute_dockerfile(&mut image, path, args.build_target.as_deref(), &mut note)?;
             }
-            let inventory = image.inventory.take().unwrap_or_default();
-            (image_subject(&image), inventory, note)
+            image_subject(&image)
         }
+        None => Subject {
+            name: args.target.clone(),
+            kind: SubjectKind::Directory,
+            digest: None,
+            layers: Vec::new(),
+        },
     };
     if !args.quiet {
         eprintln!("hullscan: {note}; {} package(s)", inventory.packages.len());

@@ -9,13 +9,18 @@ use clap::Args;
 use hullscan_diagnostics::{FileReport, Location};
 use hullscan_secrets::{Allowlist, FileScan, ScanLimits, Scanner};
 use hullscan_text::{SourceFile, TextRange};
-use hullscan_workspace::{CliOverrides, ConfigMode, Resolver, SecretsAllowlist, Settings};
+use hullscan_workspace::{CliOverrides, Resolver, SecretsAllowlist, Settings};
 use rayon::prelude::*;
 
+use super::selection::ConfigFileArgs;
 use crate::ExitStatus;
 use crate::output::{FormatArg, OutputArgs};
 
 #[derive(Debug, Args)]
+#[command(
+    mut_arg("config", |arg| arg.help("Take the `[secrets]` allow-lists from this configuration file for every path, instead of the nearest `hullscan.toml`/`.hullscan.toml` above each one")),
+    mut_arg("no_config", |arg| arg.help("Ignore all configuration files (only the `--allow-*` options apply)")),
+)]
 pub struct SecretsArgs {
     /// Files and directories to scan (`-` for stdin; pipes and devices such as `/dev/stdin` are
     /// read too). Directories are walked honouring `.ignore` files; hidden files and files listed
@@ -48,13 +53,8 @@ pub struct SecretsArgs {
     /// Exit 0 even when there are findings.
     #[arg(long)]
     pub exit_zero: bool,
-    /// Take the `[secrets]` allow-lists from this configuration file for every path, instead
-    /// of the nearest `hullscan.toml`/`.hullscan.toml` above each one.
-    #[arg(long, short = 'c', value_name = "FILE", conflicts_with = "no_config")]
-    pub config: Option<PathBuf>,
-    /// Ignore all configuration files (only the `--allow-*` options apply).
-    #[arg(long)]
-    pub no_config: bool,
+    #[command(flatten)]
+    pub config: ConfigFileArgs,
     #[command(flatten)]
     pub output: OutputArgs,
 }
@@ -105,15 +105,10 @@ pub fn run(args: SecretsArgs) -> anyhow::Result<ExitStatus> {
         &args.allow_paths,
         &args.allow_detectors,
     )?;
-    let mode = match (&args.config, args.no_config) {
-        (Some(path), _) => ConfigMode::Pinned(path.clone()),
-        (None, true) => ConfigMode::None,
-        (None, false) => ConfigMode::Discover,
-    };
     // The same discovery as `hullscan lint`: the nearest configuration above each file (or the
     // working directory for stdin). Only its `[secrets]` table matters here, but the whole file
     // is validated, as for every command.
-    let resolver = Resolver::new(mode, CliOverrides::default())?;
+    let resolver = Resolver::new(args.config.mode(), CliOverrides::default())?;
     let limits = ScanLimits {
         max_bytes: args.max_file_size,
         ..ScanLimits::default()

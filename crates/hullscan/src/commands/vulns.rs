@@ -12,8 +12,8 @@ use std::sync::Arc;
 use anyhow::{Context as _, bail};
 use clap::{Args, ValueEnum};
 use hullscan_diagnostics::{FileReport, Subject};
+use hullscan_image::Image;
 use hullscan_image::analysis::parse_size;
-use hullscan_image::{Image, Platform};
 use hullscan_inventory::Inventory;
 use hullscan_text::SourceFile;
 use hullscan_vulndb::{Database, Level};
@@ -21,7 +21,8 @@ use hullscan_vulns::{Filters, Report, SeveritySelection, Suppression, VulnFindin
 use serde::Serialize;
 
 use super::db::{DbDirArgs, db_dir, open_database};
-use super::image::{InventoryCacheArgs, SourceArgs, cache_summary, open_with_progress};
+use super::image::InventoryCacheArgs;
+use super::inventory_target::{self, ImageSourceArgs};
 use crate::ExitStatus;
 use crate::output::{ColorArg, FormatArg, OutputArgs, safe_field};
 
@@ -126,23 +127,11 @@ pub struct VulnsArgs {
     /// When to colour the human formats.
     #[arg(long, value_enum, default_value = "auto")]
     pub color: ColorArg,
-    /// Allow a bare name that the daemon does not have to be pulled from its registry.
-    #[arg(long)]
-    pub remote: bool,
-    /// Allow plain HTTP to a registry that is not on loopback.
-    #[arg(long)]
-    pub plain_http: bool,
-    /// Platform to pick from a multi-platform index, as `os/arch[/variant]`.
-    #[arg(long)]
-    pub platform: Option<String>,
+    #[command(flatten)]
+    pub source: ImageSourceArgs,
     /// Largest uncompressed size one layer may have before reading stops.
     #[arg(long, value_parser = parse_bytes, default_value = "64GiB")]
     pub max_layer_size: u64,
-    /// Take the layer digests a local image states instead of hashing every layer to check
-    /// them (hashing is most of the time a large image takes). Layers pulled from a registry
-    /// are always checked, and nothing read unchecked is kept in the inventory cache.
-    #[arg(long)]
-    pub no_verify_digests: bool,
     /// Do not print the summary and notes to stderr.
     #[arg(long, short = 'q')]
     pub quiet: bool,
@@ -268,18 +257,8 @@ struct Scanned {
 }
 
 fn read_target(args: &VulnsArgs) -> anyhow::Result<Scanned> {
-    if let Some(root) = args.target.strip_prefix("dir:") {
-        let inventory = hullscan_inventory::dir::catalog_dir(Path::new(root))
-            .with_context(|| format!("reading the directory {root}"))?;
-        return Ok(Scanned {
-            note: format!("read the directory {root}"),
-            inventory,
-            image: None,
-            layers: Vec::new(),
-        });
-    }
     let path = Path::new(&args.target);
-    if path.is_file() && is_sbom_file(path) {
+    if !args.target.starts_with("dir:") && path.is_file() && is_sbom_file(path) {
         let bytes = hullscan_workspace::input::read_file(path)
             .with_context(|| format!("reading the SBOM {}", args.target))?;
         let (kind, sbom) =
@@ -299,42 +278,18 @@ fn read_target(args: &VulnsArgs) -> anyhow::Result<Scanned> {
             layers: sbom.layers,
         });
     }
-    let platform = match &args.platform {
-        Some(text) => Some(
-            Platform::parse(text)
-                .with_context(|| format!("--platform `{text}` is not os/arch[/variant]"))?,
-        ),
-        None => None,
-    };
-    let cache = args.cache.open_for(true);
-    let inventory = hullscan_image::InventoryOptions {
-        enabled: true,
-        cache: cache
-            .as_ref()
-            .map(|cache| cache as &dyn hullscan_image::InventoryCache),
-        ..Default::default()
-    };
-    let source = SourceArgs {
-        reference: &args.target,
-        platform,
-        remote: args.remote,
-        plain_http: args.plain_http,
-        max_layer_size: args.max_layer_size,
-        scan_secrets: false,
-        verify_digests: !args.no_verify_digests,
-        timeouts: Default::default(),
-        top_files: hullscan_image::merge::DEFAULT_TOP_FILES,
-    };
-    let (mut image, mut note) = open_with_progress(&source, inventory)?;
-    if let Some(cache) = &cache {
-        note.push_str(&cache_summary(&image, cache));
-    }
-    let inventory = image.inventory.take().unwrap_or_default();
-    let layers = image.layers.iter().map(|l| l.diff_id.to_string()).collect();
+    let target =
+        inventory_target::open(&args.target, &args.source, args.max_layer_size, &args.cache)?;
+    let layers = target
+        .image
+        .iter()
+        .flat_map(|image| &image.layers)
+        .map(|l| l.diff_id.to_string())
+        .collect();
     Ok(Scanned {
-        note,
-        inventory,
-        image: Some(image),
+        note: target.note,
+        inventory: target.inventory,
+        image: target.image,
         layers,
     })
 }

@@ -53,14 +53,7 @@ pub(crate) fn check(checker: &mut Checker<'_>) {
     let mut found = Vec::new();
     for (object, pod) in checker.pods() {
         for container in pod.regular_containers() {
-            let Some(image) = container.image else {
-                continue;
-            };
-            let Some(facts) = checker
-                .options
-                .images
-                .iter()
-                .find(|f| f.matches(image.value))
+            let (Some(image), Some(facts)) = (container.image, checker.dockerfile_facts(container))
             else {
                 continue;
             };

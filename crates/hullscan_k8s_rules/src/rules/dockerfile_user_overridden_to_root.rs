@@ -45,15 +45,7 @@ pub(crate) fn check(checker: &mut Checker<'_>) {
     }
     let mut found = Vec::new();
     for (object, pod, container) in checker.containers() {
-        let Some(image) = container.image else {
-            continue;
-        };
-        let Some(facts) = checker
-            .options
-            .images
-            .iter()
-            .find(|f| f.matches(image.value))
-        else {
+        let Some(facts) = checker.dockerfile_facts(container) else {
             continue;
         };
         let Some(user) = pod.run_as_user(container) else {

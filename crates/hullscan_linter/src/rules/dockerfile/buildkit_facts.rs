@@ -3,7 +3,7 @@
 //! belongs to for per-stage checks, and well-known base-image environment variables.
 
 use hullscan_diagnostics::{Diagnostic, Location, RuleMeta};
-use hullscan_dockerfile::{Instruction, Keyword};
+use hullscan_dockerfile::{Arguments, Instruction, Keyword, Word};
 use hullscan_semantic::{Base, Expansion, PlatformFlag, SemanticModel, Stage};
 use hullscan_text::TextRange;
 
@@ -26,6 +26,28 @@ pub(crate) fn suggest<'c>(
         }
     }
     best.map(|(_, candidate)| candidate)
+}
+
+/// The entries of an `EXPOSE`, word by word, with variables expanded as BuildKit expands them
+/// (a word that cannot be expanded is left out).
+pub(crate) fn exposed_ports<'i>(
+    checker: &Checker,
+    index: usize,
+    instruction: &'i Instruction,
+) -> Vec<(&'i Word, Vec<String>)> {
+    let Arguments::Words(words) = &instruction.args else {
+        return Vec::new();
+    };
+    words
+        .iter()
+        .filter_map(|word| Some((word, checker.model.expand_words(index, &word.value).ok()?)))
+        .collect()
+}
+
+/// The container port of an `EXPOSE` entry: what follows the last `:` of
+/// `[ip:]host:container`, protocol included.
+pub(crate) fn container_port(port: &str) -> &str {
+    port.rsplit(':').next().unwrap_or(port)
 }
 
 /// Levenshtein distance over characters.

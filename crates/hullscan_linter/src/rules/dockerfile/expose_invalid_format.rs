@@ -1,8 +1,9 @@
 //! HS321: `EXPOSE` with an IP address or a host port (BuildKit's `ExposeInvalidFormat`).
 
 use hullscan_diagnostics::{Diagnostic, Location, declare_rule};
-use hullscan_dockerfile::{Arguments, Instruction};
+use hullscan_dockerfile::Instruction;
 
+use super::buildkit_facts::{container_port, exposed_ports};
 use crate::checker::Checker;
 
 declare_rule! {
@@ -46,19 +47,13 @@ pub(crate) fn expose_invalid_format(
     index: usize,
     instruction: &Instruction,
 ) {
-    let Arguments::Words(words) = &instruction.args else {
-        return;
-    };
-    for word in words {
-        let Ok(ports) = checker.model.expand_words(index, &word.value) else {
-            continue;
-        };
+    for (word, ports) in exposed_ports(checker, index, instruction) {
         for port in &ports {
             // `[ip:]host:container`: anything before the container port is a mapping.
             if !port.contains(':') {
                 continue;
             }
-            let container = port.rsplit(':').next().unwrap_or(port);
+            let container = container_port(port);
             checker.report(
                 Diagnostic::new(
                     &EXPOSE_INVALID_FORMAT,

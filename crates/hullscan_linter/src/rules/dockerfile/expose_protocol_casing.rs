@@ -1,8 +1,9 @@
 //! HS320: an `EXPOSE` protocol not in lower case (BuildKit's `ExposeProtoCasing`).
 
 use hullscan_diagnostics::{Diagnostic, Edit, Fix, Location, declare_rule};
-use hullscan_dockerfile::{Arguments, Instruction};
+use hullscan_dockerfile::Instruction;
 
+use super::buildkit_facts::{container_port, exposed_ports};
 use crate::checker::Checker;
 
 declare_rule! {
@@ -49,17 +50,10 @@ pub(crate) fn expose_protocol_casing(
     index: usize,
     instruction: &Instruction,
 ) {
-    let Arguments::Words(words) = &instruction.args else {
-        return;
-    };
-    for word in words {
-        let Ok(ports) = checker.model.expand_words(index, &word.value) else {
-            continue;
-        };
+    for (word, ports) in exposed_ports(checker, index, instruction) {
         for port in &ports {
             // The protocol is what follows the first `/` of the container port.
-            let container = port.rsplit(':').next().unwrap_or(port);
-            let Some(protocol) = container.split('/').nth(1) else {
+            let Some(protocol) = container_port(port).split('/').nth(1) else {
                 continue;
             };
             let lower = protocol.to_lowercase();
