@@ -5,7 +5,9 @@
 #   docker run --rm -v "$PWD:/src:ro" -w /src hullscan lint
 
 # Alpine's Rust targets musl and links statically by default, so the binary needs no libc at
-# run time and the final stage can be empty.
+# run time and the final stage can be empty. `cargo install` puts the binary in the same place
+# whether or not a build target is configured (`CARGO_BUILD_TARGET`, `build.target`), where
+# `cargo build` would move it under target/<triple>/.
 
 # build compiles the static hullscan binary
 FROM rust:1.90-alpine3.22 AS build
@@ -14,8 +16,9 @@ COPY Cargo.toml Cargo.lock rustfmt.toml ./
 COPY crates ./crates
 # The final image's whole filesystem is assembled in /rootfs: the binary and a world-writable,
 # sticky /tmp (hullscan unpacks images and writes atomically through temporary files there).
-RUN cargo build --release --locked -p hullscan \
- && install -D -m 0755 target/release/hullscan /rootfs/usr/local/bin/hullscan \
+# cargo's install records (.crates.toml, .crates2.json) have no use in the image.
+RUN cargo install --locked --path crates/hullscan --root /rootfs/usr/local \
+ && rm -f /rootfs/usr/local/.crates.toml /rootfs/usr/local/.crates2.json \
  && install -d -m 1777 /rootfs/tmp
 
 FROM scratch

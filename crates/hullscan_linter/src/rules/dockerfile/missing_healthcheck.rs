@@ -2,13 +2,16 @@
 
 use hullscan_diagnostics::declare_rule;
 use hullscan_dockerfile::Keyword;
+use hullscan_semantic::{DependencyKind, SourceRef};
 
 use crate::checker::Checker;
 
 declare_rule! {
     /// ## What it does
     /// Finds stages that no later stage builds `FROM` (the images the file produces) and that
-    /// have no `HEALTHCHECK`, neither their own nor one from a stage they are built on. Off by
+    /// have no `HEALTHCHECK`, neither their own nor one from a stage they are built on. A stage
+    /// that another stage copies files from (`COPY --from`, `RUN --mount=from`) is a build step
+    /// rather than an image to run, so it needs none, unless it is the last stage. Off by
     /// default, as in hadolint: many images (jobs, CLIs, bases) have nothing to check. See
     /// also the service-aware health check rule.
     ///
@@ -67,8 +70,24 @@ pub(crate) fn missing_healthcheck(checker: &mut Checker) {
             *flag = true;
         }
     }
+    // The FROM instructions of the stages whose files another stage copies: build steps.
+    let model = checker.model;
+    // A set: hostile files have tens of thousands of stages.
+    let copied_from: rustc_hash::FxHashSet<usize> = model
+        .dependencies()
+        .iter()
+        .filter(|dependency| dependency.kind != DependencyKind::From)
+        .filter_map(|dependency| match dependency.source {
+            SourceRef::Stage(source) => model.stage(source).map(|stage| stage.from_index),
+            _ => None,
+        })
+        .collect();
+    let last = stages.len().saturating_sub(1);
     for (index, stage) in stages.iter().enumerate() {
         if !stage.has_from() || is_parent[index] {
+            continue;
+        }
+        if index != last && copied_from.contains(&stage.instructions.start) {
             continue;
         }
         if !inherited[index] {
