@@ -10,7 +10,7 @@
 # the same chain with every rule on (`--select ALL`: stage scans, HS272's chain walk); a FROM chain
 # (each stage built on the previous one) with every rule on; one suppression comment naming many
 # codes; one RUN of many `echo $TOKEN > f` commands (HS416); one RUN of many `&&`; a
-# hullscan.toml `ignore` list; a layer writing one path many times (`hullscan image` on an OCI
+# hullscan.toml `ignore` list; a label schema checked against as many LABELs (HS264); a layer writing one path many times (`hullscan image` on an OCI
 # layout); many findings on one long line drawn by the human format (`hullscan secrets` on one
 # line of URL passwords).
 #
@@ -76,6 +76,11 @@ elif case == "config-ignore":
     put("Dockerfile", "FROM a:1\n")
     put("hullscan.toml", "ignore = [\n" + ",\n".join(['"DL3006"'] * n) + "\n]\n")
     print(" ".join(["lint", "--format", "concise", "--config", f"{d}/hullscan.toml", f"{d}/Dockerfile"]))
+elif case == "label-schema":
+    put("hullscan.toml", "[label-schema]\n" + "".join(f'l{i} = "text"\n' for i in range(n)))
+    put("Dockerfile", "FROM a:1 AS base\n" + "".join(f"LABEL l{i}=x\n" for i in range(n)) + "FROM base\n")
+    print(" ".join(["lint", "--no-context", "--select", "HS264", "--format", "concise", "--config",
+                    f"{d}/hullscan.toml", f"{d}/Dockerfile"]))
 elif case == "layer-same-path":
     def entry(name, data):
         h = bytearray(512)
@@ -123,6 +128,7 @@ CASES=(
     "hs416-echo 10000"
     "and-chain 50000"
     "config-ignore 50000"
+    "label-schema 20000"
     "layer-same-path 100000"
 )
 
