@@ -293,6 +293,78 @@ fn a_suppression_naming_many_codes_stays_linear() {
 }
 
 #[test]
+fn suppressions_are_matched_by_lookup_not_by_scanning() {
+    // Ten global suppressions repeating one name 10,000 times each (one line stays under
+    // BuildKit's 64 KiB), then 100,000 RUNs each with its own suppression comment: every
+    // finding asked every comment, and every name in it, for a match (quadratic: 32 s of CPU
+    // in a debug build, 0.7 s now).
+    let global = format!(
+        "# hullscan global ignore={}\n",
+        vec!["HS101"; 10_000].join(",")
+    );
+    let mut text = global.repeat(10);
+    text.push_str("FROM a:1\n");
+    text.push_str(&"# hullscan ignore=HS274\nRUN echo hi\n".repeat(100_000));
+    // The findings, names and comments of a debug build take ~400 MB.
+    let outcome = lint_text(&text).memory(1536).run();
+    outcome.assert_finding_mentions("100,000 suppression comments and 100,000 names", "HS103");
+    assert!(
+        !outcome.stdout.contains("HS274"),
+        "every HS274 is suppressed: {}",
+        tail(&outcome.stdout)
+    );
+    // 300,000 repetitions of 900 names, most unknown: each name is resolved (and given a
+    // "did you mean") once, not once per repetition.
+    let codes: Vec<String> = (0..300_000)
+        .map(|i| format!("HS{}", 100 + i % 900))
+        .collect();
+    let text = format!("# hullscan ignore={}\nFROM a:1\n", codes.join(","));
+    lint_text(&text)
+        .memory(1536)
+        .run()
+        .assert_finding_mentions("300,000 codes in one suppression", "did you mean");
+}
+
+#[test]
+fn label_schema_checks_stay_linear() {
+    // 40,000 schema labels against a stage setting 40,000 labels: HS264 compared every schema
+    // label with every LABEL pair of every stage in the chain (over 250 s; 0.1 s of CPU now).
+    let dir = tempfile::tempdir().unwrap();
+    let mut schema = String::from("[label-schema]\n");
+    let mut labels = String::from("FROM a:1 AS base\n");
+    for i in 0..40_000 {
+        schema.push_str(&format!("l{i} = \"text\"\n"));
+        labels.push_str(&format!("LABEL l{i}=x\n"));
+    }
+    // One missing label, so the rule has something to say.
+    schema.push_str("missing = \"text\"\n");
+    labels.push_str("FROM base\n");
+    write(&dir.path().join("hullscan.toml"), &schema);
+    write(&dir.path().join("Dockerfile"), &labels);
+    let outcome = hullscan(
+        dir.path(),
+        &[
+            "lint",
+            "--config",
+            "hullscan.toml",
+            "--no-context",
+            "--select",
+            "HS264",
+            "--format",
+            "concise",
+            "Dockerfile",
+        ],
+    )
+    .run();
+    outcome.assert_finding_mentions("40,000 schema labels", "no `missing` label");
+    assert!(
+        !outcome.stdout.contains("no `l1` label"),
+        "inherited labels count: {}",
+        tail(&outcome.stdout)
+    );
+}
+
+#[test]
 fn hs416_on_thousands_of_echo_commands_stays_linear() {
     let commands: Vec<String> = (0..20_000)
         .map(|i| format!("echo $NPM_TOKEN_{i} > /tmp/f{i}"))

@@ -454,14 +454,23 @@ impl std::error::Error for UnknownRule {}
 /// Resolves an exact code, name or alias (ASCII case ignored), as written in suppression
 /// comments. Prefixes are not accepted here.
 pub fn lookup_exact(name: &str) -> Result<Selection, UnknownRule> {
-    let name = name.trim();
+    find_exact(name.trim()).ok_or_else(|| unknown(name.trim()))
+}
+
+/// [`lookup_exact`] without looking for a suggestion when the name is unknown: for callers
+/// that have already suggested enough (a comment naming thousands of unknown rules).
+pub fn lookup_exact_unsuggested(name: &str) -> Result<Selection, UnknownRule> {
+    find_exact(name.trim()).ok_or_else(|| UnknownRule {
+        name: name.trim().to_owned(),
+        suggestion: None,
+    })
+}
+
+fn find_exact(name: &str) -> Option<Selection> {
     if let Some(set) = EXACT.get(&name.to_ascii_lowercase()) {
-        return Ok(Selection::Exact(*set));
+        return Some(Selection::Exact(*set));
     }
-    if upstream::is_known_upstream(name) {
-        return Ok(Selection::Upstream);
-    }
-    Err(unknown(name))
+    upstream::is_known_upstream(name).then_some(Selection::Upstream)
 }
 
 /// Resolves a selector as written in configuration or on the command line: an exact code, name or

@@ -20,6 +20,7 @@
 use hullscan_diagnostics::{Diagnostic, Location, Severity};
 use hullscan_dockerfile::{Comment, Dockerfile, Instruction};
 use hullscan_text::{SourceFile, TextRange, TextSize};
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::registry::{self, RuleSet};
 use crate::rules::tool::{
@@ -51,17 +52,6 @@ enum Scope {
     Nothing,
 }
 
-impl Scope {
-    /// Whether a finding anchored at `anchor` (none: not in the text) is in this scope.
-    fn covers(self, anchor: Option<TextRange>) -> bool {
-        match self {
-            Scope::File => true,
-            Scope::Range(scope) => anchor.is_some_and(|r| scope.contains(r.start())),
-            Scope::Nothing => false,
-        }
-    }
-}
-
 /// One name in a suppression comment.
 #[derive(Debug)]
 struct SuppressedName {
@@ -89,13 +79,136 @@ struct CheckDirective {
     experimental: RuleSet,
 }
 
+/// How many distinct unknown names per file get a "did you mean" suggestion: each costs an
+/// edit-distance pass over every known name, so a comment naming thousands of distinct unknown
+/// rules would otherwise spend seconds on suggestions nobody reads.
+const MAX_SUGGESTED_NAMES: usize = 256;
+
+/// Where a suppression name sits: `(entry, name)` indexes into [`Suppressions::entries`].
+type NameAt = (usize, usize);
+
+/// Per rule (registry index) and per upstream code (lower-cased), the first name that names it
+/// among a set of suppressions.
+#[derive(Debug, Default)]
+struct NameIndex {
+    rules: FxHashMap<usize, NameAt>,
+    codes: FxHashMap<String, NameAt>,
+}
+
+/// The suppressions that apply to one instruction's range.
+#[derive(Debug)]
+struct RangeGroup {
+    range: TextRange,
+    names: NameIndex,
+}
+
+/// The suppressions indexed so a finding finds the name that silences it by lookups, not by
+/// asking every comment and every name in it (a comment naming 100,000 rules, or thousands of
+/// comments, made that quadratic). Built once all comments are read.
+#[derive(Debug, Default)]
+struct SuppressionIndex {
+    /// File-wide pragmas.
+    file: NameIndex,
+    /// Next-instruction pragmas, one group per instruction, sorted by start. Instruction
+    /// ranges never overlap, so at most one group contains a position.
+    pragmas: Vec<RangeGroup>,
+    /// Per-instruction `# check=skip=` comments, the same way.
+    check_comments: Vec<RangeGroup>,
+}
+
+impl SuppressionIndex {
+    fn new(entries: &[Suppression]) -> Self {
+        let mut index = SuppressionIndex::default();
+        let mut pragma_groups: FxHashMap<(TextSize, TextSize), usize> = FxHashMap::default();
+        let mut check_groups: FxHashMap<(TextSize, TextSize), usize> = FxHashMap::default();
+        // A rule set already indexed for a target: repeated names add nothing (the first wins).
+        let mut seen: FxHashSet<(usize, usize, RuleSet)> = FxHashSet::default();
+        for (at, entry) in entries.iter().enumerate() {
+            // Targets: 0 the file, 1 a pragma group, 2 a check-comment group.
+            let (target, names) = match (entry.scope, entry.origin.is_pragma()) {
+                (Scope::Nothing, _) => continue,
+                (Scope::File, _) => ((0, 0), &mut index.file),
+                (Scope::Range(range), true) => {
+                    let group = *pragma_groups
+                        .entry((range.start(), range.end()))
+                        .or_insert_with(|| {
+                            index.pragmas.push(RangeGroup {
+                                range,
+                                names: NameIndex::default(),
+                            });
+                            index.pragmas.len() - 1
+                        });
+                    ((1, group), &mut index.pragmas[group].names)
+                }
+                (Scope::Range(range), false) => {
+                    let group = *check_groups
+                        .entry((range.start(), range.end()))
+                        .or_insert_with(|| {
+                            index.check_comments.push(RangeGroup {
+                                range,
+                                names: NameIndex::default(),
+                            });
+                            index.check_comments.len() - 1
+                        });
+                    ((2, group), &mut index.check_comments[group].names)
+                }
+            };
+            for (position, name) in entry.names.iter().enumerate() {
+                if !name.rules.is_empty() && seen.insert((target.0, target.1, name.rules)) {
+                    for rule in name.rules.indices() {
+                        names.rules.entry(rule).or_insert((at, position));
+                    }
+                }
+                // ShellCheck codes, in any case: only these can match an upstream finding.
+                let code = name.name.trim();
+                if entry.origin.is_pragma()
+                    && code
+                        .get(..2)
+                        .is_some_and(|sc| sc.eq_ignore_ascii_case("sc"))
+                {
+                    names
+                        .codes
+                        .entry(code.to_ascii_lowercase())
+                        .or_insert((at, position));
+                }
+            }
+        }
+        index.pragmas.sort_by_key(|group| group.range.start());
+        index
+            .check_comments
+            .sort_by_key(|group| group.range.start());
+        index
+    }
+}
+
+/// The group whose range contains `offset`.
+fn group_at(groups: &[RangeGroup], offset: TextSize) -> Option<&NameIndex> {
+    let after = groups.partition_point(|group| group.range.start() <= offset);
+    let group = groups.get(after.checked_sub(1)?)?;
+    group.range.contains(offset).then_some(&group.names)
+}
+
+/// The earlier of two names (the first comment, then the first name in it, wins).
+fn earliest(best: Option<NameAt>, found: Option<&NameAt>) -> Option<NameAt> {
+    match (best, found) {
+        (Some(best), Some(found)) => Some(best.min(*found)),
+        (best, found) => best.or(found.copied()),
+    }
+}
+
 /// Everything a file says about which findings to drop.
 #[derive(Debug, Default)]
 pub(crate) struct Suppressions {
     entries: Vec<Suppression>,
+    /// Built from `entries` when findings are first matched against them.
+    index: Option<SuppressionIndex>,
     check: CheckDirective,
     /// Findings about the comments themselves (unknown names, a malformed `# check=`).
     problems: Vec<Diagnostic>,
+    /// Each distinct name resolved once: a comment may repeat a name thousands of times.
+    resolved: FxHashMap<String, Result<RuleSet, registry::UnknownRule>>,
+    /// How many distinct unknown names got a suggestion (see [`MAX_SUGGESTED_NAMES`]).
+    suggested: usize,
 }
 
 impl Suppressions {
@@ -159,11 +272,25 @@ impl Suppressions {
     fn resolve_names(&mut self, names: &[(String, TextRange)]) -> Vec<SuppressedName> {
         let mut resolved = Vec::with_capacity(names.len());
         for (name, range) in names {
-            match registry::lookup_exact(name) {
-                Ok(selection) => resolved.push(SuppressedName {
+            let lookup = match self.resolved.get(name.as_str()) {
+                Some(known) => known.clone(),
+                None => {
+                    let lookup = if self.suggested < MAX_SUGGESTED_NAMES {
+                        registry::lookup_exact(name)
+                    } else {
+                        registry::lookup_exact_unsuggested(name)
+                    };
+                    let lookup = lookup.map(|selection| selection.rules());
+                    self.suggested += usize::from(lookup.is_err());
+                    self.resolved.insert(name.clone(), lookup.clone());
+                    lookup
+                }
+            };
+            match lookup {
+                Ok(rules) => resolved.push(SuppressedName {
                     range: *range,
                     name: name.clone(),
-                    rules: selection.rules(),
+                    rules,
                     used: false,
                 }),
                 Err(unknown) => {
@@ -354,23 +481,27 @@ impl Suppressions {
             return false;
         }
         let range = diagnostic.range();
-        for entry in &mut self.entries {
-            if !entry.origin.is_pragma() {
-                continue;
-            }
-            if !entry.scope.covers(range) {
-                continue;
-            }
-            if let Some(name) = entry
-                .names
-                .iter_mut()
-                .find(|name| name.name.trim().eq_ignore_ascii_case(&diagnostic.code))
-            {
-                name.used = true;
-                return true;
-            }
+        let index = self
+            .index
+            .get_or_insert_with(|| SuppressionIndex::new(&self.entries));
+        let code = diagnostic.code.to_ascii_lowercase();
+        let mut best = earliest(None, index.file.codes.get(&code));
+        if let Some(range) = range {
+            best = earliest(
+                best,
+                group_at(&index.pragmas, range.start()).and_then(|names| names.codes.get(&code)),
+            );
         }
-        false
+        self.mark_used(best)
+    }
+
+    /// Marks the name at `at` as having suppressed something; whether there was one.
+    fn mark_used(&mut self, at: Option<NameAt>) -> bool {
+        let Some((entry, name)) = at else {
+            return false;
+        };
+        self.entries[entry].names[name].used = true;
+        true
     }
 
     /// Whether `diagnostic` (of the rule with registry index `index`) is suppressed, marking
@@ -405,31 +536,33 @@ impl Suppressions {
         } else {
             range
         };
-        for entry in &mut self.entries {
-            if entry.origin.is_pragma() && settings.disable_ignore_pragma {
-                continue;
-            }
-            let anchor = if entry.origin == Origin::BuildkitComment {
-                if is_experimental || file_level_only {
-                    continue;
-                }
-                check_anchor
-            } else {
-                range
-            };
-            if !entry.scope.covers(anchor) {
-                continue;
-            }
-            if let Some(name) = entry
-                .names
-                .iter_mut()
-                .find(|name| name.rules.contains(index))
-            {
-                name.used = true;
-                return true;
+        let suppressions = self
+            .index
+            .get_or_insert_with(|| SuppressionIndex::new(&self.entries));
+        let mut best = None;
+        if !settings.disable_ignore_pragma {
+            best = earliest(best, suppressions.file.rules.get(&index));
+            if let Some(range) = range {
+                best = earliest(
+                    best,
+                    group_at(&suppressions.pragmas, range.start())
+                        .and_then(|names| names.rules.get(&index)),
+                );
             }
         }
-        false
+        // BuildKit's per-instruction comments never silence its experimental or file-level
+        // checks.
+        if !is_experimental
+            && !file_level_only
+            && let Some(anchor) = check_anchor
+        {
+            best = earliest(
+                best,
+                group_at(&suppressions.check_comments, anchor.start())
+                    .and_then(|names| names.rules.get(&index)),
+            );
+        }
+        self.mark_used(best)
     }
 }
 

@@ -3,7 +3,9 @@
 use hullscan_diagnostics::declare_rule;
 use hullscan_dockerfile::{Arguments, Instruction, Keyword};
 
-use super::stage_scan::{ScannedStage, scan_stages, unquoted};
+use rustc_hash::FxHashSet;
+
+use super::stage_scan::{ScannedStage, unquoted};
 use crate::checker::Checker;
 
 declare_rule! {
@@ -46,53 +48,94 @@ declare_rule! {
     };
 }
 
-/// Whether the stage or one of its parents sets `label`.
-fn has_label(
-    instructions: &[Instruction],
-    stages: &[ScannedStage],
-    stage: usize,
-    label: &str,
-) -> bool {
-    let mut current = Some(stage);
-    for _ in 0..stages.len() {
-        let Some(index) = current else {
-            return false;
-        };
-        let sets =
-            instructions[stages[index].instructions.clone()]
-                .iter()
-                .any(
-                    |instruction| match (&instruction.keyword, &instruction.args) {
-                        (Keyword::Label, Arguments::KeyValues(list)) => {
-                            list.pairs.iter().any(|pair| unquoted(&pair.key) == label)
-                        }
-                        _ => false,
-                    },
-                );
-        if sets {
-            return true;
-        }
-        current = stages[index].parent;
-    }
-    false
+/// One real stage (with a FROM), as HS264 needs it.
+struct LabelStage<'a> {
+    /// Its FROM instruction.
+    from: &'a Instruction,
+    /// The stage's lower-cased `AS` name.
+    name: Option<&'a str>,
+    /// The stage it is built `FROM`, among the real stages.
+    parent: Option<usize>,
+    /// The label keys its own `LABEL` instructions set (unquoted).
+    labels: FxHashSet<&'a str>,
+    /// Its `COPY --from` values, lower-cased.
+    copies_from: Vec<String>,
 }
 
-/// Whether a `COPY --from` in `stage` names stage `source` (by name or number).
-fn copies_from(
-    instructions: &[Instruction],
-    stages: &[ScannedStage],
-    stage: usize,
-    source: usize,
-) -> bool {
-    let number = source.to_string();
-    instructions[stages[stage].instructions.clone()]
+/// The real stages with their labels and `COPY --from` values, read once: asking every stage's
+/// instructions, and every later stage's COPYs, per schema label and stage made a long schema
+/// over many labels or stages quadratic (and worse).
+fn label_stages<'a>(
+    instructions: &'a [Instruction],
+    scanned: &'a [ScannedStage],
+) -> Vec<LabelStage<'a>> {
+    // A leading fragment (instructions before the first FROM) is no stage to BuildKit; it has
+    // no name, so it is never a parent, and dropping it shifts the parent indexes by one.
+    let skipped = scanned.iter().take_while(|stage| !stage.has_from()).count();
+    scanned[skipped..]
         .iter()
-        .filter(|instruction| instruction.keyword == Keyword::Copy)
-        .filter_map(|instruction| instruction.flag("from")?.value.as_deref())
-        .any(|from| {
-            let from = from.to_ascii_lowercase();
-            stages[source].name.as_deref() == Some(from.as_str()) || from == number
+        .map(|stage| {
+            let mut labels = FxHashSet::default();
+            let mut copies_from = Vec::new();
+            for instruction in &instructions[stage.instructions.clone()] {
+                match (&instruction.keyword, &instruction.args) {
+                    (Keyword::Label, Arguments::KeyValues(list)) => {
+                        labels.extend(list.pairs.iter().map(|pair| unquoted(&pair.key)));
+                    }
+                    (Keyword::Copy, _) => {
+                        if let Some(from) =
+                            instruction.flag("from").and_then(|f| f.value.as_deref())
+                        {
+                            copies_from.push(from.to_ascii_lowercase());
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            LabelStage {
+                from: &instructions[stage.instructions.start],
+                name: stage.name.as_deref(),
+                parent: stage.parent.and_then(|parent| parent.checked_sub(skipped)),
+                labels,
+                copies_from,
+            }
         })
+        .collect()
+}
+
+/// For each stage, whether the image built from it carries `label`: it or a stage it is built
+/// `FROM` sets the label, or a later stage that builds on it or copies from it (by name or
+/// number) carries it. Linear in the stages and their `COPY --from`s.
+fn covered_by(stages: &[LabelStage<'_>], label: &str) -> Vec<bool> {
+    // Parents come earlier in the file, so one forward pass settles the `FROM` chains.
+    let mut inherited: Vec<bool> = Vec::with_capacity(stages.len());
+    for stage in stages {
+        let from_parent = stage
+            .parent
+            .is_some_and(|parent| inherited.get(parent).copied().unwrap_or(false));
+        inherited.push(from_parent || stage.labels.contains(label));
+    }
+    // Later stages first: what covered stages build on or copy from is covered too.
+    let mut covered = vec![false; stages.len()];
+    let mut covered_child = vec![false; stages.len()];
+    let mut copied_by_covered: FxHashSet<&str> = FxHashSet::default();
+    for (index, stage) in stages.iter().enumerate().rev() {
+        let is_covered = inherited[index]
+            || covered_child[index]
+            || stage
+                .name
+                .is_some_and(|name| copied_by_covered.contains(name))
+            || copied_by_covered.contains(index.to_string().as_str());
+        if !is_covered {
+            continue;
+        }
+        covered[index] = true;
+        if let Some(parent) = stage.parent.filter(|parent| *parent < index) {
+            covered_child[parent] = true;
+        }
+        copied_by_covered.extend(stage.copies_from.iter().map(String::as_str));
+    }
+    covered
 }
 
 /// HS264
@@ -101,41 +144,17 @@ pub(crate) fn missing_schema_label(checker: &mut Checker) {
         return;
     }
     let instructions = checker.instructions();
-    let stages: Vec<ScannedStage> = scan_stages(instructions)
-        .into_iter()
-        .filter(ScannedStage::has_from)
-        .collect();
-    // Re-resolve parents within the real stages (the scan may have had a fragment stage).
-    let stages: Vec<ScannedStage> = {
-        let mut resolved = stages.clone();
-        for (i, stage) in stages.iter().enumerate() {
-            resolved[i].parent = stages[..i]
-                .iter()
-                .rposition(|earlier| earlier.name.is_some() && earlier.name == stage.image);
-        }
-        resolved
-    };
+    let stages = label_stages(instructions, checker.scanned_stages());
     for label in checker.settings.label_schema.keys() {
-        // Later stages first: a stage is covered when it has the label, or when a stage that
-        // builds on it or copies from it is covered.
-        let mut covered = vec![false; stages.len()];
-        for index in (0..stages.len()).rev() {
-            covered[index] = has_label(instructions, &stages, index, label)
-                || (index + 1..stages.len()).any(|later| {
-                    covered[later]
-                        && (stages[later].parent == Some(index)
-                            || copies_from(instructions, &stages, later, index))
-                });
-        }
+        let covered = covered_by(&stages, label);
         for (index, stage) in stages.iter().enumerate() {
             if covered[index] {
                 continue;
             }
-            let from = &instructions[stage.instructions.start];
+            let from = stage.from;
             let display = stage
                 .name
-                .clone()
-                .unwrap_or_else(|| format!("stage-{index}"));
+                .map_or_else(|| format!("stage-{index}"), str::to_owned);
             checker.report_at(
                 &MISSING_SCHEMA_LABEL,
                 format!(
