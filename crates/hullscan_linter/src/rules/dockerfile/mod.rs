@@ -36,6 +36,7 @@ pub mod stage_name_casing;
 pub mod undefined_arg_in_from;
 pub mod undefined_variable;
 pub mod untagged_base_image;
+pub mod base_image_without_digest;
 
 // catB: hadolint parity part B (HS250-HS299)
 pub mod consecutive_run_instructions;
@@ -146,6 +147,10 @@ pub(crate) static DOCKERFILE_RULES: &[(&RuleMeta, RulePass)] = &[
     (
         &latest_base_image_tag::LATEST_BASE_IMAGE_TAG,
         RulePass::File(latest_base_image_tag::latest_base_image_tag),
+    ),
+    (
+        &base_image_without_digest::BASE_IMAGE_WITHOUT_DIGEST,
+        RulePass::File(base_image_without_digest::base_image_without_digest),
     ),
     (
         &missing_user::MISSING_USER,
