@@ -42,7 +42,10 @@ fn hullscan(dir: &Path) -> Command {
         .current_dir(dir)
         .env("NO_COLOR", "1")
         // No local daemon to fall back to: the outcome must not depend on the machine's.
-        .env("DOCKER_HOST", format!("unix://{}/no-daemon.sock", dir.display()))
+        .env(
+            "DOCKER_HOST",
+            format!("unix://{}/no-daemon.sock", dir.display()),
+        )
         // No credentials from the developer's own docker config.
         .env("DOCKER_CONFIG", dir.join("no-docker-config"));
     command
@@ -138,7 +141,13 @@ impl Registry {
         let bundle = work.path().join("bundle");
         tool(
             "umoci",
-            &["unpack", "--rootless", "--image", &image, bundle.to_str().unwrap()],
+            &[
+                "unpack",
+                "--rootless",
+                "--image",
+                &image,
+                bundle.to_str().unwrap(),
+            ],
         );
         std::fs::create_dir_all(bundle.join("rootfs/etc")).unwrap();
         std::fs::write(bundle.join("rootfs/etc/marker"), marker).unwrap();
@@ -222,7 +231,11 @@ fn resolve_digests_pins_tags_to_the_registry_digest_and_a_second_run_changes_not
     let second = run(hullscan(dir.path()).args(["fix", "--no-context", "--resolve-digests", "."]));
     assert_eq!(second.code, 0, "{}", second.stderr);
     assert_eq!(std::fs::read_to_string(&file).unwrap(), expected);
-    assert!(second.stderr.contains("Fixed 0 finding(s)"), "{}", second.stderr);
+    assert!(
+        second.stderr.contains("Fixed 0 finding(s)"),
+        "{}",
+        second.stderr
+    );
 
     // `lint --fix --resolve-digests` does the same; HS106, off by default, is then not
     // reported for the image left unresolved.
@@ -252,12 +265,23 @@ fn without_the_flag_nothing_is_contacted() {
     std::fs::write(&file, &text).unwrap();
     for args in [
         &["fix", "--no-context", "."][..],
-        &["fix", "--no-context", "--unsafe-fixes", "--select", "HS106", "."],
+        &[
+            "fix",
+            "--no-context",
+            "--unsafe-fixes",
+            "--select",
+            "HS106",
+            ".",
+        ],
         &["lint", "--no-context", "--fix", "--unsafe-fixes", "."],
     ] {
         let out = run(hullscan(dir.path()).args(args));
         assert_ne!(out.code, 2, "{args:?}: {}", out.stderr);
-        assert!(!out.stderr.contains("hullscan: error"), "{args:?}: {}", out.stderr);
+        assert!(
+            !out.stderr.contains("hullscan: error"),
+            "{args:?}: {}",
+            out.stderr
+        );
         assert!(!out.stderr.contains("warning"), "{args:?}: {}", out.stderr);
         assert_eq!(std::fs::read_to_string(&file).unwrap(), text, "{args:?}");
     }

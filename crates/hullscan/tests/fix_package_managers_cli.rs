@@ -58,7 +58,9 @@ fn assert_fixes(code: &str, alias: &str, unsafe_fixes: bool, before: &str, after
     assert_eq!(first.code, 0, "{code}: {}", first.stderr);
     assert_eq!(std::fs::read_to_string(&file).unwrap(), after, "{code}");
     assert!(
-        first.stderr.contains(" finding(s) in 1 file(s); 0 remaining."),
+        first
+            .stderr
+            .contains(" finding(s) in 1 file(s); 0 remaining."),
         "{code}: {}",
         first.stderr
     );
@@ -110,7 +112,8 @@ fn apt_get_install_gets_no_install_recommends() {
         "FROM debian:12\nRUN apt-get update && apt-get install --no-install-recommends -y curl=7.88.1-10+deb12u5 \\\n    && apt-get install --no-install-recommends -y wget=1.21.3-1+b2\n",
     );
     // Exec form: the flag would join `install` in one JSON string.
-    let exec = "FROM debian:12\nRUN [\"apt-get\", \"install\", \"-y\", \"curl=7.88.1-10+deb12u5\"]\n";
+    let exec =
+        "FROM debian:12\nRUN [\"apt-get\", \"install\", \"-y\", \"curl=7.88.1-10+deb12u5\"]\n";
     assert_eq!(fix("HS215", exec, true), exec);
 }
 
@@ -165,15 +168,27 @@ fn wget_gets_no_verbose() {
 fn scripts_that_cannot_be_extended_mechanically_are_left_alone() {
     for (code, text) in [
         // A trailing comment would swallow the appended command.
-        ("HS255", "FROM fedora:40\nRUN dnf -y install mariadb-10.11.8 # the database\n"),
+        (
+            "HS255",
+            "FROM fedora:40\nRUN dnf -y install mariadb-10.11.8 # the database\n",
+        ),
         // The last command runs in the background.
-        ("HS252", "FROM opensuse/leap:15.6\nRUN zypper -n install mariadb=10.11.6 &\n"),
+        (
+            "HS252",
+            "FROM opensuse/leap:15.6\nRUN zypper -n install mariadb=10.11.6 &\n",
+        ),
         // A heredoc.
-        ("HS232", "# syntax=docker/dockerfile:1\nFROM centos:7\nRUN <<EOF\nyum install -y httpd-2.4.6\nEOF\n"),
+        (
+            "HS232",
+            "# syntax=docker/dockerfile:1\nFROM centos:7\nRUN <<EOF\nyum install -y httpd-2.4.6\nEOF\n",
+        ),
         // Exec form.
         ("HS209", "FROM debian:12\nRUN [\"apt-get\", \"update\"]\n"),
         // Through sudo: the clean-up would run without it.
-        ("HS255", "FROM fedora:40\nUSER app\nRUN sudo dnf -y install mariadb-10.11.8\n"),
+        (
+            "HS255",
+            "FROM fedora:40\nUSER app\nRUN sudo dnf -y install mariadb-10.11.8\n",
+        ),
     ] {
         let dir = tempfile::tempdir().unwrap();
         let file = dir.path().join("Dockerfile");
@@ -187,7 +202,11 @@ fn scripts_that_cannot_be_extended_mechanically_are_left_alone() {
             "concise",
             "Dockerfile",
         ]));
-        assert!(lint.stdout.contains(code), "{code} should fire on:\n{text}\n{}", lint.stdout);
+        assert!(
+            lint.stdout.contains(code),
+            "{code} should fire on:\n{text}\n{}",
+            lint.stdout
+        );
         assert_eq!(fix(code, text, true), text, "{code}");
     }
 }

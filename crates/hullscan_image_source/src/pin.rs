@@ -80,8 +80,7 @@ pub fn resolve_digest(
 /// the daemon lacks the image or never pulled it from that repository (a local build has no
 /// repository digest).
 fn daemon_digest(reference: &str, image: &RegistryRef) -> Result<Option<Digest>, String> {
-    let Some(repo_digests) = daemon::repo_digests(reference).map_err(|err| err.to_string())?
-    else {
+    let Some(repo_digests) = daemon::repo_digests(reference).map_err(|err| err.to_string())? else {
         return Ok(None);
     };
     Ok(repo_digests

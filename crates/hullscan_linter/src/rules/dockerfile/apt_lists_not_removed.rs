@@ -4,7 +4,9 @@ use hullscan_diagnostics::{Applicability, Diagnostic, Fix, Location, declare_rul
 use hullscan_dockerfile::Instruction;
 use hullscan_shell::tools::{apt, rm};
 
-use super::shell_facts::{RUN_KEYWORDS, append_to_run, has_cache_mount, run_commands, stage_is_shipped};
+use super::shell_facts::{
+    RUN_KEYWORDS, append_to_run, has_cache_mount, run_commands, stage_is_shipped,
+};
 use crate::checker::Checker;
 
 declare_rule! {
@@ -96,7 +98,8 @@ pub(crate) fn apt_lists_not_removed(
     )
     .with_help("End the same `RUN` with `&& rm -rf /var/lib/apt/lists/*`");
     if update.invocation.wrappers.is_empty()
-        && let Some(edit) = append_to_run(checker, index, instruction, "rm -rf /var/lib/apt/lists/*")
+        && let Some(edit) =
+            append_to_run(checker, index, instruction, "rm -rf /var/lib/apt/lists/*")
     {
         let applicability = if later_install_needs_lists(checker, index) {
             Applicability::Unsafe
@@ -122,9 +125,16 @@ fn later_install_needs_lists(checker: &Checker, index: usize) -> bool {
             let commands = run_commands(checker, later);
             let installs = commands.iter().any(|command| {
                 apt(&command.invocation).is_some_and(|apt| {
-                    ["install", "upgrade", "dist-upgrade", "full-upgrade", "build-dep", "source"]
-                        .iter()
-                        .any(|verb| apt.is(verb))
+                    [
+                        "install",
+                        "upgrade",
+                        "dist-upgrade",
+                        "full-upgrade",
+                        "build-dep",
+                        "source",
+                    ]
+                    .iter()
+                    .any(|verb| apt.is(verb))
                 })
             });
             installs

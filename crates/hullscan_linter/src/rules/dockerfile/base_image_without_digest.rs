@@ -207,8 +207,11 @@ pub(crate) fn base_image_without_digest(checker: &mut Checker) {
             ),
             (None, false) => format!("Base image `{image}` is pinned by tag only, not by digest"),
         };
-        let mut diagnostic =
-            Diagnostic::new(&BASE_IMAGE_WITHOUT_DIGEST, message, Location::Text(unpinned.range));
+        let mut diagnostic = Diagnostic::new(
+            &BASE_IMAGE_WITHOUT_DIGEST,
+            message,
+            Location::Text(unpinned.range),
+        );
         let digest = checker
             .settings
             .resolved_digests
@@ -245,8 +248,7 @@ mod tests {
     use crate::LinterSettings;
     use crate::tests::{assert_fires, assert_silent};
 
-    const DIGEST: &str =
-        "sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+    const DIGEST: &str = "sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
 
     fn images(text: &str) -> Vec<String> {
         let parse = hullscan_dockerfile::parse(text);
@@ -262,7 +264,8 @@ mod tests {
                 .resolved_digests
                 .insert((*image).to_owned(), (*digest).to_owned());
         }
-        let diagnostics = crate::lint_text("Dockerfile".to_owned(), text.to_owned(), &settings).diagnostics;
+        let diagnostics =
+            crate::lint_text("Dockerfile".to_owned(), text.to_owned(), &settings).diagnostics;
         let mut out = text.to_owned();
         let mut edits: Vec<_> = diagnostics
             .iter()

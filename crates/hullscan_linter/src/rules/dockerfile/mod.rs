@@ -9,6 +9,7 @@ use crate::checker::Checker;
 mod base_image;
 mod final_user;
 
+pub mod base_image_without_digest;
 mod buildkit_facts;
 pub mod constant_platform_flag;
 pub mod duplicate_stage_name;
@@ -36,7 +37,6 @@ pub mod stage_name_casing;
 pub mod undefined_arg_in_from;
 pub mod undefined_variable;
 pub mod untagged_base_image;
-pub mod base_image_without_digest;
 
 // catB: hadolint parity part B (HS250-HS299)
 pub mod consecutive_run_instructions;
