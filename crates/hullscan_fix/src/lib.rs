@@ -38,6 +38,10 @@ pub struct FixOptions {
     pub at_least: Applicability,
     /// The most lint → fix rounds.
     pub max_rounds: usize,
+    /// Rule codes whose unsafe fixes apply even below [`Applicability::Unsafe`]: the user opted
+    /// in to them by name (`--resolve-digests` for `base-image-without-digest`), not to every
+    /// unsafe fix.
+    pub unsafe_opt_in: &'static [&'static str],
 }
 
 impl Default for FixOptions {
@@ -45,6 +49,7 @@ impl Default for FixOptions {
         Self {
             at_least: Applicability::Safe,
             max_rounds: DEFAULT_MAX_ROUNDS,
+            unsafe_opt_in: &[],
         }
     }
 }
@@ -62,9 +67,16 @@ impl FixOptions {
         }
     }
 
-    /// Whether a fix of this applicability is applied.
+    /// Whether a fix of this applicability is applied (to any rule).
     pub fn applies(&self, applicability: Applicability) -> bool {
         applicability != Applicability::DisplayOnly && applicability >= self.at_least
+    }
+
+    /// Whether rule `code`'s fix of this applicability is applied: as [`Self::applies`], or an
+    /// unsafe fix of a rule in [`Self::unsafe_opt_in`].
+    pub fn applies_to(&self, code: &str, applicability: Applicability) -> bool {
+        self.applies(applicability)
+            || (applicability == Applicability::Unsafe && self.unsafe_opt_in.contains(&code))
     }
 }
 
@@ -131,7 +143,7 @@ pub fn apply_round(text: &str, diagnostics: &[Diagnostic], options: &FixOptions)
     let mut skipped = 0;
     for (index, diagnostic) in diagnostics.iter().enumerate() {
         let Some(fix) = &diagnostic.fix else { continue };
-        if !options.applies(fix.applicability) || fix.edits().is_empty() {
+        if !options.applies_to(&diagnostic.code, fix.applicability) || fix.edits().is_empty() {
             continue;
         }
         match fitted_edits(text, bom, fix.edits()) {

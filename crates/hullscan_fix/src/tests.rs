@@ -75,6 +75,26 @@ fn applicability_threshold_and_display_only() {
 }
 
 #[test]
+fn an_unsafe_opt_in_applies_that_rules_unsafe_fixes_only() {
+    static OTHER_RULE: RuleMeta = RuleMeta {
+        code: "T002",
+        ..TEST_RULE
+    };
+    let text = "abc";
+    let diagnostics = [
+        finding(Fix::unsafe_edit("u", Edit::replacement("U", range(0, 1)))),
+        Diagnostic::new(&OTHER_RULE, "m", Location::File)
+            .with_fix(Fix::unsafe_edit("v", Edit::replacement("V", range(1, 2)))),
+        finding(Fix::display_only("d", Edit::replacement("D", range(2, 3)))),
+    ];
+    let options = FixOptions {
+        unsafe_opt_in: &["T001"],
+        ..FixOptions::new(false)
+    };
+    assert_eq!(apply_round(text, &diagnostics, &options).text, "Ubc");
+}
+
+#[test]
 fn edits_that_do_not_fit_are_skipped_not_panicking() {
     let text = "é\u{1F600}";
     let diagnostics = [

@@ -10,7 +10,7 @@ pub mod model;
 
 // The byte-reading modules, re-exported so `hullscan_image::layer::…` keeps naming them.
 pub use hullscan_image_source::{
-    ImageError, ImageRef, Platform, Result, Selection, daemon, digest, error, layer, registry,
+    ImageError, ImageRef, Platform, Result, Selection, daemon, digest, error, layer, pin, registry,
     resolve, spec, store,
 };
 pub use model::{

@@ -226,6 +226,54 @@ pub fn has_image(name: &str) -> Result<bool> {
     }
 }
 
+/// The most bytes of `GET /images/{name}/json` read: the inspect document is a few KiB; one
+/// that goes past this is refused rather than buffered.
+const MAX_INSPECT_BYTES: u64 = 4 << 20;
+
+/// The `RepoDigests` of image `name` in the daemon (`repo@sha256:…`, one per repository it
+/// was pulled from or pushed to). `Ok(None)` when the daemon has no such image; `Err` when it
+/// cannot be reached or answers something else.
+pub fn repo_digests(name: &str) -> Result<Option<Vec<String>>> {
+    let socket = socket_path()
+        .ok_or_else(|| ImageError::Daemon("DOCKER_HOST is not a unix:// socket".to_owned()))?;
+    let (status, body) = get(&socket, &format!("/images/{}/json", encode(name)))?;
+    match status {
+        200 => {}
+        404 => return Ok(None),
+        _ => {
+            return Err(ImageError::Daemon(format!(
+                "inspecting {}: HTTP {status}: {}",
+                crate::error::printable(name),
+                error_message(body)
+            )));
+        }
+    }
+    let mut bytes = Vec::new();
+    body.take(MAX_INSPECT_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|err| ImageError::Daemon(format!("reading the inspect reply: {err}")))?;
+    if bytes.len() as u64 > MAX_INSPECT_BYTES {
+        return Err(ImageError::Daemon(format!(
+            "the inspect reply for {} exceeds {MAX_INSPECT_BYTES} bytes",
+            crate::error::printable(name)
+        )));
+    }
+    let inspect: serde_json::Value = serde_json::from_slice(&bytes)
+        .map_err(|err| ImageError::Daemon(format!("the inspect reply is not JSON: {err}")))?;
+    Ok(Some(
+        inspect
+            .get("RepoDigests")
+            .and_then(|v| v.as_array())
+            .map(|digests| {
+                digests
+                    .iter()
+                    .filter_map(|d| d.as_str().map(str::to_owned))
+                    .collect()
+            })
+            .unwrap_or_default(),
+    ))
+}
+
 /// Streams `docker save` of `name` from the daemon.
 pub fn export(name: &str) -> Result<Body> {
     let socket = socket_path()

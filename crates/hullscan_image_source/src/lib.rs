@@ -8,6 +8,7 @@ pub mod daemon;
 pub mod digest;
 pub mod error;
 pub mod layer;
+pub mod pin;
 pub mod registry;
 pub mod resolve;
 pub mod spec;

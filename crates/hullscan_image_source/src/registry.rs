@@ -539,6 +539,9 @@ pub struct RegistryStore {
     authorization: Mutex<Option<String>>,
     /// Documents already fetched, by path (`index.json`, `blobs/sha256/<hex>`).
     documents: Mutex<FxHashMap<String, Vec<u8>>>,
+    /// The digest of the manifest (or index) the reference names: the sha256 of the bytes the
+    /// registry sent, which is what `name@<digest>` pulls.
+    manifest_digest: Option<Digest>,
 }
 
 impl RegistryStore {
@@ -591,7 +594,7 @@ impl RegistryStore {
             .as_ref()
             .and_then(origin_of)
             .ok_or_else(|| ImageError::format(&name, "not a valid registry host"))?;
-        let store = RegistryStore {
+        let mut store = RegistryStore {
             name,
             image,
             base,
@@ -602,9 +605,15 @@ impl RegistryStore {
             insecure_remote: plain && loopback.is_none(),
             authorization: Mutex::new(None),
             documents: Mutex::new(FxHashMap::default()),
+            manifest_digest: None,
         };
-        store.fetch_top_manifest()?;
+        store.manifest_digest = Some(store.fetch_top_manifest()?);
         Ok(store)
+    }
+
+    /// The digest of the manifest or index the reference named, as fetched by [`Self::open`].
+    pub fn manifest_digest(&self) -> Option<&Digest> {
+        self.manifest_digest.as_ref()
     }
 
     fn error(&self, message: impl Into<String>) -> ImageError {
@@ -816,7 +825,8 @@ impl RegistryStore {
             })
     }
 
-    fn fetch_top_manifest(&self) -> Result<()> {
+    /// Fetches the manifest (or index) the reference names and returns its digest.
+    fn fetch_top_manifest(&self) -> Result<Digest> {
         let response = self.get(
             &format!("manifests/{}", self.image.reference),
             Some(ACCEPT),
@@ -851,7 +861,7 @@ impl RegistryStore {
             .map_err(|_| self.error("document cache poisoned"))?;
         documents.insert("index.json".to_owned(), index);
         documents.insert(format!("blobs/sha256/{}", digest.hex()), bytes);
-        Ok(())
+        Ok(digest)
     }
 
     fn digest_of(&self, path: &str) -> Option<Digest> {

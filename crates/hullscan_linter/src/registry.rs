@@ -27,6 +27,7 @@ pub static RULES: &[&RuleMeta] = &[
     &rules::dockerfile::missing_user::MISSING_USER,
     &rules::dockerfile::root_user_in_final_stage::ROOT_USER_IN_FINAL_STAGE,
     &rules::dockerfile::shell_form_command::SHELL_FORM_COMMAND,
+    &rules::dockerfile::base_image_without_digest::BASE_IMAGE_WITHOUT_DIGEST,
     &rules::dockerfile::stage_name_casing::STAGE_NAME_CASING,
     &rules::dockerfile::from_as_casing::FROM_AS_CASING,
     &rules::dockerfile::empty_continuation_line::EMPTY_CONTINUATION_LINE,
@@ -221,6 +222,8 @@ pub static OFF_BY_DEFAULT: &[&RuleMeta] = &[
     &rules::dockerfile::invalid_definition_description::INVALID_DEFINITION_DESCRIPTION,
     &rules::dockerfile::inline_ignore_pragma::INLINE_IGNORE_PRAGMA,
     &rules::dockerfile::missing_healthcheck::MISSING_HEALTHCHECK,
+    // Every image a build uses would be reported; pinning digests is a choice of policy.
+    &rules::dockerfile::base_image_without_digest::BASE_IMAGE_WITHOUT_DIGEST,
     &hullscan_k8s_rules::rules::missing_cpu_limit::MISSING_CPU_LIMIT,
 ];
 

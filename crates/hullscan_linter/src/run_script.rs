@@ -23,6 +23,19 @@ enum ScriptMap<'a> {
 }
 
 impl RunScript<'_> {
+    /// Whether the script is the RUN's own shell-form text (continuations aside): text
+    /// inserted into it lands in the shell command line. Not so for exec form, whose joined
+    /// words map back into separate JSON strings, nor for a heredoc body.
+    pub fn is_shell_form(&self) -> bool {
+        matches!(self.map, ScriptMap::Shell(_))
+    }
+
+    /// Whether an edit inside a word of the script edits the shell text (shell form or a
+    /// heredoc body), not a JSON string of exec form.
+    pub fn is_shell_text(&self) -> bool {
+        !matches!(self.map, ScriptMap::Joined(_))
+    }
+
     /// The Dockerfile range of `range`, a range in [`Self::script`].
     pub fn file_range(&self, range: TextRange) -> TextRange {
         let source = self.script.source;

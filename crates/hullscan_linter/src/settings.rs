@@ -37,6 +37,11 @@ pub struct LinterSettings {
     pub shellcheck_severity: Vec<(String, Severity)>,
     /// The key of secret fingerprints (`[secrets] fingerprint-salt`).
     pub fingerprint_key: hullscan_secrets::FingerprintKey,
+    /// Image reference (as the build uses it, ARGs expanded) → the `sha256:` digest its tag
+    /// points to, looked up by the command line before linting (`hullscan fix
+    /// --resolve-digests`); what `base-image-without-digest` pins. Empty unless asked: rules
+    /// never go to the network themselves.
+    pub resolved_digests: BTreeMap<String, String>,
 }
 
 impl Default for LinterSettings {
@@ -60,6 +65,7 @@ impl LinterSettings {
             shellcheck_ignore: Vec::new(),
             shellcheck_severity: Vec::new(),
             fingerprint_key: hullscan_secrets::FingerprintKey::default(),
+            resolved_digests: BTreeMap::new(),
         }
     }
 

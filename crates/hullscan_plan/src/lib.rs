@@ -147,7 +147,7 @@ const STEPS: &[StepSpec] = &[
         phase: Phase::Reproducibility,
         title: "Pin the base image",
         why: "An untagged or `latest` base means any upstream change can break the build overnight without a change on your side, and every later fix would be measured against a moving target. Pinning restores reproducibility immediately.",
-        codes: &["HS101", "HS102", "HS308", "HS317", "HS612"],
+        codes: &["HS101", "HS102", "HS106", "HS308", "HS317", "HS612"],
         advice: &[
             "Find what `latest` resolves to today with `docker inspect --format '{{index .RepoDigests 0}}' IMAGE` and pin that exact version (e.g. `node:18.19.0-alpine3.19`), or the digest (`IMAGE@sha256:...`) for bit-for-bit rebuilds",
         ],

@@ -10,6 +10,10 @@ use clap::{Args, ValueEnum};
 use hullscan_diagnostics::{Applicability, Diagnostic};
 use hullscan_fix::{FixOptions, FixedText};
 use hullscan_linter::CheckExtras;
+use hullscan_linter::registry::RuleSet;
+use hullscan_linter::rules::dockerfile::base_image_without_digest::{
+    BASE_IMAGE_WITHOUT_DIGEST, images_to_pin,
+};
 use hullscan_linter::settings::LinterSettings;
 use hullscan_text::SourceFile;
 use hullscan_workspace::Resolver;
@@ -41,6 +45,13 @@ pub struct FixArgs {
     /// Print a unified diff of the changes instead of writing them; exit 1 when there are any.
     #[arg(long)]
     pub diff: bool,
+    /// Pin every image named by tag (`FROM debian:12`, `COPY --from=org/tool:1`) to the digest
+    /// the tag points to now (`debian:12@sha256:…`), asking the registry, or the local daemon
+    /// when the registry cannot be reached. The only option of `fix` that uses the network.
+    /// Opts in to this one unsafe fix (the build is frozen on today's image); images that
+    /// cannot be resolved get a warning and are left as they are.
+    #[arg(long)]
+    pub resolve_digests: bool,
     #[command(flatten)]
     pub rules: RuleSelectionArgs,
     #[command(flatten)]
@@ -71,6 +82,18 @@ pub struct FixRun<'a> {
     pub options: FixOptions,
     /// Write the results (otherwise print diffs).
     pub write: bool,
+    /// Look up the digests of tag-only images first and pin them (`--resolve-digests`).
+    pub resolve_digests: bool,
+}
+
+/// The fix options for `--unsafe-fixes` and `--resolve-digests`: the latter opts in to the
+/// digest rule's unsafe fix alone.
+pub fn fix_options(unsafe_fixes: bool, resolve_digests: bool) -> FixOptions {
+    let mut options = FixOptions::new(unsafe_fixes);
+    if resolve_digests {
+        options.unsafe_opt_in = std::slice::from_ref(&BASE_IMAGE_WITHOUT_DIGEST.code);
+    }
+    options
 }
 
 /// One file's outcome.
@@ -93,6 +116,9 @@ pub struct Summary {
     /// Per rule code: what was fixed and what is left.
     pub per_rule: BTreeMap<String, RuleCounts>,
     pub errors: Vec<String>,
+    /// Problems that leave a file as it is without failing the run (an image whose digest
+    /// could not be resolved).
+    pub warnings: Vec<String>,
     pub not_converged: Vec<String>,
 }
 
@@ -112,7 +138,7 @@ pub fn run(args: FixArgs) -> anyhow::Result<ExitStatus> {
     } else {
         args.paths.clone()
     };
-    let options = FixOptions::new(args.unsafe_fixes);
+    let options = fix_options(args.unsafe_fixes, args.resolve_digests);
     if paths.iter().any(|path| path.as_os_str() == "-") {
         return fix_stdin(&args, &resolver, &options);
     }
@@ -122,6 +148,7 @@ pub fn run(args: FixArgs) -> anyhow::Result<ExitStatus> {
         context: ContextChoice::from_args(args.context.as_deref(), args.no_context),
         options,
         write: !args.diff,
+        resolve_digests: args.resolve_digests,
     })?;
     match args.summary {
         SummaryFormat::Human => print_summary(&summary, args.diff, args.unsafe_fixes),
@@ -132,10 +159,14 @@ pub fn run(args: FixArgs) -> anyhow::Result<ExitStatus> {
                 "remaining": summary.per_rule.values().map(|c| c.remaining).sum::<usize>(),
                 "rules": summary.per_rule,
                 "errors": summary.errors.iter().map(|e| safe_message(e)).collect::<Vec<_>>(),
+                "warnings": summary.warnings.iter().map(|w| safe_message(w)).collect::<Vec<_>>(),
                 "not_converged": summary.not_converged,
             });
             let mut out = std::io::stdout().lock();
             writeln!(out, "{}", serde_json::to_string_pretty(&json)?)?;
+            for warning in &summary.warnings {
+                eprintln!("hullscan: warning: {}", safe_message(warning));
+            }
             for error in &summary.errors {
                 eprintln!("hullscan: error: {}", safe_message(error));
             }
@@ -160,7 +191,15 @@ fn fix_stdin(
     let text = String::from_utf8(bytes)
         .map_err(|_| anyhow::anyhow!("-: not UTF-8; not fixed (a fix would replace bytes)"))?;
     let settings = resolver.settings_for(Path::new("-"))?;
-    let linter = settings.linter_for(Path::new("-"));
+    let mut linter = settings.linter_for(Path::new("-")).into_owned();
+    if args.resolve_digests {
+        let mut warnings = Vec::new();
+        let digests = resolve_digests(&[text.as_str()], &mut warnings);
+        for warning in &warnings {
+            eprintln!("hullscan: warning: {}", safe_message(warning));
+        }
+        with_digests(&mut linter, &digests);
+    }
     let fixed = hullscan_fix::fix_dockerfile("-", &text, &linter, options);
     let mut out = std::io::stdout().lock();
     if args.diff {
@@ -208,9 +247,26 @@ pub fn fix_paths(run: &FixRun<'_>) -> anyhow::Result<Summary> {
         let settings = run.resolver.settings_for(&path)?;
         jobs.push((path, settings));
     }
+    // The network, when asked: every image the files name, looked up once before any fixing.
+    let digests = if run.resolve_digests {
+        let texts: Vec<String> = jobs
+            .iter()
+            .filter_map(|(path, _)| hullscan_workspace::input::read_file_to_string(path).ok())
+            .collect();
+        let texts: Vec<&str> = texts.iter().map(String::as_str).collect();
+        resolve_digests(&texts, &mut summary.warnings)
+    } else {
+        BTreeMap::new()
+    };
     let outcomes: Vec<FileOutcome> = jobs
         .par_iter()
-        .map(|(path, settings)| fix_file(path, &settings.linter_for(path), run))
+        .map(|(path, settings)| {
+            let mut linter = settings.linter_for(path);
+            if run.resolve_digests {
+                with_digests(linter.to_mut(), &digests);
+            }
+            fix_file(path, &linter, run)
+        })
         .collect();
 
     let mut stdout = std::io::stdout().lock();
@@ -274,6 +330,49 @@ pub fn fix_paths(run: &FixRun<'_>) -> anyhow::Result<Summary> {
     }
     stdout.flush()?;
     Ok(summary)
+}
+
+/// The digests of the tag-only images in `texts` (Dockerfiles) that the digest rule can pin,
+/// looked up in the registry (or the daemon), each image once; one warning per image that
+/// could not be resolved.
+fn resolve_digests(texts: &[&str], warnings: &mut Vec<String>) -> BTreeMap<String, String> {
+    let mut images: Vec<String> = Vec::new();
+    for text in texts {
+        let parse = hullscan_dockerfile::parse(text);
+        let model = hullscan_semantic::SemanticModel::new(&parse.dockerfile);
+        for image in images_to_pin(&model) {
+            if !images.contains(&image) {
+                images.push(image);
+            }
+        }
+    }
+    let options = hullscan_image::registry::RegistryOptions::default();
+    let resolved: Vec<(String, Result<String, String>)> = images
+        .into_par_iter()
+        .map(|image| {
+            let digest = hullscan_image::pin::resolve_digest(&image, &options)
+                .map(|resolved| resolved.digest.to_string());
+            (image, digest)
+        })
+        .collect();
+    let mut digests = BTreeMap::new();
+    for (image, digest) in resolved {
+        match digest {
+            Ok(digest) => {
+                digests.insert(image, digest);
+            }
+            Err(why) => warnings.push(format!(
+                "cannot resolve the digest of `{image}`, left as it is: {why}"
+            )),
+        }
+    }
+    digests
+}
+
+/// `linter` running the digest rule with `digests` to pin.
+fn with_digests(linter: &mut LinterSettings, digests: &BTreeMap<String, String>) {
+    linter.rules = linter.rules.union(&RuleSet::of(&BASE_IMAGE_WITHOUT_DIGEST));
+    linter.resolved_digests.clone_from(digests);
 }
 
 /// Reads, fixes and (when asked) writes one Dockerfile.
@@ -469,6 +568,9 @@ pub fn print_summary(summary: &Summary, diff: bool, unsafe_fixes: bool) {
     }
     if unsafe_fixable > 0 && !unsafe_fixes {
         eprintln!("{unsafe_fixable} more can be fixed with `--unsafe-fixes`.");
+    }
+    for warning in &summary.warnings {
+        eprintln!("hullscan: warning: {}", safe_message(warning));
     }
     for file in &summary.not_converged {
         eprintln!(

@@ -72,6 +72,9 @@ pub struct LintArgs {
     /// With `--fix`, also apply unsafe fixes.
     #[arg(long, requires = "fix")]
     pub unsafe_fixes: bool,
+    /// With `--fix`, pin tag-only images to their digests (see `hullscan fix --resolve-digests`).
+    #[arg(long, requires = "fix")]
+    pub resolve_digests: bool,
     /// The Dockerfile that builds IMAGE, for the Kubernetes rules that compare a container
     /// with its image's Dockerfile (HEALTHCHECK without probes, USER overridden to root,
     /// EXPOSE against probe ports). IMAGE matches manifests' images whatever their tag.
@@ -133,8 +136,9 @@ pub fn run(args: LintArgs) -> anyhow::Result<ExitStatus> {
             paths: &files,
             resolver: &resolver,
             context: ContextChoice::from_args(args.context.as_deref(), args.no_context),
-            options: hullscan_fix::FixOptions::new(args.unsafe_fixes),
+            options: super::fix::fix_options(args.unsafe_fixes, args.resolve_digests),
             write: true,
+            resolve_digests: args.resolve_digests,
         })?;
         super::fix::print_summary(&summary, false, args.unsafe_fixes);
         // The lint below reports what is left; its errors (unreadable files) come again there.

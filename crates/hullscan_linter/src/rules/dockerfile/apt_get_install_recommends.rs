@@ -32,8 +32,10 @@ declare_rule! {
     /// ```
     ///
     /// ## Fix safety
-    /// The suggested `--no-install-recommends` is only shown: it changes which packages get
-    /// installed, and the program may rely on one of the recommended ones.
+    /// The fix adds `--no-install-recommends` after `install`. It is unsafe: it changes which
+    /// packages get installed, and the program may rely on one of the recommended ones. In
+    /// exec form (`RUN ["apt-get", "install", …]`) the flag would land inside a JSON string, so
+    /// there is no fix.
     ///
     /// ## References
     /// - hadolint `DL3015`
@@ -61,17 +63,18 @@ pub(crate) fn apt_get_install_recommends(checker: &mut Checker, index: usize, _:
         let Some(install) = apt.subcommand else {
             continue;
         };
-        let at = command.script.file_range(install.range).end();
-        finding.add(
-            command.range(),
-            Some(Edit::insertion(" --no-install-recommends", at)),
-        );
+        // In exec form the insertion would join `install` into one argument with the flag.
+        let edit = command.script.is_shell_text().then(|| {
+            let at = command.script.file_range(install.range).end();
+            Edit::insertion(" --no-install-recommends", at)
+        });
+        finding.add(command.range(), edit);
     }
     finding.report(
         checker,
         &APT_GET_INSTALL_RECOMMENDS,
         "`apt-get install` without `--no-install-recommends` also installs recommended packages",
         "Add `--no-install-recommends`",
-        Applicability::DisplayOnly,
+        Applicability::Unsafe,
     );
 }

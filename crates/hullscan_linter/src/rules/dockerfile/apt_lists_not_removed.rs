@@ -1,12 +1,13 @@
 //! HS209: `apt-get update` without removing `/var/lib/apt/lists` in the same `RUN`.
 
-use hullscan_diagnostics::{Applicability, Diagnostic, Edit, Fix, Location, declare_rule};
-use hullscan_dockerfile::{Arguments, Instruction};
+use hullscan_diagnostics::{Applicability, Diagnostic, Fix, Location, declare_rule};
+use hullscan_dockerfile::Instruction;
 use hullscan_shell::tools::{apt, rm};
 
-use super::shell_facts::{has_cache_mount, run_commands, stage_is_shipped};
+use super::shell_facts::{
+    RUN_KEYWORDS, append_to_run, has_cache_mount, run_commands, stage_is_shipped,
+};
 use crate::checker::Checker;
-use crate::run_script::run_of;
 
 declare_rule! {
     /// ## What it does
@@ -31,14 +32,17 @@ declare_rule! {
     /// Use instead:
     /// ```dockerfile
     /// FROM debian:12
-    /// RUN apt-get update && apt-get install -y --no-install-recommends curl=7.88.1-10+deb12u5 \
-    ///     && rm -rf /var/lib/apt/lists/*
+    /// RUN apt-get update && apt-get install -y --no-install-recommends curl=7.88.1-10+deb12u5 && rm -rf /var/lib/apt/lists/*
     /// ```
     ///
     /// ## Fix safety
-    /// The suggested edit appends `&& rm -rf /var/lib/apt/lists/*` to the script. It is only
-    /// shown, never applied: a script that ends in a background job, a comment or a heredoc
-    /// needs the line placed by hand.
+    /// The fix appends `&& rm -rf /var/lib/apt/lists/*` to the end of the RUN's script, so it
+    /// runs after everything else there. It is safe: nothing in the image reads the lists,
+    /// unless a later RUN installs packages without its own `apt-get update` (it would then
+    /// find no lists and fail), in which case the fix is unsafe. There is no fix when the
+    /// script cannot be extended mechanically (exec form, a heredoc, a last command in the
+    /// background, a trailing comment) or when `apt-get update` runs through `sudo` or another
+    /// wrapper (the `rm` would then run without it).
     ///
     /// ## References
     /// - hadolint `DL3009`
@@ -93,19 +97,49 @@ pub(crate) fn apt_lists_not_removed(
         Location::Text(update.range()),
     )
     .with_help("End the same `RUN` with `&& rm -rf /var/lib/apt/lists/*`");
-    if let Some(run) = run_of(instruction)
-        && let Arguments::Shell(text) = &run.args
-        && run.heredocs.is_empty()
+    if update.invocation.wrappers.is_empty()
+        && let Some(edit) =
+            append_to_run(checker, index, instruction, "rm -rf /var/lib/apt/lists/*")
     {
-        let end = text.range().end();
+        let applicability = if later_install_needs_lists(checker, index) {
+            Applicability::Unsafe
+        } else {
+            Applicability::Safe
+        };
         diagnostic = diagnostic.with_fix(Fix::new(
             "Append `&& rm -rf /var/lib/apt/lists/*`",
-            vec![Edit::insertion(
-                " \\\n    && rm -rf /var/lib/apt/lists/*",
-                end,
-            )],
-            Applicability::DisplayOnly,
+            vec![edit],
+            applicability,
         ));
     }
     checker.report(diagnostic);
+}
+
+/// Whether a RUN after `index` installs with apt without updating the lists itself: it relies
+/// on the lists this RUN leaves.
+fn later_install_needs_lists(checker: &Checker, index: usize) -> bool {
+    let instructions = checker.instructions();
+    (index + 1..instructions.len())
+        .filter(|&later| RUN_KEYWORDS.contains(&instructions[later].keyword))
+        .any(|later| {
+            let commands = run_commands(checker, later);
+            let installs = commands.iter().any(|command| {
+                apt(&command.invocation).is_some_and(|apt| {
+                    [
+                        "install",
+                        "upgrade",
+                        "dist-upgrade",
+                        "full-upgrade",
+                        "build-dep",
+                        "source",
+                    ]
+                    .iter()
+                    .any(|verb| apt.is(verb))
+                })
+            });
+            installs
+                && !commands
+                    .iter()
+                    .any(|command| apt(&command.invocation).is_some_and(|apt| apt.is("update")))
+        })
 }

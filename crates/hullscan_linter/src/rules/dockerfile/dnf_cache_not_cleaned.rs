@@ -1,10 +1,10 @@
 //! HS255: `dnf install` without `dnf clean all` afterwards.
 
-use hullscan_diagnostics::{Applicability, Diagnostic, Edit, Fix, Location, declare_rule};
+use hullscan_diagnostics::{Applicability, Diagnostic, Fix, Location, declare_rule};
 use hullscan_dockerfile::Instruction;
 use hullscan_shell::tools::{RpmTool, rm, rpm};
 
-use super::shell_facts::{RunCommand, has_cache_mount, run_commands};
+use super::shell_facts::{RunCommand, append_to_run, has_cache_mount, run_commands};
 use crate::checker::Checker;
 
 declare_rule! {
@@ -33,7 +33,11 @@ declare_rule! {
     /// ```
     ///
     /// ## Fix safety
-    /// The suggested fix adds `&& <tool> clean all` right after the command. It is display-only: when the command is part of a pipe, a subshell or an `if`, the clean belongs elsewhere.
+    /// The fix appends `&& <tool> clean all` to the end of the RUN's script, after everything
+    /// else it does. It is safe: nothing in the image uses the cache, and a later `dnf` fetches
+    /// the metadata again. There is no fix when the script cannot be extended mechanically
+    /// (exec form, a heredoc, a last command in the background, a trailing comment) or when
+    /// the tool runs through `sudo` or another wrapper (the clean would run without it).
     ///
     /// ## References
     /// - hadolint `DL3040`
@@ -103,18 +107,22 @@ pub(crate) fn dnf_cache_not_cleaned(
             continue;
         }
         let program = command.invocation.name;
-        checker.report(
-            Diagnostic::new(
-                &DNF_CACHE_NOT_CLEANED,
-                format!("`{program}` without a later `{program} clean all` in the same RUN keeps the package cache in the image"),
-                Location::Text(command.range()),
-            )
-            .with_help(format!("Add `&& {program} clean all` after it, or use a cache mount on `/var/cache/libdnf5`"))
-            .with_fix(Fix::new(
-                format!("Add `&& {program} clean all`"),
-                vec![Edit::insertion(format!(" && {program} clean all"), command.range().end())],
-                Applicability::DisplayOnly,
-            )),
-        );
+        let mut diagnostic = Diagnostic::new(
+            &DNF_CACHE_NOT_CLEANED,
+            format!("`{program}` without a later `{program} clean all` in the same RUN keeps the package cache in the image"),
+            Location::Text(command.range()),
+        )
+        .with_help(format!("Add `&& {program} clean all` after it, or use a cache mount on `/var/cache/libdnf5`"));
+        if command.invocation.wrappers.is_empty()
+            && let Some(edit) =
+                append_to_run(checker, index, instruction, &format!("{program} clean all"))
+        {
+            diagnostic = diagnostic.with_fix(Fix::new(
+                format!("Append `&& {program} clean all`"),
+                vec![edit],
+                Applicability::Safe,
+            ));
+        }
+        checker.report(diagnostic);
     }
 }

@@ -9,6 +9,7 @@ use crate::checker::Checker;
 mod base_image;
 mod final_user;
 
+pub mod base_image_without_digest;
 mod buildkit_facts;
 pub mod constant_platform_flag;
 pub mod duplicate_stage_name;
@@ -146,6 +147,10 @@ pub(crate) static DOCKERFILE_RULES: &[(&RuleMeta, RulePass)] = &[
     (
         &latest_base_image_tag::LATEST_BASE_IMAGE_TAG,
         RulePass::File(latest_base_image_tag::latest_base_image_tag),
+    ),
+    (
+        &base_image_without_digest::BASE_IMAGE_WITHOUT_DIGEST,
+        RulePass::File(base_image_without_digest::base_image_without_digest),
     ),
     (
         &missing_user::MISSING_USER,

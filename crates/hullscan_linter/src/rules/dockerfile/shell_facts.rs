@@ -1,7 +1,7 @@
 //! Facts about RUN instructions shared by the command rules: the commands a RUN runs (seen
 //! through `sudo`/`env`/... wrappers), its `--mount` flags, and which stages a finding matters in.
 
-use hullscan_diagnostics::RuleMeta;
+use hullscan_diagnostics::{Edit, RuleMeta};
 use hullscan_dockerfile::{Arguments, Instruction, Keyword};
 use hullscan_text::TextRange;
 
@@ -95,6 +95,39 @@ pub(crate) fn has_cache_mount(instruction: &Instruction, matches: impl Fn(&str) 
     run_mounts(instruction)
         .iter()
         .any(|mount| matches!(mount.kind.as_str(), "cache" | "tmpfs") && matches(&mount.target))
+}
+
+/// An edit that appends ` && <command>` to the RUN at `index` (`instruction`), so that
+/// `command` runs after everything else the RUN does, when all of it succeeded (`a; b || c`
+/// becomes `a; b || c && command`, and `&&`/`||` group from the left). `None` where that
+/// cannot be done mechanically: exec form, a heredoc, a script that does not parse, a last
+/// command sent to the background, or anything but `;` and blanks after it (a trailing
+/// `# comment` would swallow the text).
+pub(crate) fn append_to_run(
+    checker: &Checker,
+    index: usize,
+    instruction: &Instruction,
+    command: &str,
+) -> Option<Edit> {
+    let run = run_of(instruction)?;
+    if !run.heredocs.is_empty() || !matches!(run.args, Arguments::Shell(_)) {
+        return None;
+    }
+    let script = checker.run_script(index)?;
+    if !script.is_shell_form() || script.script.has_errors() {
+        return None;
+    }
+    let last = script.script.body.lists.last()?;
+    if last.is_background() {
+        return None;
+    }
+    let end = last.range.end();
+    let after = &script.script.source[end.to_usize()..];
+    if !after.chars().all(|c| c == ';' || c.is_whitespace()) {
+        return None;
+    }
+    let at = script.file_range(last.range).end();
+    Some(Edit::insertion(format!(" && {command}"), at))
 }
 
 /// The stage number of instruction `index`; instructions before the first FROM (fragments)

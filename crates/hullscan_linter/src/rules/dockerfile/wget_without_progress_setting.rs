@@ -29,11 +29,14 @@ declare_rule! {
     /// Use instead:
     /// ```dockerfile
     /// FROM debian:12-slim
-    /// RUN wget --progress=dot:giga https://example.com/release.tar.gz
+    /// RUN wget -nv https://example.com/release.tar.gz
     /// ```
     ///
     /// ## Fix safety
-    /// The suggested fix adds `--progress=dot:giga` after `wget`. It is display-only: BusyBox wget (Alpine) does not know `--progress`; use `-q` there.
+    /// The fix adds `-nv` (`--no-verbose`) after `wget`: GNU wget then prints one line per
+    /// file and still reports errors, and BusyBox wget (Alpine) accepts and ignores it (it
+    /// rejects `--progress`, so that is not what the fix writes). It is safe: only the build
+    /// log changes. In exec form the flag would land inside a JSON string, so there is no fix.
     ///
     /// ## References
     /// - hadolint `DL3047`
@@ -72,23 +75,25 @@ pub(crate) fn wget_without_progress_setting(checker: &mut Checker, index: usize,
         {
             continue;
         }
-        let at = command
-            .script
-            .file_range(command.invocation.name_word.range)
-            .end();
         // BusyBox wget (Alpine) has `-q` but not `--progress`, so the help names both.
-        checker.report(
-            Diagnostic::new(
-                &WGET_WITHOUT_PROGRESS_SETTING,
-                "`wget` without `--progress` or `-q` prints a progress line per few kilobytes into the build log",
-                Location::Text(command.range()),
-            )
-            .with_help("Add `--progress=dot:giga` (GNU wget) or `-q`")
-            .with_fix(Fix::new(
-                "Add `--progress=dot:giga`",
-                vec![Edit::insertion(" --progress=dot:giga", at)],
-                Applicability::DisplayOnly,
-            )),
-        );
+        let mut diagnostic = Diagnostic::new(
+            &WGET_WITHOUT_PROGRESS_SETTING,
+            "`wget` without `--progress` or `-q` prints a progress line per few kilobytes into the build log",
+            Location::Text(command.range()),
+        )
+        .with_help("Add `-nv`, `--progress=dot:giga` (GNU wget) or `-q`");
+        // In exec form the insertion would join the flag to the name's JSON string.
+        if command.script.is_shell_text() {
+            let at = command
+                .script
+                .file_range(command.invocation.name_word.range)
+                .end();
+            diagnostic = diagnostic.with_fix(Fix::new(
+                "Add `-nv`",
+                vec![Edit::insertion(" -nv", at)],
+                Applicability::Safe,
+            ));
+        }
+        checker.report(diagnostic);
     }
 }

@@ -1,10 +1,12 @@
 //! HS275: `yarn install` without `yarn cache clean`.
 
-use hullscan_diagnostics::{Applicability, Diagnostic, Edit, Fix, Location, declare_rule};
+use hullscan_diagnostics::{Applicability, Diagnostic, Fix, Location, declare_rule};
 use hullscan_dockerfile::Instruction;
 use hullscan_shell::tools::{NodeTool, node_package_manager};
 
-use super::shell_facts::{RunCommand, has_cache_mount, run_commands, stage_is_shipped};
+use super::shell_facts::{
+    RunCommand, append_to_run, has_cache_mount, run_commands, stage_is_shipped,
+};
 use crate::checker::Checker;
 
 declare_rule! {
@@ -31,7 +33,11 @@ declare_rule! {
     /// ```
     ///
     /// ## Fix safety
-    /// The suggested fix adds `&& yarn cache clean` right after the install. It is display-only: when the install is part of a pipe, a subshell or an `if`, the clean belongs elsewhere.
+    /// The fix appends `&& yarn cache clean` to the end of the RUN's script, after everything
+    /// else it does. It is unsafe: with Yarn 2+ and Plug'n'Play the cache is where the
+    /// installed packages live, so cleaning it can break the program. There is no fix when the
+    /// script cannot be extended mechanically (exec form, a heredoc, a last command in the
+    /// background, a trailing comment) or when yarn runs through `sudo` or another wrapper.
     ///
     /// ## References
     /// - hadolint `DL3060`
@@ -78,18 +84,21 @@ pub(crate) fn yarn_cache_not_cleaned(
             return;
         }
         reported = true;
-        checker.report(
-            Diagnostic::new(
-                &YARN_CACHE_NOT_CLEANED,
-                "`yarn install` without a later `yarn cache clean` in the same RUN keeps yarn's cache in the image",
-                Location::Text(command.range()),
-            )
-            .with_help("Add `&& yarn cache clean` after the install, or use a cache mount on yarn's cache")
-            .with_fix(Fix::new(
-                "Add `&& yarn cache clean`",
-                vec![Edit::insertion(" && yarn cache clean", command.range().end())],
-                Applicability::DisplayOnly,
-            )),
-        );
+        let mut diagnostic = Diagnostic::new(
+            &YARN_CACHE_NOT_CLEANED,
+            "`yarn install` without a later `yarn cache clean` in the same RUN keeps yarn's cache in the image",
+            Location::Text(command.range()),
+        )
+        .with_help("Add `&& yarn cache clean` after the install, or use a cache mount on yarn's cache");
+        if command.invocation.wrappers.is_empty()
+            && let Some(edit) = append_to_run(checker, index, instruction, "yarn cache clean")
+        {
+            diagnostic = diagnostic.with_fix(Fix::new(
+                "Append `&& yarn cache clean`",
+                vec![edit],
+                Applicability::Unsafe,
+            ));
+        }
+        checker.report(diagnostic);
     }
 }

@@ -1,10 +1,10 @@
 //! HS252: `zypper install` without `zypper clean` afterwards.
 
-use hullscan_diagnostics::{Applicability, Diagnostic, Edit, Fix, Location, declare_rule};
+use hullscan_diagnostics::{Applicability, Diagnostic, Fix, Location, declare_rule};
 use hullscan_dockerfile::Instruction;
 use hullscan_shell::tools::zypper;
 
-use super::shell_facts::{has_cache_mount, run_commands};
+use super::shell_facts::{append_to_run, has_cache_mount, run_commands};
 use crate::checker::Checker;
 
 declare_rule! {
@@ -32,7 +32,11 @@ declare_rule! {
     /// ```
     ///
     /// ## Fix safety
-    /// The suggested fix adds `&& zypper clean` right after the install. It is display-only: when the install is part of a pipe, a subshell or an `if`, the clean belongs elsewhere.
+    /// The fix appends `&& zypper clean` to the end of the RUN's script, after everything else
+    /// it does. It is safe: nothing in the image uses the cache, and a later `zypper` refreshes
+    /// the metadata again. There is no fix when the script cannot be extended mechanically
+    /// (exec form, a heredoc, a last command in the background, a trailing comment) or when
+    /// zypper runs through `sudo` or another wrapper (the clean would run without it).
     ///
     /// ## References
     /// - hadolint `DL3036`
@@ -68,20 +72,22 @@ pub(crate) fn zypper_cache_not_cleaned(
             .iter()
             .any(|later| zypper(&later.invocation).is_some_and(|z| z.is("clean") || z.is("cc")));
         if !cleaned {
-            let title = "Add `&& zypper clean` after the install";
-            checker.report(
-                Diagnostic::new(
-                    &ZYPPER_CACHE_NOT_CLEANED,
-                    "`zypper install` without a later `zypper clean` in the same RUN keeps the package cache in the image",
-                    Location::Text(command.range()),
-                )
-                .with_help("Add `&& zypper clean --all` after the install, or use `RUN --mount=type=cache,target=/var/cache/zypp`")
-                .with_fix(Fix::new(
-                    title,
-                    vec![Edit::insertion(" && zypper clean", command.range().end())],
-                    Applicability::DisplayOnly,
-                )),
-            );
+            let mut diagnostic = Diagnostic::new(
+                &ZYPPER_CACHE_NOT_CLEANED,
+                "`zypper install` without a later `zypper clean` in the same RUN keeps the package cache in the image",
+                Location::Text(command.range()),
+            )
+            .with_help("Add `&& zypper clean --all` after the install, or use `RUN --mount=type=cache,target=/var/cache/zypp`");
+            if command.invocation.wrappers.is_empty()
+                && let Some(edit) = append_to_run(checker, index, instruction, "zypper clean")
+            {
+                diagnostic = diagnostic.with_fix(Fix::new(
+                    "Append `&& zypper clean`",
+                    vec![edit],
+                    Applicability::Safe,
+                ));
+            }
+            checker.report(diagnostic);
         }
     }
 }
