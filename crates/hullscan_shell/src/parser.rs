@@ -936,6 +936,9 @@ impl<'src> Parser<'src> {
         let end = lists
             .last()
             .map_or(start, |list: &List<'_>| list.range.end());
+        // Every node's lists are trimmed to their length: a file of a hundred thousand RUNs
+        // keeps that many scripts, and growth slack was most of their size.
+        lists.shrink_to_fit();
         Block {
             lists,
             range: TextRange::new(start, end.max(start)),
@@ -982,6 +985,8 @@ impl<'src> Parser<'src> {
         };
         let start = pipelines[0].range.start();
         let end = pipelines.last().map_or(start, |p| p.range.end());
+        pipelines.shrink_to_fit();
+        connectors.shrink_to_fit();
         List {
             pipelines,
             connectors,
@@ -1028,6 +1033,7 @@ impl<'src> Parser<'src> {
             });
         }
         let end = commands.last().map_or(start, |c| c.range.end());
+        commands.shrink_to_fit();
         Pipeline {
             negated,
             commands,
@@ -1071,6 +1077,7 @@ impl<'src> Parser<'src> {
             redirects.push(redirect);
         }
         let end = self.last_token_end.max(start);
+        redirects.shrink_to_fit();
         Command {
             kind,
             redirects,
@@ -1532,6 +1539,9 @@ impl<'src> Parser<'src> {
         .max()
         .unwrap_or(start);
         let command_range = TextRange::new(start, end.max(start));
+        assignments.shrink_to_fit();
+        words.shrink_to_fit();
+        redirects.shrink_to_fit();
         Command {
             kind: CommandKind::Simple(SimpleCommand {
                 assignments,
