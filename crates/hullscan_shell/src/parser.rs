@@ -1164,20 +1164,20 @@ impl<'src> Parser<'src> {
         let token = self.next_token();
         let name = if until { "until" } else { "while" };
         if !self.enter(token.range.start().to_usize()) {
-            return CommandKind::While(WhileCommand {
+            return CommandKind::While(Box::new(WhileCommand {
                 until,
                 condition: Block::default(),
                 body: Block::default(),
-            });
+            }));
         }
         let condition = self.parse_block(Closer::Keywords(&["do"]));
         let body = self.parse_do_group(token.range, name);
         self.depth -= 1;
-        CommandKind::While(WhileCommand {
+        CommandKind::While(Box::new(WhileCommand {
             until,
             condition,
             body,
-        })
+        }))
     }
 
     fn parse_for(&mut self) -> CommandKind<'src> {
@@ -1255,7 +1255,7 @@ impl<'src> Parser<'src> {
         };
         let mut arms = Vec::new();
         if !self.enter(token.range.start().to_usize()) {
-            return CommandKind::Case(CaseCommand { subject, arms });
+            return CommandKind::Case(Box::new(CaseCommand { subject, arms }));
         }
         self.skip_newlines();
         if self.expect_keyword("in", token.range, "case") {
@@ -1314,7 +1314,7 @@ impl<'src> Parser<'src> {
             }
         }
         self.depth -= 1;
-        CommandKind::Case(CaseCommand { subject, arms })
+        CommandKind::Case(Box::new(CaseCommand { subject, arms }))
     }
 
     fn parse_brace_group(&mut self) -> CommandKind<'src> {
@@ -1418,10 +1418,10 @@ impl<'src> Parser<'src> {
         };
         let end = body.range.end().max(start);
         Command {
-            kind: CommandKind::Function(FunctionDef {
+            kind: CommandKind::Function(Box::new(FunctionDef {
                 name,
                 body: Box::new(body),
-            }),
+            })),
             redirects: Vec::new(),
             range: TextRange::new(start, end),
         }
