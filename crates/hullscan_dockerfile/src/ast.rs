@@ -410,6 +410,8 @@ impl OffsetMap {
             }
             out.push((s, f));
         }
+        // One map per shell-form instruction, kept for the whole lint: no growth slack.
+        out.shrink_to_fit();
         Self { pieces: out }
     }
 

@@ -62,10 +62,14 @@ pub fn run_of(instruction: &Instruction) -> Option<&Instruction> {
     }
 }
 
+/// An exec-form RUN joined into one command line, with the map back to its JSON strings.
+pub type JoinedRun = (String, OffsetMap);
+
 /// Exec-form RUNs (and ONBUILD RUNs) joined into one command line, as hadolint reads them, with
 /// the map back to the JSON strings; `None` for every other instruction. Built before the
-/// checker because the parsed scripts borrow this text.
-pub fn join_exec_runs(instructions: &[Instruction]) -> Vec<Option<(String, OffsetMap)>> {
+/// checker because the parsed scripts borrow this text. Boxed: one slot per instruction, and
+/// most are not exec-form RUNs.
+pub fn join_exec_runs(instructions: &[Instruction]) -> Vec<Option<Box<JoinedRun>>> {
     instructions
         .iter()
         .map(|instruction| {
@@ -84,7 +88,7 @@ pub fn join_exec_runs(instructions: &[Instruction]) -> Vec<Option<(String, Offse
                 pieces.push((TextSize::of(&text), file_start));
                 text.push_str(&word.value);
             }
-            Some((text, OffsetMap::from_pieces(pieces)))
+            Some(Box::new((text, OffsetMap::from_pieces(pieces))))
         })
         .collect()
 }
@@ -97,7 +101,7 @@ pub struct RunScripts<'a> {
 }
 
 impl<'a> RunScripts<'a> {
-    pub fn new(instructions: &'a [Instruction], joined: &'a [Option<(String, OffsetMap)>]) -> Self {
+    pub fn new(instructions: &'a [Instruction], joined: &'a [Option<Box<JoinedRun>>]) -> Self {
         Self {
             slots: (0..instructions.len())
                 .map(|index| Self::build(instructions, joined, index))
@@ -112,7 +116,7 @@ impl<'a> RunScripts<'a> {
 
     fn build(
         instructions: &'a [Instruction],
-        joined: &'a [Option<(String, OffsetMap)>],
+        joined: &'a [Option<Box<JoinedRun>>],
         index: usize,
     ) -> Option<RunScript<'a>> {
         let run = run_of(instructions.get(index)?)?;
@@ -133,7 +137,7 @@ impl<'a> RunScripts<'a> {
                 })
             }
             Arguments::Exec(_) => {
-                let (text, map) = joined.get(index)?.as_ref()?;
+                let (text, map) = &**joined.get(index)?.as_ref()?;
                 Some(RunScript {
                     script: hullscan_shell::parse(text),
                     map: ScriptMap::Joined(map),
@@ -178,14 +182,17 @@ impl<'c, 'a> RunCommands<'c, 'a> {
                 let Some(script) = slot else {
                     return Vec::new();
                 };
-                script
+                let mut commands: Vec<RunCommand<'c, 'a>> = script
                     .script
                     .simple_commands()
                     .into_iter()
                     .filter_map(|command: &'c SimpleCommand<'a>| {
                         Invocation::new(command).map(|invocation| RunCommand { invocation, script })
                     })
-                    .collect()
+                    .collect();
+                // Kept for the whole check, one list per RUN: no growth slack.
+                commands.shrink_to_fit();
+                commands
             })
             .collect();
         Self { lists }

@@ -404,24 +404,21 @@ impl Suppressions {
     ) -> Vec<Diagnostic> {
         let buildkit = buildkit_rules();
         let experimental = experimental_rules();
-        let mut kept = Vec::with_capacity(diagnostics.len());
-        for diagnostic in diagnostics {
+        // Filtered in place: a second list of a million findings would double their cost.
+        let mut kept = diagnostics;
+        kept.retain_mut(|diagnostic| {
             let Some(index) = registry::index_of_code(&diagnostic.code) else {
                 if upstream::is_shellcheck_code(&diagnostic.code) {
                     if !settings.is_shellcheck_code_enabled(&diagnostic.code)
-                        || self.suppress_upstream(&diagnostic, settings)
+                        || self.suppress_upstream(diagnostic, settings)
                     {
-                        continue;
+                        return false;
                     }
-                    let mut diagnostic = diagnostic;
                     if let Some(severity) = settings.shellcheck_severity_of(&diagnostic.code) {
                         diagnostic.severity = severity;
                     }
-                    kept.push(diagnostic);
-                    continue;
                 }
-                kept.push(diagnostic);
-                continue;
+                return true;
             };
             let is_buildkit = buildkit.contains(index);
             // BuildKit's experimental checks ignore `skip`, in the directive and in comments.
@@ -429,13 +426,10 @@ impl Suppressions {
             if !is_experimental
                 && ((self.check.skip_all && is_buildkit) || self.check.skip.contains(index))
             {
-                continue;
+                return false;
             }
-            if self.suppress(index, &diagnostic, is_experimental, settings) {
-                continue;
-            }
-            kept.push(diagnostic);
-        }
+            !self.suppress(index, diagnostic, is_experimental, settings)
+        });
 
         if settings.is_enabled(&UNUSED_SUPPRESSION) {
             for entry in &self.entries {

@@ -10,8 +10,8 @@ use crate::position::location_label;
 pub(crate) fn render(reports: &[FileReport], out: &mut dyn io::Write) -> io::Result<()> {
     crate::render_parts_in_parallel(
         reports,
-        |report, buffer| {
-            for diagnostic in &report.diagnostics {
+        |report, part, buffer| {
+            for diagnostic in &report.diagnostics[part] {
                 let line = format!(
                     "{}: {}[{}] {}",
                     location_label(report, &diagnostic.location),
@@ -25,7 +25,7 @@ pub(crate) fn render(reports: &[FileReport], out: &mut dyn io::Write) -> io::Res
             }
             Ok(())
         },
-        |_, drawn| out.write_all(drawn),
+        |_, _, drawn| out.write_all(drawn),
     )
 }
 

@@ -6,6 +6,7 @@
 //! property values (where `:` and `,` would end the property), so those are what we encode.
 
 use std::io::{self, Write};
+use std::ops::Range;
 
 use hullscan_diagnostics::{FileReport, Location, Severity};
 
@@ -31,11 +32,11 @@ fn escape_property(text: &str) -> String {
 }
 
 pub(crate) fn render(reports: &[FileReport], out: &mut dyn io::Write) -> io::Result<()> {
-    crate::render_parts_in_parallel(reports, write_report, |_, drawn| out.write_all(drawn))
+    crate::render_parts_in_parallel(reports, write_report, |_, _, drawn| out.write_all(drawn))
 }
 
-fn write_report(report: &FileReport, out: &mut Vec<u8>) -> io::Result<()> {
-    for diagnostic in &report.diagnostics {
+fn write_report(report: &FileReport, part: Range<usize>, out: &mut Vec<u8>) -> io::Result<()> {
+    for diagnostic in &report.diagnostics[part] {
         let mut properties = Vec::new();
         let mut message = String::new();
         match &diagnostic.location {

@@ -43,7 +43,7 @@ pub(crate) fn render(
     let mut totals = Totals::default();
     crate::render_parts_in_parallel(
         reports,
-        |report, buffer| {
+        |report, part, buffer| {
             let renderer = if options.color {
                 Renderer::styled()
             } else {
@@ -54,13 +54,13 @@ pub(crate) fn render(
             let masked = report
                 .source
                 .as_deref()
-                .filter(|_| !report.diagnostics.is_empty())
+                .filter(|_| !part.is_empty())
                 .map(|source| hullscan_secrets::redact(source.text()));
             let view = SourceView {
                 report,
                 masked: masked.as_deref(),
             };
-            for diagnostic in &report.diagnostics {
+            for diagnostic in &report.diagnostics[part] {
                 let drawn = renderer.render(&diagnostic_groups(&view, diagnostic));
                 let drawn = without_empty_origins(&drawn);
                 buffer.extend_from_slice(drawn.as_bytes());
@@ -68,11 +68,12 @@ pub(crate) fn render(
             }
             Ok(())
         },
-        |report, drawn| {
-            if !report.diagnostics.is_empty() {
+        |report, part, drawn| {
+            // A file drawn in several parts counts once.
+            if !report.diagnostics.is_empty() && part.start == 0 {
                 totals.files += 1;
             }
-            for diagnostic in &report.diagnostics {
+            for diagnostic in &report.diagnostics[part] {
                 totals.count(diagnostic);
             }
             out.write_all(drawn)

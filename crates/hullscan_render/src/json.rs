@@ -3,6 +3,7 @@
 //! redefines a field is a breaking change of hullscan.
 
 use std::io;
+use std::ops::Range;
 
 use hullscan_diagnostics::{Diagnostic, FileReport, Fix, ImageLocation, Location, Severity};
 use serde::Serialize;
@@ -174,7 +175,7 @@ fn finding<'a>(report: &'a FileReport, diagnostic: &'a Diagnostic) -> Finding<'a
 pub(crate) fn render(reports: &[FileReport], out: &mut dyn io::Write) -> io::Result<()> {
     let mut first = true;
     out.write_all(b"[")?;
-    crate::render_parts_in_parallel(reports, write_findings, |_, drawn| {
+    crate::render_parts_in_parallel(reports, write_findings, |_, _, drawn| {
         if drawn.is_empty() {
             return Ok(());
         }
@@ -185,10 +186,11 @@ pub(crate) fn render(reports: &[FileReport], out: &mut dyn io::Write) -> io::Res
     out.write_all(if first { b"]\n" } else { b"\n]\n" })
 }
 
-/// One file's findings as array elements at the first indentation level, `,\n`-separated.
-fn write_findings(report: &FileReport, out: &mut Vec<u8>) -> io::Result<()> {
+/// Some of one file's findings (the `part` range) as array elements at the first indentation
+/// level, `,\n`-separated.
+fn write_findings(report: &FileReport, part: Range<usize>, out: &mut Vec<u8>) -> io::Result<()> {
     let mut element = Vec::new();
-    for (index, diagnostic) in report.diagnostics.iter().enumerate() {
+    for (index, diagnostic) in report.diagnostics[part].iter().enumerate() {
         if index > 0 {
             out.extend_from_slice(b",\n");
         }

@@ -18,6 +18,7 @@ mod sarif;
 mod xml;
 
 use std::io;
+use std::ops::Range;
 
 use hullscan_diagnostics::{FileReport, RuleMeta};
 use rayon::prelude::*;
@@ -138,29 +139,65 @@ pub fn render(
 /// the drawn text of a huge run never sits in memory all at once.
 const PARALLEL_BATCH: usize = 512;
 
+/// How many findings are drawn at once, at most (beyond one part): a file with a million
+/// findings is drawn in pieces, so its drawn text never sits in memory whole.
+const BATCH_FINDINGS: usize = 16_384;
+
+/// The fewest findings a part of one file holds (when the file has that many).
+const PART_FINDINGS: usize = 4096;
+
+/// A file is drawn in at most this many parts: formats that prepare something per part (the
+/// human format masks the file's text) do it at most this often per file.
+const MAX_PARTS_PER_FILE: usize = 16;
+
 /// Draws each report's part of the output with `part` on every core, then hands the parts to
 /// `sink` in report order. For the formats whose output is a sequence of per-file parts:
 /// drawing dominates rendering, and doing it on one thread after a parallel lint would leave
 /// the other cores idle at the end of every run.
+///
+/// A part is a range of one report's findings: a report with many findings is drawn in several
+/// consecutive parts (see [`BATCH_FINDINGS`]), each handed to `sink` before the next batch is
+/// drawn. A report without findings is one empty part.
 fn render_parts_in_parallel(
     reports: &[FileReport],
-    part: impl Fn(&FileReport, &mut Vec<u8>) -> io::Result<()> + Sync,
-    mut sink: impl FnMut(&FileReport, &[u8]) -> io::Result<()>,
+    part: impl Fn(&FileReport, Range<usize>, &mut Vec<u8>) -> io::Result<()> + Sync,
+    mut sink: impl FnMut(&FileReport, Range<usize>, &[u8]) -> io::Result<()>,
 ) -> io::Result<()> {
-    for batch in reports.chunks(PARALLEL_BATCH) {
+    let mut batch: Vec<(&FileReport, Range<usize>)> = Vec::new();
+    let mut findings = 0;
+    let mut draw = |batch: &mut Vec<(&FileReport, Range<usize>)>| -> io::Result<()> {
         let parts: Vec<io::Result<Vec<u8>>> = batch
             .par_iter()
-            .map(|report| {
+            .map(|(report, range)| {
                 let mut buffer = Vec::new();
-                if !report.diagnostics.is_empty() {
-                    part(report, &mut buffer)?;
+                if !range.is_empty() {
+                    part(report, range.clone(), &mut buffer)?;
                 }
                 Ok(buffer)
             })
             .collect();
-        for (report, drawn) in batch.iter().zip(parts) {
-            sink(report, &drawn?)?;
+        for ((report, range), drawn) in batch.drain(..).zip(parts) {
+            sink(report, range, &drawn?)?;
+        }
+        Ok(())
+    };
+    for report in reports {
+        let count = report.diagnostics.len();
+        let size = PART_FINDINGS.max(count.div_ceil(MAX_PARTS_PER_FILE));
+        let mut start = 0;
+        loop {
+            let end = count.min(start + size);
+            batch.push((report, start..end));
+            findings += end - start;
+            if batch.len() >= PARALLEL_BATCH || findings >= BATCH_FINDINGS {
+                draw(&mut batch)?;
+                findings = 0;
+            }
+            if end >= count {
+                break;
+            }
+            start = end;
         }
     }
-    Ok(())
+    draw(&mut batch)
 }

@@ -38,20 +38,26 @@ pub(crate) fn safe_reports(reports: &[FileReport]) -> Cow<'_, [FileReport]> {
 /// A safe copy of `report`, or `None` when it is already safe.
 fn safe_report(report: &FileReport) -> Option<FileReport> {
     let path = safe_text(&report.path, Newlines::Escape);
-    let diagnostics: Vec<Option<Diagnostic>> =
-        report.diagnostics.iter().map(safe_diagnostic).collect();
-    if matches!(path, Cow::Borrowed(_)) && diagnostics.iter().all(Option::is_none) {
+    // Only the findings that changed, by position: a slot per finding would cost a finding's
+    // size for each of a million clean ones.
+    let mut changed: Vec<(usize, Diagnostic)> = report
+        .diagnostics
+        .iter()
+        .enumerate()
+        .filter_map(|(index, diagnostic)| safe_diagnostic(diagnostic).map(|safe| (index, safe)))
+        .collect();
+    if matches!(path, Cow::Borrowed(_)) && changed.is_empty() {
         return None;
+    }
+    let mut diagnostics = report.diagnostics.clone();
+    for (index, safe) in changed.drain(..) {
+        diagnostics[index] = safe;
     }
     Some(FileReport {
         path: path.into_owned(),
         subject: report.subject.clone(),
         source: report.source.clone(),
-        diagnostics: diagnostics
-            .into_iter()
-            .zip(&report.diagnostics)
-            .map(|(changed, original)| changed.unwrap_or_else(|| original.clone()))
-            .collect(),
+        diagnostics,
     })
 }
 

@@ -119,10 +119,11 @@ pub enum CommandKind<'src> {
     BraceGroup(Block<'src>),
     If(IfCommand<'src>),
     For(ForCommand<'src>),
-    /// `while` or `until`.
-    While(WhileCommand<'src>),
-    Case(CaseCommand<'src>),
-    Function(FunctionDef<'src>),
+    /// `while` or `until`. This and the next two are boxed: they are rare and the largest
+    /// kinds, and every simple command would otherwise take their size.
+    While(Box<WhileCommand<'src>>),
+    Case(Box<CaseCommand<'src>>),
+    Function(Box<FunctionDef<'src>>),
     /// `[[ … ]]`: the words between the brackets, operators included as words.
     Test(Vec<Word<'src>>),
     /// `(( … ))`: the expression text is not parsed further.

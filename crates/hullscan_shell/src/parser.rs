@@ -936,6 +936,9 @@ impl<'src> Parser<'src> {
         let end = lists
             .last()
             .map_or(start, |list: &List<'_>| list.range.end());
+        // Every node's lists are trimmed to their length: a file of a hundred thousand RUNs
+        // keeps that many scripts, and growth slack was most of their size.
+        lists.shrink_to_fit();
         Block {
             lists,
             range: TextRange::new(start, end.max(start)),
@@ -982,6 +985,8 @@ impl<'src> Parser<'src> {
         };
         let start = pipelines[0].range.start();
         let end = pipelines.last().map_or(start, |p| p.range.end());
+        pipelines.shrink_to_fit();
+        connectors.shrink_to_fit();
         List {
             pipelines,
             connectors,
@@ -1028,6 +1033,7 @@ impl<'src> Parser<'src> {
             });
         }
         let end = commands.last().map_or(start, |c| c.range.end());
+        commands.shrink_to_fit();
         Pipeline {
             negated,
             commands,
@@ -1071,6 +1077,7 @@ impl<'src> Parser<'src> {
             redirects.push(redirect);
         }
         let end = self.last_token_end.max(start);
+        redirects.shrink_to_fit();
         Command {
             kind,
             redirects,
@@ -1157,20 +1164,20 @@ impl<'src> Parser<'src> {
         let token = self.next_token();
         let name = if until { "until" } else { "while" };
         if !self.enter(token.range.start().to_usize()) {
-            return CommandKind::While(WhileCommand {
+            return CommandKind::While(Box::new(WhileCommand {
                 until,
                 condition: Block::default(),
                 body: Block::default(),
-            });
+            }));
         }
         let condition = self.parse_block(Closer::Keywords(&["do"]));
         let body = self.parse_do_group(token.range, name);
         self.depth -= 1;
-        CommandKind::While(WhileCommand {
+        CommandKind::While(Box::new(WhileCommand {
             until,
             condition,
             body,
-        })
+        }))
     }
 
     fn parse_for(&mut self) -> CommandKind<'src> {
@@ -1248,7 +1255,7 @@ impl<'src> Parser<'src> {
         };
         let mut arms = Vec::new();
         if !self.enter(token.range.start().to_usize()) {
-            return CommandKind::Case(CaseCommand { subject, arms });
+            return CommandKind::Case(Box::new(CaseCommand { subject, arms }));
         }
         self.skip_newlines();
         if self.expect_keyword("in", token.range, "case") {
@@ -1307,7 +1314,7 @@ impl<'src> Parser<'src> {
             }
         }
         self.depth -= 1;
-        CommandKind::Case(CaseCommand { subject, arms })
+        CommandKind::Case(Box::new(CaseCommand { subject, arms }))
     }
 
     fn parse_brace_group(&mut self) -> CommandKind<'src> {
@@ -1411,10 +1418,10 @@ impl<'src> Parser<'src> {
         };
         let end = body.range.end().max(start);
         Command {
-            kind: CommandKind::Function(FunctionDef {
+            kind: CommandKind::Function(Box::new(FunctionDef {
                 name,
                 body: Box::new(body),
-            }),
+            })),
             redirects: Vec::new(),
             range: TextRange::new(start, end),
         }
@@ -1532,6 +1539,9 @@ impl<'src> Parser<'src> {
         .max()
         .unwrap_or(start);
         let command_range = TextRange::new(start, end.max(start));
+        assignments.shrink_to_fit();
+        words.shrink_to_fit();
+        redirects.shrink_to_fit();
         Command {
             kind: CommandKind::Simple(SimpleCommand {
                 assignments,
