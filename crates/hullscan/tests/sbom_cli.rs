@@ -584,12 +584,13 @@ fn unverified_layers_are_read_on_request_and_never_cached() {
     let cache = work.path().join("cache");
     let diff_ids = fixture(&image);
     // Rewrite layer 1 in place with a same-sized tar naming another version of requests.
-    let blob = image.join("blobs/sha256").join(&diff_ids[1]["sha256:".len()..]);
+    let blob = image
+        .join("blobs/sha256")
+        .join(&diff_ids[1]["sha256:".len()..]);
     let original = std::fs::read(&blob).unwrap();
     // Only the METADATA body changes (the tar header names the old version and keeps its
     // checksum).
-    let forged =
-        String::from_utf8_lossy(&original).replace("Version: 2.19.1", "Version: 2.31.0");
+    let forged = String::from_utf8_lossy(&original).replace("Version: 2.19.1", "Version: 2.31.0");
     assert_eq!(forged.len(), original.len());
     std::fs::write(&blob, forged.as_bytes()).unwrap();
     let image = image.to_str().unwrap();
@@ -597,9 +598,15 @@ fn unverified_layers_are_read_on_request_and_never_cached() {
     let checked = hullscan(&["sbom", image, "-f", "json"], &cache);
     assert_eq!(checked.status.code(), Some(2));
     let err = String::from_utf8_lossy(&checked.stderr);
-    assert!(err.contains("layer 1") && err.contains(&diff_ids[1]), "{err}");
+    assert!(
+        err.contains("layer 1") && err.contains(&diff_ids[1]),
+        "{err}"
+    );
 
-    let unchecked = hullscan(&["sbom", image, "-f", "json", "--no-verify-digests"], &cache);
+    let unchecked = hullscan(
+        &["sbom", image, "-f", "json", "--no-verify-digests"],
+        &cache,
+    );
     let doc = stdout_json(&unchecked);
     let versions: Vec<&str> = doc["packages"]
         .as_array()
