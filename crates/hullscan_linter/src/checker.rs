@@ -17,6 +17,8 @@ use crate::shellcheck::ShellcheckFn;
 use hullscan_shell::shellcheck::ShellcheckError;
 
 type InstructionRule = fn(&mut Checker, usize, &Instruction);
+/// Every [`Keyword`], `Unknown` included.
+const KEYWORDS: usize = Keyword::ALL.len() + 1;
 use crate::suppression::Suppressions;
 
 /// What a rule sees: the file, its parse, its semantic model and the settings, plus the findings
@@ -242,24 +244,29 @@ pub fn check_dockerfile_with(
     let experimental = suppressions.enabled_experimental();
 
     // One pass over the instructions for the per-instruction rules, each called only for the
-    // keywords it declares; whole-file rules run once.
-    let mut instruction_rules: Vec<(&[Keyword], InstructionRule)> = Vec::new();
+    // keywords it declares (bucketed by keyword here, in registry order, rather than asking
+    // every rule about every instruction); whole-file rules run once.
+    let mut rules_by_keyword: [Vec<InstructionRule>; KEYWORDS] =
+        std::array::from_fn(|_| Vec::new());
     for (rule, pass) in DOCKERFILE_RULES {
         if !settings.is_enabled(rule) && !experimental.contains_rule(rule) {
             continue;
         }
         match pass {
             RulePass::File(run) => run(&mut checker),
-            RulePass::Instruction(keywords, run) => instruction_rules.push((keywords, *run)),
-        }
-    }
-    if !instruction_rules.is_empty() {
-        for (index, instruction) in parse.dockerfile.instructions.iter().enumerate() {
-            for (keywords, run) in &instruction_rules {
-                if keywords.contains(&instruction.keyword) {
-                    run(&mut checker, index, instruction);
+            RulePass::Instruction(keywords, run) => {
+                for (at, keyword) in keywords.iter().enumerate() {
+                    // Once per instruction even if a keyword were listed twice.
+                    if !keywords[..at].contains(keyword) {
+                        rules_by_keyword[*keyword as usize].push(*run);
+                    }
                 }
             }
+        }
+    }
+    for (index, instruction) in parse.dockerfile.instructions.iter().enumerate() {
+        for run in &rules_by_keyword[instruction.keyword as usize] {
+            run(&mut checker, index, instruction);
         }
     }
 

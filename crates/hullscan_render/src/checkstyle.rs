@@ -3,7 +3,7 @@
 
 use std::io;
 
-use hullscan_diagnostics::{FileReport, Location, Severity};
+use hullscan_diagnostics::{Location, Severity};
 
 use crate::position::{image_location_label, location_span};
 use crate::xml::escape;
@@ -17,7 +17,7 @@ fn severity(severity: Severity) -> &'static str {
     }
 }
 
-pub(crate) fn render(reports: &[FileReport], out: &mut dyn io::Write) -> io::Result<()> {
+pub(crate) fn render(reports: &[crate::SafeReport<'_>], out: &mut dyn io::Write) -> io::Result<()> {
     writeln!(out, r#"<?xml version="1.0" encoding="UTF-8"?>"#)?;
     writeln!(out, r#"<checkstyle version="4.3">"#)?;
     for report in reports {

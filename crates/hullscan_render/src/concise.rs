@@ -3,11 +3,9 @@
 
 use std::io::{self, Write};
 
-use hullscan_diagnostics::FileReport;
-
 use crate::position::location_label;
 
-pub(crate) fn render(reports: &[FileReport], out: &mut dyn io::Write) -> io::Result<()> {
+pub(crate) fn render(reports: &[crate::SafeReport<'_>], out: &mut dyn io::Write) -> io::Result<()> {
     crate::render_parts_in_parallel(
         reports,
         |report, part, buffer| {

@@ -31,7 +31,7 @@ fn escape_property(text: &str) -> String {
     escape_data(text).replace(':', "%3A").replace(',', "%2C")
 }
 
-pub(crate) fn render(reports: &[FileReport], out: &mut dyn io::Write) -> io::Result<()> {
+pub(crate) fn render(reports: &[crate::SafeReport<'_>], out: &mut dyn io::Write) -> io::Result<()> {
     crate::render_parts_in_parallel(reports, write_report, |_, _, drawn| out.write_all(drawn))
 }
 

@@ -81,7 +81,7 @@ fn identity(report: &FileReport, diagnostic: &Diagnostic) -> [u8; 32] {
     hasher.finalize().into()
 }
 
-pub(crate) fn render(reports: &[FileReport], out: &mut dyn io::Write) -> io::Result<()> {
+pub(crate) fn render(reports: &[crate::SafeReport<'_>], out: &mut dyn io::Write) -> io::Result<()> {
     let mut seen: HashMap<[u8; 32], u32> = HashMap::new();
     let mut issues = Vec::new();
     for report in reports {

@@ -36,7 +36,7 @@ use crate::position::{clamp_range, location_label};
 use crate::safe::SafeLines;
 
 pub(crate) fn render(
-    reports: &[FileReport],
+    reports: &[crate::SafeReport<'_>],
     options: &RenderOptions,
     out: &mut dyn io::Write,
 ) -> io::Result<()> {

@@ -172,7 +172,7 @@ fn finding<'a>(report: &'a FileReport, diagnostic: &'a Diagnostic) -> Finding<'a
 /// would, but with each file's findings drawn in parallel: a finding is drawn on its own and
 /// indented one level (a JSON string never holds a raw newline, so indenting after every
 /// newline is safe).
-pub(crate) fn render(reports: &[FileReport], out: &mut dyn io::Write) -> io::Result<()> {
+pub(crate) fn render(reports: &[crate::SafeReport<'_>], out: &mut dyn io::Write) -> io::Result<()> {
     let mut first = true;
     out.write_all(b"[")?;
     crate::render_parts_in_parallel(reports, write_findings, |_, _, drawn| {
@@ -197,11 +197,13 @@ fn write_findings(report: &FileReport, part: Range<usize>, out: &mut Vec<u8>) ->
         element.clear();
         serde_json::to_writer_pretty(&mut element, &finding(report, diagnostic))?;
         out.extend_from_slice(b"  ");
-        for &byte in &element {
-            out.push(byte);
-            if byte == b'\n' {
-                out.extend_from_slice(b"  ");
-            }
+        let mut lines = element.split(|&byte| byte == b'\n');
+        if let Some(first) = lines.next() {
+            out.extend_from_slice(first);
+        }
+        for line in lines {
+            out.extend_from_slice(b"\n  ");
+            out.extend_from_slice(line);
         }
     }
     Ok(())
@@ -280,11 +282,15 @@ mod tests {
         reports
     }
 
+    fn borrowed(reports: &[FileReport]) -> Vec<Cow<'_, FileReport>> {
+        reports.iter().map(Cow::Borrowed).collect()
+    }
+
     #[test]
     fn parallel_output_is_exactly_serde_json_pretty_output() {
         let reports = reports();
         let mut drawn = Vec::new();
-        render(&reports, &mut drawn).unwrap();
+        render(&borrowed(&reports), &mut drawn).unwrap();
         let findings: Vec<Finding<'_>> = reports
             .iter()
             .flat_map(|report| report.diagnostics.iter().map(move |d| finding(report, d)))
@@ -304,7 +310,7 @@ mod tests {
             .iter_mut()
             .for_each(|report| report.diagnostics.clear());
         let mut drawn = Vec::new();
-        render(&reports, &mut drawn).unwrap();
+        render(&borrowed(&reports), &mut drawn).unwrap();
         assert_eq!(drawn, b"[]\n");
         drawn.clear();
         render(&[], &mut drawn).unwrap();

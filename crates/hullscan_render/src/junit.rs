@@ -4,12 +4,10 @@
 
 use std::io;
 
-use hullscan_diagnostics::FileReport;
-
 use crate::position::location_label;
 use crate::xml::{escape, escape_text};
 
-pub(crate) fn render(reports: &[FileReport], out: &mut dyn io::Write) -> io::Result<()> {
+pub(crate) fn render(reports: &[crate::SafeReport<'_>], out: &mut dyn io::Write) -> io::Result<()> {
     let findings: usize = reports.iter().map(|report| report.diagnostics.len()).sum();
     let tests: usize = reports
         .iter()

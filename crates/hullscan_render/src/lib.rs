@@ -90,6 +90,9 @@ impl std::str::FromStr for OutputFormat {
     }
 }
 
+/// A report as the formats see it: made safe by [`safe`], borrowed when it needed nothing.
+type SafeReport<'a> = std::borrow::Cow<'a, FileReport>;
+
 /// Settings that change how findings are drawn, not which are drawn.
 #[derive(Clone, Debug, Default)]
 pub struct RenderOptions {
@@ -122,7 +125,7 @@ pub fn render(
     options: &RenderOptions,
     out: &mut dyn io::Write,
 ) -> io::Result<()> {
-    let reports = &*safe::safe_reports(reports);
+    let reports = &safe::safe_reports(reports);
     match format {
         OutputFormat::Human => human::render(reports, options, out),
         OutputFormat::Concise => concise::render(reports, out),
@@ -159,7 +162,7 @@ const MAX_PARTS_PER_FILE: usize = 16;
 /// consecutive parts (see [`BATCH_FINDINGS`]), each handed to `sink` before the next batch is
 /// drawn. A report without findings is one empty part.
 fn render_parts_in_parallel(
-    reports: &[FileReport],
+    reports: &[SafeReport<'_>],
     part: impl Fn(&FileReport, Range<usize>, &mut Vec<u8>) -> io::Result<()> + Sync,
     mut sink: impl FnMut(&FileReport, Range<usize>, &[u8]) -> io::Result<()>,
 ) -> io::Result<()> {

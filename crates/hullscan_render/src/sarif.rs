@@ -329,7 +329,7 @@ impl<'a> Rules<'a> {
 }
 
 pub(crate) fn render(
-    reports: &[FileReport],
+    reports: &[crate::SafeReport<'_>],
     options: &RenderOptions,
     out: &mut dyn io::Write,
 ) -> io::Result<()> {

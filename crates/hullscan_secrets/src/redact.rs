@@ -73,8 +73,32 @@ const MIN_AFTER_PREFIX: usize = 12;
 
 /// Characters a credential token is made of: base64 and base64url.
 fn is_token_byte(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'_' | b'-')
+    TOKEN_BYTES[usize::from(b)]
 }
+
+/// [`is_token_byte`] as a table: it is asked about every byte of every printed text.
+const TOKEN_BYTES: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        let byte = b as u8;
+        table[b] = byte.is_ascii_alphanumeric() || matches!(byte, b'+' | b'/' | b'_' | b'-');
+        b += 1;
+    }
+    table
+};
+
+/// The bytes some public prefix starts with: most tokens start with none of them, and every
+/// token of every printed text is checked for a prefix.
+const PREFIX_FIRST_BYTES: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut i = 0;
+    while i < PUBLIC_PREFIXES.len() {
+        table[PUBLIC_PREFIXES[i].as_bytes()[0] as usize] = true;
+        i += 1;
+    }
+    table
+};
 
 impl Scanner {
     /// The byte ranges of `text` that must not be printed, sorted and not overlapping.
@@ -232,9 +256,13 @@ fn token_is_credential(token: &[u8]) -> bool {
 
 /// The length of the vendor prefix `token` starts with, if any.
 fn public_prefix(token: &[u8]) -> Option<usize> {
+    let &first = token.first()?;
+    if !PREFIX_FIRST_BYTES[usize::from(first)] {
+        return None;
+    }
     PUBLIC_PREFIXES
         .iter()
-        .find(|prefix| token.starts_with(prefix.as_bytes()))
+        .find(|prefix| prefix.as_bytes()[0] == first && token.starts_with(prefix.as_bytes()))
         .map(|prefix| prefix.len())
 }
 
