@@ -8,7 +8,9 @@ use hullscan_dockerfile::{Instruction, Keyword, Parse};
 use hullscan_semantic::SemanticModel;
 use hullscan_text::{SourceFile, TextRange};
 
-use crate::rules::dockerfile::stage_scan::{ScannedStage, latest_in_scope, scan_stages};
+use crate::rules::dockerfile::stage_scan::{
+    ScannedStage, first_arg_declarations, latest_in_scope, scan_stages,
+};
 use crate::rules::dockerfile::{DOCKERFILE_RULES, RulePass};
 use crate::rules::tool::SYNTAX_ERROR;
 use crate::run_script::{self, RunCommand, RunCommands, RunScript, RunScripts};
@@ -48,6 +50,8 @@ pub struct Checker<'a, 's> {
     /// Per instruction, whether any `SHELL` (exec form or not) comes before it in its stage
     /// chain; computed once per file.
     shell_set_before: std::cell::OnceCell<Vec<bool>>,
+    /// The first instruction declaring each ARG name; computed once per file.
+    first_arg_declarations: std::cell::OnceCell<std::collections::HashMap<&'a str, usize>>,
 }
 
 impl<'a, 's> Checker<'a, 's> {
@@ -173,6 +177,14 @@ impl<'a, 's> Checker<'a, 's> {
         set.get(index).copied().unwrap_or(false)
     }
 
+    /// Whether an `ARG name` appears anywhere before instruction `index` (any stage, or global).
+    pub(crate) fn arg_declared_before(&self, index: usize, name: &str) -> bool {
+        self.first_arg_declarations
+            .get_or_init(|| first_arg_declarations(self.instructions()))
+            .get(name)
+            .is_some_and(|&first| first < index)
+    }
+
     /// The file's stages (see [`scan_stages`]), scanned once per file.
     pub(crate) fn scanned_stages(&self) -> &[ScannedStage] {
         self.scanned_stages
@@ -277,6 +289,7 @@ pub fn check_dockerfile_with(
         latest_workdir: std::cell::OnceCell::new(),
         chain_roots: std::cell::OnceCell::new(),
         shell_set_before: std::cell::OnceCell::new(),
+        first_arg_declarations: std::cell::OnceCell::new(),
     };
 
     if settings.is_enabled(&SYNTAX_ERROR) {

@@ -95,12 +95,12 @@ pub(crate) fn undefined_variable(checker: &mut Checker, index: usize, _instructi
                 .stage_bindings(stage.index)
                 .iter()
                 .take_while(|binding| binding.instruction.is_some_and(|i| i < index));
-            let parents = std::iter::successors(
-                stage.parent().and_then(|i| model.stage(i)),
-                |current| current.parent().and_then(|i| model.stage(i)),
-            )
-            .take(model.stages().len())
-            .flat_map(|parent| model.stage_bindings(parent.index));
+            let parents =
+                std::iter::successors(stage.parent().and_then(|i| model.stage(i)), |current| {
+                    current.parent().and_then(|i| model.stage(i))
+                })
+                .take(model.stages().len())
+                .flat_map(|parent| model.stage_bindings(parent.index));
             let candidates = base_image_env(root)
                 .into_iter()
                 .chain(own.chain(parents).map(|binding| binding.name.as_ref()));
