@@ -12,7 +12,10 @@
 # codes; one RUN of many `echo $TOKEN > f` commands (HS416); one RUN of many `&&`; a
 # hullscan.toml `ignore` list; a label schema checked against as many LABELs (HS264); a layer writing one path many times (`hullscan image` on an OCI
 # layout); many findings on one long line drawn by the human format (`hullscan secrets` on one
-# line of URL passwords).
+# line of URL passwords); one stage of `ENV` lines using one undefined variable (HS310's
+# suggestion); a FROM chain with an `ENV` and a `COPY $UNDEFINED` per stage (variable lookups up
+# the chain); a FROM chain with a shell-form `CMD` per stage (HS105's SHELL search); many
+# `USER $VAR` lines (HS281's ARG search).
 #
 # Usage: scripts/hostile-bench.sh
 #   HULLSCAN=path   a prebuilt binary (default: cargo build --release -p hullscan)
@@ -58,6 +61,20 @@ elif case == "from-chain-all":
     put("Dockerfile", "FROM a AS s0\n" + "".join(
         f"FROM s{i-1} AS s{i}\nRUN a | b\nCOPY x y\n" for i in range(1, n)))
     print(" ".join(lint[:3] + ["--select", "ALL"] + lint[3:] + [f"{d}/Dockerfile"]))
+elif case == "env-undefined":
+    put("Dockerfile", "FROM a:1\n" + "".join(f"ENV A{i}=$Z\n" for i in range(n)))
+    print(" ".join(lint + [f"{d}/Dockerfile"]))
+elif case == "from-chain-undefined":
+    put("Dockerfile", "FROM a AS s0\n" + "".join(
+        f"FROM s{i-1} AS s{i}\nENV A{i}=1\nCOPY $U{i} /x\n" for i in range(1, n)))
+    print(" ".join(lint + [f"{d}/Dockerfile"]))
+elif case == "from-chain-cmd":
+    put("Dockerfile", "FROM a AS s0\n" + "".join(
+        f"FROM s{i-1} AS s{i}\nCMD echo hi\n" for i in range(1, n)))
+    print(" ".join(lint + [f"{d}/Dockerfile"]))
+elif case == "user-variables":
+    put("Dockerfile", "FROM a:1\n" + "".join(f"USER $U{i}\n" for i in range(n)))
+    print(" ".join(lint + [f"{d}/Dockerfile"]))
 elif case == "long-line-findings":
     put("urls.txt", " ".join(f"https://u{i}:Pw{i}x9Kq2Lm@h{i}.example.com/x" for i in range(n)) + "\n")
     print(" ".join(["secrets", "--no-config", f"{d}/urls.txt"]))
@@ -123,6 +140,10 @@ CASES=(
     "copy-from-chain 10000"
     "copy-from-chain-all 25000"
     "from-chain-all 5000"
+    "env-undefined 20000"
+    "from-chain-undefined 5000"
+    "from-chain-cmd 5000"
+    "user-variables 10000"
     "long-line-findings 5000"
     "suppression-codes 125000"
     "hs416-echo 10000"
@@ -132,7 +153,7 @@ CASES=(
     "layer-same-path 100000"
 )
 
-printf '%-18s %5s %10s %12s %9s %9s %10s %7s\n' case scale n "input" "wall s" "CPU s" "peak RSS" ratio
+printf '%-20s %5s %10s %12s %9s %9s %10s %7s\n' case scale n "input" "wall s" "CPU s" "peak RSS" ratio
 for spec in "${CASES[@]}"; do
     read -r case base <<<"$spec"
     first=""
@@ -146,7 +167,7 @@ for spec in "${CASES[@]}"; do
         cpu=$(awk -v u="$user" -v s="$sys" 'BEGIN { printf "%.2f", u + s }')
         [[ -z "$first" ]] && first=$cpu
         ratio=$(awk -v a="$cpu" -v b="$first" 'BEGIN { if (b > 0) printf "%.1f", a / b; else print "-" }')
-        printf '%-18s %4sx %10s %10s B %9s %9s %7s MB %7s\n' "$case" "$mult" "$n" "$bytes" "$secs" \
+        printf '%-20s %4sx %10s %10s B %9s %9s %7s MB %7s\n' "$case" "$mult" "$n" "$bytes" "$secs" \
             "$cpu" "$((rss / 1024))" "$ratio"
         rm -rf "$dir"
     done

@@ -764,6 +764,59 @@ fn many_findings_on_one_long_line_render_linearly() {
     );
 }
 
+/// Lints `text` with the default rules under a 60 s limit and 2 GiB of address space.
+fn lint_large(text: &str) -> Limited {
+    let mut run = lint_text(text);
+    run.seconds = 60;
+    run.mem_mib = 2048;
+    run
+}
+
+#[test]
+fn undefined_variable_lookups_stay_linear() {
+    // One stage of 40,000 ENVs using one undefined variable: HS310 compared the name with every
+    // binding in scope for its "did you mean" (25 s at 20,000 in a debug build, so about 100 s
+    // here; now about 3 s), and each lookup of the name walked every binding before it.
+    let envs: String = (0..40_000).map(|i| format!("ENV A{i}=$Z\n")).collect();
+    lint_large(&format!("FROM a:1\n{envs}"))
+        .run()
+        .assert_finding_mentions("40,000 ENVs using $Z", "(did you mean $A0?)");
+    // A 20,000-stage FROM chain with an ENV and a COPY of an undefined variable per stage: each
+    // lookup walked the whole chain, and so did HS310's base-image and candidate searches
+    // (25 s at 10,000, so about 100 s here; now about 5 s).
+    let mut chain = String::from("FROM a AS s0\n");
+    for i in 1..20_000 {
+        chain.push_str(&format!(
+            "FROM s{} AS s{i}\nENV A{i}=1\nCOPY $U{i} /x\n",
+            i - 1
+        ));
+    }
+    lint_large(&chain)
+        .run()
+        .assert_finding_mentions("a 20,000-stage FROM chain of undefined COPYs", "'$U19999'");
+}
+
+#[test]
+fn shell_and_arg_searches_stay_linear() {
+    // A 160,000-stage FROM chain with a shell-form CMD per stage: HS105 searched the whole chain
+    // for a SHELL per CMD (0.47 s at 10,000 in a debug build, so about 120 s here).
+    let mut chain = String::from("FROM a AS s0\n");
+    for i in 1..160_000 {
+        chain.push_str(&format!("FROM s{} AS s{i}\nCMD echo hi\n", i - 1));
+    }
+    lint_large(&chain)
+        .run()
+        .assert_finding_mentions("a 160,000-stage FROM chain of CMDs", "HS105");
+    // 160,000 `USER $Un` lines: HS281 rescanned every earlier instruction for an ARG of the
+    // name. That quadratic part was small (about 1 of 2.9 s at 40,000 in a debug build, some
+    // 25 s here), so this guards the whole file staying well within the limit (about 7 s now)
+    // rather than telling the old code apart by itself.
+    let users: String = (0..160_000).map(|i| format!("USER $U{i}\n")).collect();
+    lint_large(&format!("FROM a:1\n{users}"))
+        .run()
+        .assert_finding_mentions("160,000 USER lines", "HS281");
+}
+
 #[test]
 fn copy_from_chains_and_select_all_stay_linear() {
     // An 80,000-stage COPY --from chain with every rule on: the reachability walk filtered every

@@ -8,7 +8,9 @@ use hullscan_dockerfile::{Instruction, Keyword, Parse};
 use hullscan_semantic::SemanticModel;
 use hullscan_text::{SourceFile, TextRange};
 
-use crate::rules::dockerfile::stage_scan::{ScannedStage, latest_in_scope, scan_stages};
+use crate::rules::dockerfile::stage_scan::{
+    ScannedStage, first_arg_declarations, latest_in_scope, scan_stages,
+};
 use crate::rules::dockerfile::{DOCKERFILE_RULES, RulePass};
 use crate::rules::tool::SYNTAX_ERROR;
 use crate::run_script::{self, RunCommand, RunCommands, RunScript, RunScripts};
@@ -43,6 +45,15 @@ pub struct Checker<'a, 's> {
     /// WORKDIR`) before it in its stage chain; computed once per file on first use.
     latest_shell: std::cell::OnceCell<Vec<Option<usize>>>,
     latest_workdir: std::cell::OnceCell<Vec<Option<usize>>>,
+    /// Per stage, the stage at the root of its `FROM <stage>` chain (the one built on an image,
+    /// `scratch` or an unresolved name); computed once per file so per-variable checks do not
+    /// walk the chain.
+    chain_roots: std::cell::OnceCell<Vec<Option<usize>>>,
+    /// Per instruction, whether any `SHELL` (exec form or not) comes before it in its stage
+    /// chain; computed once per file.
+    shell_set_before: std::cell::OnceCell<Vec<bool>>,
+    /// The first instruction declaring each ARG name; computed once per file.
+    first_arg_declarations: std::cell::OnceCell<std::collections::HashMap<&'a str, usize>>,
 }
 
 impl<'a, 's> Checker<'a, 's> {
@@ -113,6 +124,67 @@ impl<'a, 's> Checker<'a, 's> {
             })
         });
         latest.get(index).copied().flatten().is_some()
+    }
+
+    /// The stage at the root of stage `stage`'s `FROM <stage>` chain: the one whose base is an
+    /// image, `scratch` or unresolved.
+    pub(crate) fn chain_root(&self, stage: usize) -> Option<&'a hullscan_semantic::Stage<'a>> {
+        let roots = self.chain_roots.get_or_init(|| {
+            let stages = self.model.stages();
+            let mut roots: Vec<Option<usize>> = Vec::with_capacity(stages.len());
+            for stage in stages {
+                let root = match stage.parent() {
+                    // A parent is always an earlier stage, so its root is known already.
+                    Some(parent) => roots.get(parent).copied().flatten(),
+                    None => Some(stage.index),
+                };
+                roots.push(root);
+            }
+            roots
+        });
+        roots
+            .get(stage)
+            .copied()
+            .flatten()
+            .and_then(|root| self.model.stage(root))
+    }
+
+    /// Whether a `SHELL` (any form) comes before instruction `index` in its stage or anywhere in
+    /// a stage its stage is built `FROM`.
+    pub(crate) fn shell_set_before(&self, index: usize) -> bool {
+        let set = self.shell_set_before.get_or_init(|| {
+            let instructions = self.instructions();
+            let mut set = vec![false; instructions.len()];
+            // Whether each stage, with its parents, holds a SHELL anywhere.
+            let mut at_stage_end: Vec<bool> = Vec::with_capacity(self.model.stages().len());
+            for stage in self.model.stages() {
+                let mut current = stage
+                    .parent()
+                    .is_some_and(|parent| at_stage_end.get(parent).copied().unwrap_or(false));
+                for at in stage.instructions.clone() {
+                    if let Some(slot) = set.get_mut(at) {
+                        *slot = current;
+                    }
+                    if instructions
+                        .get(at)
+                        .is_some_and(|instruction| instruction.keyword == Keyword::Shell)
+                    {
+                        current = true;
+                    }
+                }
+                at_stage_end.push(current);
+            }
+            set
+        });
+        set.get(index).copied().unwrap_or(false)
+    }
+
+    /// Whether an `ARG name` appears anywhere before instruction `index` (any stage, or global).
+    pub(crate) fn arg_declared_before(&self, index: usize, name: &str) -> bool {
+        self.first_arg_declarations
+            .get_or_init(|| first_arg_declarations(self.instructions()))
+            .get(name)
+            .is_some_and(|&first| first < index)
     }
 
     /// The file's stages (see [`scan_stages`]), scanned once per file.
@@ -217,6 +289,9 @@ pub fn check_dockerfile_with(
         scanned_stages: std::cell::OnceCell::new(),
         latest_shell: std::cell::OnceCell::new(),
         latest_workdir: std::cell::OnceCell::new(),
+        chain_roots: std::cell::OnceCell::new(),
+        shell_set_before: std::cell::OnceCell::new(),
+        first_arg_declarations: std::cell::OnceCell::new(),
     };
 
     if settings.is_enabled(&SYNTAX_ERROR) {

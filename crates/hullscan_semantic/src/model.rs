@@ -516,6 +516,82 @@ struct Scope {
     parent: u32,
 }
 
+/// Finds a name's bindings without walking every binding in scope: looking up a name no
+/// binding defines used to cost a pass over the whole stage chain, so a stage of many `ENV`s
+/// (or a long `FROM <stage>` chain) using undefined names was quadratic. Built alongside the
+/// binding list (see [`BindingIndex::sync`]).
+#[derive(Default)]
+struct BindingIndex {
+    /// The bindings that have a value, by ASCII-lower-cased name, in ascending order.
+    values: std::collections::HashMap<String, Vec<u32>>,
+    /// The ARG bindings (with or without value), likewise.
+    args: std::collections::HashMap<String, Vec<u32>>,
+    /// The stage of each indexed binding.
+    binding_stage: Vec<u32>,
+    /// Per stage, its depth in its `FROM <stage>` chain.
+    depth: Vec<u32>,
+    /// Per stage, its ancestors 1, 2, 4, ... steps up the chain (binary lifting), so whether
+    /// one stage is built on another is known in logarithmic time.
+    jumps: Vec<Vec<u32>>,
+}
+
+impl BindingIndex {
+    /// Indexes the stages and bindings added since the last call.
+    fn sync(&mut self, bindings: &[Binding<'_>], scopes: &[Scope]) {
+        for scope in &scopes[self.depth.len()..] {
+            if scope.parent == NONE {
+                self.depth.push(0);
+                self.jumps.push(Vec::new());
+                continue;
+            }
+            let mut jumps = vec![scope.parent];
+            while let Some(&next) = self.jumps[jumps[jumps.len() - 1] as usize].get(jumps.len() - 1)
+            {
+                jumps.push(next);
+            }
+            self.depth.push(self.depth[scope.parent as usize] + 1);
+            self.jumps.push(jumps);
+        }
+        for (at, binding) in bindings.iter().enumerate().skip(self.binding_stage.len()) {
+            // The stage whose slice holds the binding: the last one starting at or before it.
+            let stage = scopes
+                .partition_point(|scope| scope.start as usize <= at)
+                .saturating_sub(1);
+            self.binding_stage.push(stage as u32);
+            let key = ascii_lowercase(&binding.name).into_owned();
+            if binding.is_arg() {
+                self.args.entry(key.clone()).or_default().push(at as u32);
+            }
+            if binding.value.is_some() {
+                self.values.entry(key).or_default().push(at as u32);
+            }
+        }
+    }
+
+    /// Whether `ancestor` is `stage` or a stage it is built `FROM`, directly or not.
+    fn is_ancestor_or_self(&self, ancestor: u32, mut stage: u32) -> bool {
+        let (Some(&above), Some(&below)) = (
+            self.depth.get(ancestor as usize),
+            self.depth.get(stage as usize),
+        ) else {
+            return false;
+        };
+        if above > below {
+            return false;
+        }
+        let mut steps = below - above;
+        let mut level = 0;
+        while steps > 0 {
+            if steps & 1 == 1 {
+                stage = self.jumps[stage as usize][level];
+            }
+            steps >>= 1;
+            level += 1;
+        }
+        stage == ancestor
+    }
+}
+
 /// Per-instruction facts, stored compactly.
 #[derive(Clone, Copy, Debug)]
 struct InstrInfo {
@@ -542,6 +618,7 @@ pub struct SemanticModel<'a> {
     bindings: Vec<Binding<'a>>,
     stages: Vec<Stage<'a>>,
     scopes: Vec<Scope>,
+    index: BindingIndex,
     info: Vec<InstrInfo>,
     workdirs: Vec<WorkdirEntry<'a>>,
     dependencies: Vec<Dependency<'a>>,
@@ -558,53 +635,44 @@ pub struct SemanticModel<'a> {
 #[derive(Clone, Copy)]
 pub struct ScopeEnv<'m, 'a> {
     bindings: &'m [Binding<'a>],
-    scopes: &'m [Scope],
+    index: &'m BindingIndex,
     stage: u32,
     end: u32,
     case_insensitive: bool,
 }
 
 impl<'m, 'a> ScopeEnv<'m, 'a> {
-    /// The visible bindings, newest first.
-    fn visible(&self) -> impl Iterator<Item = &'m Binding<'a>> + use<'m, 'a> {
-        let bindings = self.bindings;
-        let scopes = self.scopes;
-        let mut stage = self.stage;
-        let mut end = self.end;
-        let mut segment: std::iter::Rev<std::slice::Iter<'m, Binding<'a>>> = [].iter().rev();
-        let mut done = false;
-        std::iter::from_fn(move || {
-            loop {
-                if let Some(b) = segment.next() {
-                    return Some(b);
-                }
-                if done || stage == NONE {
-                    return None;
-                }
-                let scope = scopes[stage as usize];
-                segment = bindings[scope.start as usize..end as usize].iter().rev();
-                stage = scope.parent;
-                if stage == NONE {
-                    done = true;
-                } else {
-                    end = scopes[stage as usize].end;
-                }
-            }
+    /// The newest visible binding of `name` among `indexed` (the index's values or args).
+    fn find_indexed(
+        &self,
+        indexed: &'m std::collections::HashMap<String, Vec<u32>>,
+        name: &str,
+    ) -> Option<&'m Binding<'a>> {
+        if self.stage == NONE {
+            return None;
+        }
+        let list = indexed.get(ascii_lowercase(name).as_ref())?;
+        // Visible: before `end`, in this stage or one it is built on (whose bindings all come
+        // before this stage's), newest first.
+        let before_end = list.partition_point(|&at| at < self.end);
+        list[..before_end].iter().rev().find_map(|&at| {
+            let binding = &self.bindings[at as usize];
+            (names_equal(&binding.name, name, self.case_insensitive)
+                && self
+                    .index
+                    .is_ancestor_or_self(self.index.binding_stage[at as usize], self.stage))
+            .then_some(binding)
         })
     }
 
     /// The newest visible binding of `name` that has a value.
     pub fn find_value(&self, name: &str) -> Option<&'m Binding<'a>> {
-        let ci = self.case_insensitive;
-        self.visible()
-            .find(|b| b.value.is_some() && names_equal(&b.name, name, ci))
+        self.find_indexed(&self.index.values, name)
     }
 
     /// The newest visible ARG declaration of `name` (with or without value).
     pub fn find_arg(&self, name: &str) -> Option<&'m Binding<'a>> {
-        let ci = self.case_insensitive;
-        self.visible()
-            .find(|b| b.is_arg() && names_equal(&b.name, name, ci))
+        self.find_indexed(&self.index.args, name)
     }
 
     /// What `$name` is here.
@@ -893,7 +961,7 @@ impl<'a> SemanticModel<'a> {
     fn scope_env(&self, stage: u32, end: u32) -> ScopeEnv<'_, 'a> {
         ScopeEnv {
             bindings: &self.bindings,
-            scopes: &self.scopes,
+            index: &self.index,
             stage,
             end,
             case_insensitive: self.stages[stage as usize].os == Os::Windows,
@@ -1047,6 +1115,7 @@ struct Builder<'a> {
     bindings: Vec<Binding<'a>>,
     stages: Vec<Stage<'a>>,
     scopes: Vec<Scope>,
+    index: BindingIndex,
     info: Vec<InstrInfo>,
     workdirs: Vec<WorkdirEntry<'a>>,
     pending: Vec<PendingSource<'a>>,
@@ -1067,6 +1136,7 @@ impl<'a> Builder<'a> {
             bindings: Vec::new(),
             stages: Vec::new(),
             scopes: Vec::new(),
+            index: BindingIndex::default(),
             info: Vec::with_capacity(dockerfile.instructions.len()),
             workdirs: Vec::new(),
             pending: Vec::new(),
@@ -1091,6 +1161,7 @@ impl<'a> Builder<'a> {
             }
         }
         self.finish_stage(dockerfile.instructions.len());
+        self.index.sync(&self.bindings, &self.scopes);
         let dependencies = self.resolve_sources();
         // `stage_dependencies` finds a stage's edges by binary search.
         debug_assert!(dependencies.is_sorted_by_key(|d| d.stage));
@@ -1111,6 +1182,7 @@ impl<'a> Builder<'a> {
             globals: self.globals,
             bindings: self.bindings,
             stages: self.stages,
+            index: self.index,
             scopes: self.scopes,
             info: self.info,
             workdirs: self.workdirs,
@@ -1306,7 +1378,7 @@ impl<'a> Builder<'a> {
     fn scope_env(&self, stage: usize, end: usize) -> ScopeEnv<'_, 'a> {
         ScopeEnv {
             bindings: &self.bindings,
-            scopes: &self.scopes,
+            index: &self.index,
             stage: stage as u32,
             end: end as u32,
             case_insensitive: self.stages[stage].os == Os::Windows,
@@ -1389,9 +1461,10 @@ impl<'a> Builder<'a> {
         index: usize,
         word: &'a str,
     ) -> Cow<'a, str> {
+        self.index.sync(&self.bindings, &self.scopes);
         let env = ScopeEnv {
             bindings: &self.bindings,
-            scopes: &self.scopes,
+            index: &self.index,
             stage: stage as u32,
             end: end as u32,
             case_insensitive: self.stages[stage].os == Os::Windows,
@@ -1461,6 +1534,7 @@ impl<'a> Builder<'a> {
             let value = match from {
                 Cow::Borrowed(text) => self.expand_in_stage(stage, end, index, text),
                 Cow::Owned(text) => {
+                    self.index.sync(&self.bindings, &self.scopes);
                     let env = self.scope_env(stage, end);
                     match self.lexer.process_word(&text, &env) {
                         Ok(expansion) => Cow::Owned(expansion.value.into_owned()),

@@ -4,20 +4,32 @@
 
 use hullscan_diagnostics::{Diagnostic, Location, RuleMeta};
 use hullscan_dockerfile::{Arguments, Instruction, Keyword, Word};
-use hullscan_semantic::{Base, Expansion, PlatformFlag, SemanticModel, Stage};
+use hullscan_semantic::{Base, Expansion, PlatformFlag, Stage};
 use hullscan_text::TextRange;
 
 use crate::checker::Checker;
 
+/// At most this many candidates are weighed for one suggestion, so a file with many thousands
+/// of variables in scope and many undefined uses stays linear. Real files stay far below it,
+/// and there the suggestion is BuildKit's.
+pub(crate) const MAX_SUGGESTION_CANDIDATES: usize = 1000;
+
 /// BuildKit's suggestion (`util/suggest`): the first candidate with the smallest Levenshtein
-/// distance below 3, compared case-sensitively.
+/// distance below 3, compared case-sensitively (among the first
+/// [`MAX_SUGGESTION_CANDIDATES`]).
 pub(crate) fn suggest<'c>(
     name: &str,
     candidates: impl IntoIterator<Item = &'c str>,
 ) -> Option<&'c str> {
+    let name_len = name.chars().count();
     let mut best: Option<(usize, &str)> = None;
-    for candidate in candidates {
+    for candidate in candidates.into_iter().take(MAX_SUGGESTION_CANDIDATES) {
         if candidate == name {
+            continue;
+        }
+        // The distance is at least the difference in length: skip the quadratic comparison
+        // for candidates that cannot be close enough.
+        if candidate.chars().count().abs_diff(name_len) >= 3 {
             continue;
         }
         let distance = levenshtein(name, candidate);
@@ -234,49 +246,44 @@ fn image_matches(entry: &str, repository: &str, last: &str) -> bool {
         || (entry == "dotnet" && repository.contains("dotnet/"))
 }
 
-/// Whether the base image of the stage holding instruction `index` (following `FROM <stage>`
-/// up to the image) is known to define `name` in its config.
-pub(crate) fn base_image_defines(model: &SemanticModel<'_>, index: usize, name: &str) -> bool {
-    let Some(mut stage) = model.stage_of(index) else {
+/// Whether the base image at the root of a stage's `FROM <stage>` chain (see
+/// [`Checker::chain_root`]; `None` when the chain is broken) is known to define `name` in its
+/// config.
+pub(crate) fn base_image_defines(root: Option<&Stage<'_>>, name: &str) -> bool {
+    let Some(root) = root else {
         return false;
     };
-    for _ in 0..=model.stages().len() {
-        match stage.base {
-            Base::Stage(parent) => match model.stage(parent) {
-                Some(parent) => stage = parent,
-                None => return false,
-            },
-            Base::Scratch => return false,
-            // An image whose name is not known still almost surely sets PATH.
-            Base::Unresolved => return name == "PATH",
-            Base::Image => {
-                if name == "PATH" {
-                    return true;
-                }
-                let Some(Ok(image)) = stage.image_ref() else {
-                    return false;
-                };
-                let repository = image.repository.as_ref();
-                let last = repository.rsplit('/').next().unwrap_or(repository);
-                return IMAGE_ENV
-                    .iter()
-                    .filter(|(image, _)| image_matches(image, repository, last))
-                    .any(|(_, names)| names.contains(&name));
+    match root.base {
+        Base::Stage(_) | Base::Scratch => false,
+        // An image whose name is not known still almost surely sets PATH.
+        Base::Unresolved => name == "PATH",
+        Base::Image => {
+            if name == "PATH" {
+                return true;
             }
+            let Some(Ok(image)) = root.image_ref() else {
+                return false;
+            };
+            let repository = image.repository.as_ref();
+            let last = repository.rsplit('/').next().unwrap_or(repository);
+            IMAGE_ENV
+                .iter()
+                .filter(|(image, _)| image_matches(image, repository, last))
+                .any(|(_, names)| names.contains(&name))
         }
     }
-    false
 }
 
-/// The names a base image of the stage holding `index` is known to define (for suggestions).
-pub(crate) fn base_image_env(model: &SemanticModel<'_>, index: usize) -> Vec<&'static str> {
+/// The names the base image at the root of a stage's chain is known to define (for
+/// suggestions).
+pub(crate) fn base_image_env(root: Option<&Stage<'_>>) -> Vec<&'static str> {
     let mut names = Vec::new();
-    if base_image_defines(model, index, "PATH") {
+    if base_image_defines(root, "PATH") {
         names.push("PATH");
     }
     for (_, image_names) in IMAGE_ENV {
         for name in *image_names {
-            if !names.contains(name) && base_image_defines(model, index, name) {
+            if !names.contains(name) && base_image_defines(root, name) {
                 names.push(name);
             }
         }

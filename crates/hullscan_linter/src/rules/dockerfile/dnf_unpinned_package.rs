@@ -5,7 +5,7 @@ use hullscan_dockerfile::Instruction;
 use hullscan_shell::tools::{RpmTool, rpm};
 
 use super::shell_facts::run_commands;
-use super::stage_scan::{arg_declared_before, env_pairs_in_scope, referenced_names};
+use super::stage_scan::{env_pairs_in_scope, referenced_names};
 use crate::checker::Checker;
 
 declare_rule! {
@@ -99,9 +99,9 @@ pub(crate) fn dnf_unpinned_package(checker: &mut Checker, index: usize, _: &Inst
                         .map(|(key, _)| key)
                         .collect()
                 });
-                names.iter().all(|name| {
-                    known.contains(name) || arg_declared_before(instructions, index, name)
-                })
+                names
+                    .iter()
+                    .all(|name| known.contains(name) || checker.arg_declared_before(index, name))
             } else if module {
                 text.contains(':')
             } else {

@@ -3,7 +3,7 @@
 use hullscan_diagnostics::declare_rule;
 use hullscan_dockerfile::{Arguments, Instruction};
 
-use super::stage_scan::{arg_declared_before, referenced_names};
+use super::stage_scan::referenced_names;
 use crate::checker::Checker;
 
 declare_rule! {
@@ -55,10 +55,9 @@ pub(crate) fn non_numeric_user(checker: &mut Checker, index: usize, instruction:
     if user.is_empty() || user.bytes().all(|b| b.is_ascii_digit()) {
         return;
     }
-    let instructions = checker.instructions();
     if referenced_names(user)
         .iter()
-        .any(|name| arg_declared_before(instructions, index, name))
+        .any(|name| checker.arg_declared_before(index, name))
     {
         return;
     }

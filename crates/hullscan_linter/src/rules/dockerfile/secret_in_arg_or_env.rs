@@ -87,11 +87,14 @@ pub(crate) fn secret_in_arg_or_env(checker: &mut Checker, index: usize, instruct
         _ => return,
     };
     for pair in pairs {
-        // ENV keys are expanded; use the name the model bound.
-        let name = model
-            .stage_bindings(stage.index)
+        // ENV keys are expanded; use the name the model bound. A stage's bindings are in
+        // instruction order: start at this instruction's rather than scanning the stage.
+        let bindings = model.stage_bindings(stage.index);
+        let first = bindings.partition_point(|b| b.instruction < Some(index));
+        let name = bindings[first..]
             .iter()
-            .find(|b| b.instruction == Some(index) && b.pair.is_some_and(|p| std::ptr::eq(p, pair)))
+            .take_while(|b| b.instruction == Some(index))
+            .find(|b| b.pair.is_some_and(|p| std::ptr::eq(p, pair)))
             .filter(|b| b.kind != BindingKind::Predefined)
             .map_or(pair.key.as_str(), |b| b.name.as_ref());
         if is_secret_name(name) {

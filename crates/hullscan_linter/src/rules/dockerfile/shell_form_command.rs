@@ -63,7 +63,9 @@ pub(crate) fn shell_form_command(checker: &mut Checker, index: usize, instructio
     let Some(stage) = model.stage_of(index) else {
         return;
     };
-    if sets_shell(checker, stage, index) {
+    // A SHELL earlier in the stage chain (BuildKit's check only fires when the image config has
+    // no shell).
+    if checker.shell_set_before(index) {
         return;
     }
     let keyword = &instruction.keyword_text;
@@ -100,31 +102,6 @@ pub(crate) fn shell_form_command(checker: &mut Checker, index: usize, instructio
         }
     }
     checker.report(diagnostic);
-}
-
-/// Whether a `SHELL` applies at `index`: earlier in the stage, or anywhere in a stage it is built
-/// `FROM` (BuildKit's check only fires when the image config has no shell).
-fn sets_shell(checker: &Checker, stage: &Stage, index: usize) -> bool {
-    let instructions = checker.instructions();
-    let has_shell = |range: std::ops::Range<usize>| {
-        range
-            .filter_map(|i| instructions.get(i))
-            .any(|instruction| instruction.keyword == Keyword::Shell)
-    };
-    if has_shell(stage.instructions.start..index) {
-        return true;
-    }
-    let mut current = stage.parent();
-    for _ in 0..checker.model.stages().len() {
-        let Some(parent) = current.and_then(|i| checker.model.stage(i)) else {
-            return false;
-        };
-        if has_shell(parent.instructions.clone()) {
-            return true;
-        }
-        current = parent.parent();
-    }
-    false
 }
 
 fn stage_has_cmd(checker: &Checker, stage: &Stage) -> bool {

@@ -165,15 +165,22 @@ pub(crate) fn env_pairs_in_scope<'a>(
     pairs
 }
 
-/// Whether an `ARG name` appears anywhere before instruction `index` (any stage, or global).
-pub(crate) fn arg_declared_before(instructions: &[Instruction], index: usize, name: &str) -> bool {
-    instructions[..index.min(instructions.len())]
-        .iter()
-        .filter(|instruction| instruction.keyword == Keyword::Arg)
-        .any(|instruction| match &instruction.args {
-            Arguments::Arg(pairs) => pairs.iter().any(|pair| pair.key == name),
-            _ => false,
-        })
+/// The first instruction declaring each `ARG` name (any stage, or global); an ARG is declared
+/// before instruction `index` when its first declaration's index is lower.
+pub(crate) fn first_arg_declarations(
+    instructions: &[Instruction],
+) -> std::collections::HashMap<&str, usize> {
+    let mut first = std::collections::HashMap::new();
+    for (index, instruction) in instructions.iter().enumerate() {
+        if let Arguments::Arg(pairs) = &instruction.args
+            && instruction.keyword == Keyword::Arg
+        {
+            for pair in pairs {
+                first.entry(pair.key.as_str()).or_insert(index);
+            }
+        }
+    }
+    first
 }
 
 /// The variable names `text` refers to with `$NAME` or `${NAME…}`, in order.

@@ -71,6 +71,7 @@ pub(crate) fn undefined_variable(checker: &mut Checker, index: usize, _instructi
     let Some(stage) = model.stage_of(index) else {
         return;
     };
+    let root = checker.chain_root(stage.index);
     let mut reported: Vec<&str> = Vec::new();
     for word in model.expandable_words(index) {
         if matches!(
@@ -83,24 +84,26 @@ pub(crate) fn undefined_variable(checker: &mut Checker, index: usize, _instructi
             continue;
         };
         for name in model.undefined_names(index, &expansion) {
-            if reported.contains(&name) || base_image_defines(model, index, name) {
+            if reported.contains(&name) || base_image_defines(root, name) {
                 continue;
             }
             reported.push(name);
-            // Candidates as BuildKit sees them: the image's variables, then the stage's.
-            let mut candidates: Vec<&str> = base_image_env(model, index);
-            let mut chain = Some(stage.index);
-            for _ in 0..=model.stages().len() {
-                let Some(current) = chain.and_then(|i| model.stage(i)) else {
-                    break;
-                };
-                for binding in model.stage_bindings(current.index) {
-                    if binding.instruction.is_some_and(|i| i < index) {
-                        candidates.push(binding.name.as_ref());
-                    }
-                }
-                chain = current.parent();
-            }
+            // Candidates as BuildKit sees them: the image's variables, then the stage's before
+            // this instruction, then each parent stage's. Lazy, so `suggest` stops the chain
+            // walk at its candidate limit.
+            let own = model
+                .stage_bindings(stage.index)
+                .iter()
+                .take_while(|binding| binding.instruction.is_some_and(|i| i < index));
+            let parents =
+                std::iter::successors(stage.parent().and_then(|i| model.stage(i)), |current| {
+                    current.parent().and_then(|i| model.stage(i))
+                })
+                .take(model.stages().len())
+                .flat_map(|parent| model.stage_bindings(parent.index));
+            let candidates = base_image_env(root)
+                .into_iter()
+                .chain(own.chain(parents).map(|binding| binding.name.as_ref()));
             let mut message = format!("Usage of undefined variable '${name}'");
             if let Some(suggestion) = suggest(name, candidates) {
                 message.push_str(&format!(" (did you mean ${suggestion}?)"));
