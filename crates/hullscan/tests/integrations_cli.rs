@@ -43,10 +43,21 @@ fn own_dockerfile_lints_clean() {
     let findings: Value = serde_json::from_slice(&output.stdout).unwrap();
     assert_eq!(findings, serde_json::json!([]), "hullscan lint Dockerfile");
     // Every rule, the ones off by default too (building and auditing the image itself is
-    // scripts/self-image.sh: a release build is too slow for the test suite).
+    // scripts/self-image.sh: a release build is too slow for the test suite). All but HS106
+    // (base image pinned by digest): the builder's digest is whatever the registry serves when
+    // the release is cut (`hullscan fix --resolve-digests`); no registry is reachable here.
     let all = hullscan(
         &root,
-        &["lint", "--select", "ALL", "--format", "json", "Dockerfile"],
+        &[
+            "lint",
+            "--select",
+            "ALL",
+            "--ignore",
+            "HS106",
+            "--format",
+            "json",
+            "Dockerfile",
+        ],
     );
     assert_eq!(all.status.code(), Some(0), "{}", text(&all.stdout));
     let findings: Value = serde_json::from_slice(&all.stdout).unwrap();

@@ -626,6 +626,8 @@ pub struct SemanticModel<'a> {
     errors: Vec<ModelError>,
     /// The first stage of each (lower-cased) name.
     first_named: std::collections::HashMap<String, usize>,
+    /// The last stage of each (lower-cased) name: what `COPY --from=NAME` means.
+    last_named: std::collections::HashMap<String, usize>,
     /// Whether a later stage is built `FROM` each stage.
     is_parent: Vec<bool>,
 }
@@ -784,11 +786,16 @@ impl<'a> SemanticModel<'a> {
     /// The stage with this name (case-insensitive, as `COPY --from` looks names up; the last
     /// stage of that name when repeated).
     pub fn stage_by_name(&self, name: &str) -> Option<&Stage<'a>> {
-        self.stages.iter().rev().find(|s| {
-            s.name
-                .as_deref()
-                .is_some_and(|n| n.eq_ignore_ascii_case(name))
-        })
+        // A lookup, not a scan: rules ask once per `COPY --from`, and files with tens of
+        // thousands of stages exist (hostile or generated).
+        let index = match self.last_named.get(name) {
+            Some(index) => Some(*index),
+            None if name.bytes().any(|b| b.is_ascii_uppercase()) => {
+                self.last_named.get(&name.to_ascii_lowercase()).copied()
+            }
+            None => None,
+        }?;
+        self.stages.get(index)
     }
 
     /// The stage instruction `index` belongs to (`None` before the first FROM).
@@ -1167,10 +1174,12 @@ impl<'a> Builder<'a> {
         debug_assert!(dependencies.is_sorted_by_key(|d| d.stage));
         let reachable = reachable_from_final(self.stages.len(), &dependencies);
         let mut first_named = std::collections::HashMap::new();
+        let mut last_named = std::collections::HashMap::new();
         let mut is_parent = vec![false; self.stages.len()];
         for stage in &self.stages {
             if let Some(name) = &stage.name {
                 first_named.entry(name.to_string()).or_insert(stage.index);
+                last_named.insert(name.to_string(), stage.index);
             }
             if let Some(parent) = stage.parent() {
                 is_parent[parent] = true;
@@ -1190,6 +1199,7 @@ impl<'a> Builder<'a> {
             reachable,
             errors: self.errors,
             first_named,
+            last_named,
             is_parent,
         }
     }

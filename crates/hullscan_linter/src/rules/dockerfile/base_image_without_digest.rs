@@ -177,9 +177,10 @@ fn unpinned_copy_from(model: &SemanticModel<'_>, instruction: &Instruction) -> O
 /// file: what `hullscan fix --resolve-digests` looks up before fixing (the rule itself never
 /// goes to the network). Unique, in file order.
 pub fn images_to_pin(model: &SemanticModel<'_>) -> Vec<String> {
+    let mut seen = std::collections::HashSet::new();
     let mut images: Vec<String> = Vec::new();
     for unpinned in unpinned_images(model) {
-        if unpinned.pin_at.is_some() && !images.contains(&unpinned.image) {
+        if unpinned.pin_at.is_some() && seen.insert(unpinned.image.clone()) {
             images.push(unpinned.image);
         }
     }
