@@ -175,7 +175,8 @@ pub fn open_checked(args: &VulnFilterArgs, quiet: bool) -> anyhow::Result<Databa
     let dir = db_dir(&args.db)?;
     let db = open_database(&dir)?;
     let age = now() - db.built_at();
-    if age > args.max_db_age as i64 && !quiet {
+    // `>=`: a limit of 0 warns about any database, even one built this second.
+    if age >= args.max_db_age as i64 && !quiet {
         eprintln!(
             "hullscan: warning: the vulnerability database is {} old (built {} days ago; limit {}); run `hullscan db update`",
             human_age(age),
