@@ -7,12 +7,15 @@
 // Tests report skips to the developer on stderr.
 #![allow(clippy::print_stderr)]
 
+mod common;
+
 use std::net::TcpListener;
 use std::path::Path;
 use std::process::{Child, Command as Process, Stdio};
 use std::time::{Duration, Instant};
 
 use assert_cmd::Command;
+use common::run;
 
 fn have(tool: &str) -> bool {
     Process::new("sh")
@@ -49,21 +52,6 @@ fn hullscan(dir: &Path) -> Command {
         // No credentials from the developer's own docker config.
         .env("DOCKER_CONFIG", dir.join("no-docker-config"));
     command
-}
-
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-fn run(command: &mut Command) -> Run {
-    let output = command.output().unwrap();
-    Run {
-        code: output.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-    }
 }
 
 fn tool(program: &str, args: &[&str]) -> String {

@@ -2,29 +2,15 @@
 //! text written, the rule (by its hadolint code) quiet on the result, a second run changing
 //! nothing, and the scripts that cannot be extended mechanically left alone.
 
+mod common;
+
 use std::path::Path;
 
 use assert_cmd::Command;
+use common::run;
 
 fn hullscan(dir: &Path) -> Command {
-    let mut command = Command::cargo_bin("hullscan").unwrap();
-    command.current_dir(dir).env("NO_COLOR", "1");
-    command
-}
-
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-fn run(command: &mut Command) -> Run {
-    let output = command.output().unwrap();
-    Run {
-        code: output.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-    }
+    common::hullscan_in(dir)
 }
 
 /// Fixes `before` with only `code` selected (and `--unsafe-fixes` when `unsafe_fixes`), and

@@ -142,3 +142,27 @@ pub fn write_oci_image(
     std::fs::write(dir.join("oci-layout"), r#"{"imageLayoutVersion":"1.0.0"}"#).expect("write");
     written
 }
+
+/// What a finished `hullscan` run printed, and its exit code (-1 when killed by a signal).
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+/// Runs `command` to the end and keeps its output as text.
+pub fn run(command: &mut assert_cmd::Command) -> Run {
+    let output = command.output().unwrap();
+    Run {
+        code: output.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+    }
+}
+
+/// The `hullscan` binary, run in `dir` without colours.
+pub fn hullscan_in(dir: &Path) -> assert_cmd::Command {
+    let mut command = assert_cmd::Command::cargo_bin("hullscan").unwrap();
+    command.current_dir(dir).env("NO_COLOR", "1");
+    command
+}
