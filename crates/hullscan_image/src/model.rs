@@ -335,9 +335,10 @@ pub fn load(
                 ),
             });
         }
-        if !verified {
-            // Digests taken as stated; an image that states none cannot be named without
-            // hashing.
+        let (diff_id, blob_digest) = if verified {
+            checked_digests(store.name(), number, planned, &files)?
+        } else {
+            // Digests taken as stated; an image whose config names none cannot be read so.
             let Some(diff_id) = planned.diff_id.clone() else {
                 return Err(ImageError::Format {
                     source_name: store.name().to_owned(),
@@ -347,58 +348,16 @@ pub fn load(
                     ),
                 });
             };
-            layers.push(Layer {
-                index: number,
-                blob_digest: planned
-                    .blob_digest
-                    .clone()
-                    // An uncompressed layer's blob is its tar: one digest for both.
-                    .or_else(|| {
-                        (files.compression == Some(Compression::None)).then(|| diff_id.clone())
-                    }),
-                diff_id,
-                blob_size: files.blob_size,
-                compression: files.compression.unwrap_or(Compression::None),
-                files,
-                history: None,
+            // An uncompressed layer's blob is its tar: one digest for both.
+            let blob_digest = planned.blob_digest.clone().or_else(|| {
+                (files.compression == Some(Compression::None)).then(|| diff_id.clone())
             });
-            continue;
-        }
-        let actual_blob = files
-            .blob_digest
-            .clone()
-            .unwrap_or_else(|| Digest::of_bytes(b""));
-        let actual_diff = files
-            .diff_id
-            .clone()
-            .unwrap_or_else(|| Digest::of_bytes(b""));
-        if let Some(expected) = &planned.blob_digest
-            && expected != &actual_blob
-        {
-            return Err(ImageError::DigestMismatch {
-                source_name: store.name().to_owned(),
-                what: format!("layer {number} blob ({})", planned.path),
-                expected: expected.to_string(),
-                actual: actual_blob.to_string(),
-            });
-        }
-        if let Some(expected) = &planned.diff_id
-            && expected != &actual_diff
-        {
-            return Err(ImageError::DigestMismatch {
-                source_name: store.name().to_owned(),
-                what: format!(
-                    "layer {number} uncompressed content (diff ID, {})",
-                    planned.path
-                ),
-                expected: expected.to_string(),
-                actual: actual_diff.to_string(),
-            });
-        }
+            (diff_id, blob_digest)
+        };
         layers.push(Layer {
             index: number,
-            diff_id: actual_diff,
-            blob_digest: Some(actual_blob),
+            diff_id,
+            blob_digest,
             blob_size: files.blob_size,
             compression: files.compression.unwrap_or(Compression::None),
             files,
@@ -459,6 +418,47 @@ pub fn load(
         inventory,
         inventory_cache_hits,
     })
+}
+
+/// The layer's digests as hashed, checked against what the manifest and config state.
+fn checked_digests(
+    source_name: &str,
+    number: usize,
+    planned: &crate::resolve::PlannedLayer,
+    files: &LayerIndex,
+) -> Result<(Digest, Option<Digest>)> {
+    let actual_blob = files
+        .blob_digest
+        .clone()
+        .unwrap_or_else(|| Digest::of_bytes(b""));
+    let actual_diff = files
+        .diff_id
+        .clone()
+        .unwrap_or_else(|| Digest::of_bytes(b""));
+    if let Some(expected) = &planned.blob_digest
+        && expected != &actual_blob
+    {
+        return Err(ImageError::DigestMismatch {
+            source_name: source_name.to_owned(),
+            what: format!("layer {number} blob ({})", planned.path),
+            expected: expected.to_string(),
+            actual: actual_blob.to_string(),
+        });
+    }
+    if let Some(expected) = &planned.diff_id
+        && expected != &actual_diff
+    {
+        return Err(ImageError::DigestMismatch {
+            source_name: source_name.to_owned(),
+            what: format!(
+                "layer {number} uncompressed content (diff ID, {})",
+                planned.path
+            ),
+            expected: expected.to_string(),
+            actual: actual_diff.to_string(),
+        });
+    }
+    Ok((actual_diff, Some(actual_blob)))
 }
 
 /// Pairs history entries with layers: each entry without `empty_layer` made the next layer.

@@ -96,10 +96,11 @@ fn unpinned_base(model: &SemanticModel<'_>, stage: &Stage<'_>) -> Option<Unpinne
         return None;
     }
     let image = ImageRef::parse(&expansion.value).ok()?;
-    if image.digest.is_some() {
+    // No tag at all is `untagged-base-image`'s finding (tag it first): one problem, one
+    // finding, and "pinned by tag only" would not be true.
+    if image.digest.is_some() || image.tag.is_none() {
         return None;
     }
-    let tagged = image.tag.is_some();
     let mut unpinned = Unpinned {
         image: expansion.value.to_string(),
         range: word.range,
@@ -109,7 +110,7 @@ fn unpinned_base(model: &SemanticModel<'_>, stage: &Stage<'_>) -> Option<Unpinne
     };
     if expansion.matched.is_empty() {
         // Written out: pinned in place when written without quotes or escapes.
-        if tagged && word.value == expansion.value {
+        if word.value == expansion.value {
             unpinned.pin_at = Some(word.range.end());
         }
         return Some(unpinned);
@@ -117,7 +118,7 @@ fn unpinned_base(model: &SemanticModel<'_>, stage: &Stage<'_>) -> Option<Unpinne
     // `FROM $BASE` / `FROM ${BASE}`: the whole reference is one ARG's default.
     let name = whole_word_variable(&word.value)?;
     unpinned.via = Some(name.to_owned());
-    if expansion.matched.as_slice() != [name] || !tagged {
+    if expansion.matched.as_slice() != [name] {
         return Some(unpinned);
     }
     let pair = model
@@ -159,7 +160,7 @@ fn unpinned_copy_from(model: &SemanticModel<'_>, instruction: &Instruction) -> O
         return None;
     }
     let image = ImageRef::parse(value).ok()?;
-    if image.digest.is_some() {
+    if image.digest.is_some() || image.tag.is_none() {
         return None;
     }
     let value_range = flag.value_range?;
@@ -167,7 +168,7 @@ fn unpinned_copy_from(model: &SemanticModel<'_>, instruction: &Instruction) -> O
     Some(Unpinned {
         image: value.to_owned(),
         range: flag.range,
-        pin_at: (image.tag.is_some() && written_plain).then(|| value_range.end()),
+        pin_at: written_plain.then(|| value_range.end()),
         via: None,
         copy_from: true,
     })
@@ -284,7 +285,9 @@ mod tests {
     #[test]
     fn fires_on_tag_only_images() {
         assert_fires(&RULE, "FROM debian:12\n", &[1]);
-        assert_fires(&RULE, "FROM node\n", &[1]);
+        // Untagged: HS101 reports it (one problem, one finding), HS106 once it has a tag.
+        assert_silent(&RULE, "FROM node\nCOPY --from=org/tool /x /y\n");
+        assert_silent(&RULE, "ARG BASE=node\nFROM ${BASE}\n");
         assert_fires(
             &RULE,
             "FROM alpine:3.20\nCOPY --from=ghcr.io/org/tool:1.2 /x /y\n",
